@@ -1,0 +1,85 @@
+"""The `preflight` command: argparse with one module per sub-command (see `app.commands`)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+from app.commands import COMMANDS
+from app.errors import EXIT_USAGE, PreflightError
+
+
+def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """--db and --questionnaires, accepted before or after the sub-command."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default,
+        help="SQLite file holding the assessments (env PREFLIGHT_DB; default: user data dir)",
+    )
+    parser.add_argument(
+        "--questionnaires",
+        metavar="DIR",
+        action="append",
+        default=default,
+        help="extra folder of pack files; a pack with a shipped id replaces it "
+        "(env PREFLIGHT_QUESTIONNAIRES, os.pathsep-separated; repeatable)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="preflight",
+        description="Walk an AI pilot through acceptance, data, security, production and "
+        "adoption questionnaires; see red gates live; export a receipts pack.",
+    )
+    parser.add_argument("--version", action="version", version=f"preflight {__version__}")
+    _common_options(parser, suppress=False)
+    common = argparse.ArgumentParser(add_help=False)
+    _common_options(common, suppress=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"app.commands.{name}")
+        module.add(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.db is None:
+        args.db = os.environ.get("PREFLIGHT_DB") or None
+    if args.questionnaires is None:
+        env = os.environ.get("PREFLIGHT_QUESTIONNAIRES", "")
+        args.questionnaires = [p for p in env.split(os.pathsep) if p]
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        handler = _default_handler(parser)
+        if handler is None:
+            parser.print_help()
+            return EXIT_USAGE
+    try:
+        return int(handler(args) or 0)
+    except PreflightError as exc:
+        print(f"preflight: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("preflight: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `preflight questions | head`: the reader left; that is not an error worth a traceback.
+        sys.stderr.close()
+        return 0
+
+
+def _default_handler(parser: argparse.ArgumentParser):
+    """`preflight` with no sub-command opens the home screen, once the wizard is installed."""
+    if "home" in COMMANDS:
+        module = importlib.import_module("app.commands.home")
+        return module.run
+    return None

@@ -1,0 +1,27 @@
+"""`preflight schema`: the JSON Schema of the pack format, for editors."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add(sub, common) -> None:
+    parser = sub.add_parser(
+        "schema",
+        parents=[common],
+        help="print the JSON Schema of the pack format",
+        description="Print the JSON Schema of a pack file (for editor completion and checks).",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from app.core.model import Pack
+
+    schema = Pack.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Preflight questionnaire pack"
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    return 0

@@ -1,0 +1,226 @@
+"""Answer values: checking a value against its question, and reading typed-in text.
+
+Every front end (wizard, plain mode, answer files) goes through `check_value`, so a value
+that reaches the store has one shape per kind:
+
+    yes_no   "yes" | "no" | "unknown"     scale   1 | 2 | 3
+    choice   option id                    number  int | float within bounds
+    multi    [option ids] in pack order   text    str
+    person   {"name": str, "role": str}   date    "YYYY-MM-DD"
+    evidence path or URL (str)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+from app.core import expr
+from app.core.model import Kind, Question
+
+YES_NO = ("yes", "no", "unknown")
+MAX_TEXT = 1_048_576
+MAX_EVIDENCE = 2_000
+_PERSON = re.compile(r"^\s*(?P<name>[^()]+?)\s*\((?P<role>[^()]*)\)\s*$")
+
+
+class AnswerError(ValueError):
+    """A value that does not fit its question; the message is meant for the person answering."""
+
+
+def check_value(question: Question, value: Any) -> Any:
+    """Return `value` in its stored shape, or raise AnswerError saying what is wrong."""
+    checker = _CHECKERS[question.kind]
+    return checker(question, value)
+
+
+def parse_text(question: Question, text: str) -> Any:
+    """Read what a person typed into a one-line prompt, then check it."""
+    raw = text.strip()
+    if not raw:
+        raise AnswerError("empty answer")
+    kind = question.kind
+    if kind is Kind.yes_no:
+        lowered = raw.lower()
+        value: Any = {"y": "yes", "n": "no", "u": "unknown", "?": "unknown"}.get(lowered, lowered)
+    elif kind is Kind.multi:
+        value = [part.strip() for part in raw.split(",") if part.strip()]
+    elif kind is Kind.scale:
+        value = _int_or_text(raw)
+    elif kind is Kind.number:
+        try:
+            value = float(raw.replace(",", "").replace("_", ""))
+        except ValueError:
+            raise AnswerError(f"{raw!r} is not a number") from None
+        if value.is_integer() and abs(value) < 2**53:
+            value = int(value)
+    else:
+        value = raw if kind is not Kind.text else text
+    return check_value(question, value)
+
+
+def expression_value(question: Question, stored: Any) -> Any:
+    """What an expression sees for a stored answer: "unknown" reads as UNKNOWN, a person by name."""
+    if stored is None:
+        return expr.UNKNOWN
+    if question.kind is Kind.yes_no and stored == "unknown":
+        return expr.UNKNOWN
+    if question.kind is Kind.person and isinstance(stored, dict):
+        return stored.get("name", "")
+    if question.kind is Kind.multi and isinstance(stored, list):
+        return tuple(stored)
+    return stored
+
+
+def display(question: Question, stored: Any) -> str:
+    """A short human reading of a stored answer (single line; callers escape for their medium)."""
+    if stored is None:
+        return ""
+    kind = question.kind
+    if kind is Kind.choice:
+        return question.option_label(stored)
+    if kind is Kind.multi:
+        return ", ".join(question.option_label(v) for v in stored) or "(none)"
+    if kind is Kind.scale:
+        label = question.levels[stored - 1] if 1 <= stored <= len(question.levels) else ""
+        return f"{stored} — {label}" if label else str(stored)
+    if kind is Kind.number:
+        number = f"{stored:,}" if isinstance(stored, int) else f"{stored:,.4g}"
+        return f"{number} {question.unit}" if question.unit else number
+    if kind is Kind.person:
+        name, role = stored.get("name", ""), stored.get("role", "")
+        return f"{name} ({role})" if role else name
+    return str(stored)
+
+
+# -- per-kind checks ---------------------------------------------------------------------------
+
+
+def _int_or_text(raw: str) -> Any:
+    try:
+        return int(raw)
+    except ValueError:
+        return raw
+
+
+def _check_yes_no(question: Question, value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and value.strip().lower() in YES_NO:
+        return value.strip().lower()
+    raise AnswerError(f"expected yes, no or unknown, got {_show(value)}")
+
+
+def _check_choice(question: Question, value: Any) -> str:
+    ids = question.option_ids()
+    if isinstance(value, str) and value.strip() in ids:
+        return value.strip()
+    raise AnswerError(f"expected one of {', '.join(ids)}; got {_show(value)}")
+
+
+def _check_multi(question: Question, value: Any) -> list[str]:
+    ids = question.option_ids()
+    if not isinstance(value, (list, tuple)):
+        raise AnswerError(f"expected a list of option ids ({', '.join(ids)}), got {_show(value)}")
+    chosen = []
+    for item in value:
+        if not isinstance(item, str) or item.strip() not in ids:
+            raise AnswerError(f"{_show(item)} is not an option (options: {', '.join(ids)})")
+        chosen.append(item.strip())
+    return [option for option in ids if option in chosen]
+
+
+def _check_scale(question: Question, value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 3:
+        return value
+    if isinstance(value, float) and value in (1.0, 2.0, 3.0):
+        return int(value)
+    raise AnswerError(f"expected 1, 2 or 3, got {_show(value)}")
+
+
+def _check_number(question: Question, value: Any) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise AnswerError(f"expected a number, got {_show(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise AnswerError("expected a finite number")
+    if abs(value) > expr.MAX_NUMBER:
+        raise AnswerError(f"{value} is too large")
+    unit = f" {question.unit}" if question.unit else ""
+    if question.min is not None and value < question.min:
+        raise AnswerError(f"{value}{unit} is below the minimum of {question.min:g}{unit}")
+    if question.max is not None and value > question.max:
+        raise AnswerError(f"{value}{unit} is above the maximum of {question.max:g}{unit}")
+    return value
+
+
+def _check_text(question: Question, value: Any) -> str:
+    if not isinstance(value, str):
+        raise AnswerError(f"expected text, got {_show(value)}")
+    if not value.strip():
+        raise AnswerError("empty answer")
+    if len(value) > MAX_TEXT:
+        raise AnswerError(f"longer than {MAX_TEXT:,} characters")
+    return value
+
+
+def _check_person(question: Question, value: Any) -> dict[str, str]:
+    if isinstance(value, str):
+        match = _PERSON.match(value)
+        if match:
+            value = {"name": match["name"], "role": match["role"]}
+        else:
+            value = {"name": value, "role": ""}
+    if not isinstance(value, dict) or set(value) - {"name", "role"}:
+        raise AnswerError('expected "Name (role)" or {name, role}')
+    name, role = value.get("name"), value.get("role", "")
+    if not isinstance(name, str) or not name.strip():
+        raise AnswerError("a person needs a name")
+    if not isinstance(role, str):
+        raise AnswerError("a role must be text")
+    if len(name) > 300 or len(role) > 300:
+        raise AnswerError("name and role are limited to 300 characters each")
+    return {"name": name.strip(), "role": role.strip()}
+
+
+def _check_date(question: Question, value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    raise AnswerError(f"expected a date as YYYY-MM-DD, got {_show(value)}")
+
+
+def _check_evidence(question: Question, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise AnswerError("expected a path or URL")
+    value = value.strip()
+    if len(value) > MAX_EVIDENCE:
+        raise AnswerError(f"longer than {MAX_EVIDENCE:,} characters")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise AnswerError("a path or URL cannot hold control characters or line breaks")
+    return value
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+_CHECKERS = {
+    Kind.yes_no: _check_yes_no,
+    Kind.choice: _check_choice,
+    Kind.multi: _check_multi,
+    Kind.scale: _check_scale,
+    Kind.number: _check_number,
+    Kind.text: _check_text,
+    Kind.person: _check_person,
+    Kind.date: _check_date,
+    Kind.evidence: _check_evidence,
+}

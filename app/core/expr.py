@@ -1,0 +1,358 @@
+"""Safe expressions for `show_if`, gate conditions and derived values.
+
+Pack files are data written by anyone, so their expressions are parsed with `ast` and checked
+against a small whitelist at load time; nothing from a file ever reaches `eval` or `exec`.
+Compiled expressions are plain Python closures, so evaluating one on every keypress is cheap.
+
+Evaluation is three-valued: a name whose question is unanswered (or answered "unknown") reads
+as UNKNOWN, and one whose question is hidden by its `show_if` reads as HIDDEN. Both propagate
+through operators the way SQL's NULL does, except that `and`/`or` short-circuit on a decisive
+side (False and X is False; True or X is True).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+MAX_LENGTH = 500
+MAX_NODES = 200
+MAX_DEPTH = 24
+MAX_NUMBER = 1e15
+
+
+class _Marker:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def __bool__(self) -> bool:  # pragma: no cover - a bug guard
+        raise TypeError(f"{self.name} has no truth value; use the three-valued helpers")
+
+
+UNKNOWN = _Marker("UNKNOWN")
+"""A value nobody has given yet, or was answered "unknown"."""
+HIDDEN = _Marker("HIDDEN")
+"""A value whose question is hidden by its `show_if`: never counted, scored or gated."""
+
+
+class ExpressionError(ValueError):
+    """An expression that does not parse or uses something outside the whitelist."""
+
+
+Env = Mapping[str, Any]
+Compiled = Callable[[Env], Any]
+
+
+def _is_marker(value: Any) -> bool:
+    return value is UNKNOWN or value is HIDDEN
+
+
+def _merge(*values: Any) -> Any:
+    """The marker an operation on `values` yields: UNKNOWN beats HIDDEN."""
+    if any(v is UNKNOWN for v in values):
+        return UNKNOWN
+    return HIDDEN
+
+
+# -- named functions a pack may call -----------------------------------------------------------
+
+
+def _fn_answered(value: Any) -> Any:
+    if value is HIDDEN:
+        return HIDDEN
+    return value is not UNKNOWN
+
+
+def _fn_unknown(value: Any) -> Any:
+    if value is HIDDEN:
+        return HIDDEN
+    return value is UNKNOWN
+
+
+def _fn_count(value: Any) -> Any:
+    if _is_marker(value):
+        return value
+    if isinstance(value, (list, tuple, str)):
+        return len(value)
+    raise ExpressionError("count() takes a multi-choice answer")
+
+
+def _fn_has(value: Any, option: Any) -> Any:
+    if _is_marker(value):
+        return value
+    if _is_marker(option):
+        return option
+    return option in value if isinstance(value, (list, tuple)) else value == option
+
+
+def _fn_numeric(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    def call(*args: Any) -> Any:
+        markers = [a for a in args if _is_marker(a)]
+        if markers:
+            return _merge(*markers)
+        return fn(*args)
+
+    call.__name__ = name
+    return call
+
+
+FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int]] = {
+    # name: (function, min args, max args)
+    "answered": (_fn_answered, 1, 1),
+    "unknown": (_fn_unknown, 1, 1),
+    "count": (_fn_count, 1, 1),
+    "has": (_fn_has, 2, 2),
+    "min": (_fn_numeric("min", min), 2, 8),
+    "max": (_fn_numeric("max", max), 2, 8),
+    "abs": (_fn_numeric("abs", abs), 1, 1),
+    "round": (_fn_numeric("round", round), 1, 2),
+}
+"""The whole vocabulary of callable names; anything else is rejected at load."""
+
+RESERVED_NAMES = frozenset(FUNCTIONS) | {"true", "false", "none", "and", "or", "not", "in"}
+
+
+# -- compiling ---------------------------------------------------------------------------------
+
+_BINOPS: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.FloorDiv: lambda a, b: a // b,
+    ast.Mod: lambda a, b: a % b,
+}
+_CMPOPS: dict[type, Callable[[Any, Any], bool]] = {
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A checked, compiled expression and the names it reads."""
+
+    source: str
+    names: frozenset[str]
+    _fn: Compiled
+
+    def evaluate(self, env: Env) -> Any:
+        """The value, UNKNOWN or HIDDEN. Arithmetic faults (x / 0, "a" < 1) read as UNKNOWN."""
+        try:
+            return self._fn(env)
+        except (ArithmeticError, TypeError, ValueError):
+            return UNKNOWN
+
+
+def parse(source: str) -> Expression:
+    """Check `source` against the whitelist and compile it; raise ExpressionError if it fails."""
+    if not isinstance(source, str):
+        raise ExpressionError("an expression must be a string")
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(f"longer than {MAX_LENGTH} characters")
+    if not source.strip():
+        raise ExpressionError("empty expression")
+    if "\x00" in source:
+        raise ExpressionError("contains a NUL character")
+    # ast.parse recurses on nesting; bound it before the parser ever sees the text.
+    depth = 0
+    for ch in source:
+        if ch in "([{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ExpressionError(f"nested deeper than {MAX_DEPTH} levels")
+        elif ch in ")]}":
+            depth -= 1
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"does not parse: {exc.msg}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExpressionError("too complex to parse") from None
+    names: set[str] = set()
+    count = [0]
+    fn = _compile(tree.body, names, count, 0)
+    return Expression(source=source, names=frozenset(names), _fn=fn)
+
+
+def _compile(node: ast.AST, names: set[str], count: list[int], depth: int) -> Compiled:
+    count[0] += 1
+    if count[0] > MAX_NODES:
+        raise ExpressionError(f"more than {MAX_NODES} parts")
+    if depth > MAX_DEPTH:
+        raise ExpressionError(f"nested deeper than {MAX_DEPTH} levels")
+    sub = depth + 1
+
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if isinstance(value, bool) or value is None or isinstance(value, str):
+            return lambda env: value
+        if isinstance(value, (int, float)):
+            if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+                raise ExpressionError(f"number {value!r} is out of range")
+            return lambda env: value
+        raise ExpressionError(f"literal {type(value).__name__} is not allowed")
+
+    if isinstance(node, ast.Name):
+        ident = node.id
+        lowered = ident.lower()
+        if lowered in ("true", "false"):
+            constant = lowered == "true"
+            return lambda env: constant
+        if ident.startswith("_"):
+            raise ExpressionError(f"name {ident!r} is not allowed")
+        if ident in FUNCTIONS:
+            raise ExpressionError(f"{ident} is a function; call it as {ident}(...)")
+        names.add(ident)
+        return lambda env: env.get(ident, UNKNOWN)
+
+    if isinstance(node, (ast.List, ast.Tuple)):
+        items = [_compile(elt, names, count, sub) for elt in node.elts]
+        if len(items) > 50:
+            raise ExpressionError("a list may hold at most 50 items")
+        return lambda env: tuple(item(env) for item in items)
+
+    if isinstance(node, ast.BoolOp):
+        parts = [_compile(v, names, count, sub) for v in node.values]
+        if isinstance(node.op, ast.And):
+            return lambda env: _and(parts, env)
+        return lambda env: _or(parts, env)
+
+    if isinstance(node, ast.UnaryOp):
+        operand = _compile(node.operand, names, count, sub)
+        if isinstance(node.op, ast.Not):
+            return lambda env: _not(operand(env))
+        if isinstance(node.op, ast.USub):
+            return lambda env: _arith(lambda v: -v, operand(env))
+        if isinstance(node.op, ast.UAdd):
+            return lambda env: _arith(lambda v: +v, operand(env))
+        raise ExpressionError(f"operator {type(node.op).__name__} is not allowed")
+
+    if isinstance(node, ast.BinOp):
+        op = _BINOPS.get(type(node.op))
+        if op is None:
+            what = "** (powers)" if isinstance(node.op, ast.Pow) else type(node.op).__name__
+            raise ExpressionError(f"operator {what} is not allowed")
+        left = _compile(node.left, names, count, sub)
+        right = _compile(node.right, names, count, sub)
+        return lambda env: _arith(op, left(env), right(env))
+
+    if isinstance(node, ast.Compare):
+        ops = []
+        for op_node in node.ops:
+            op = _CMPOPS.get(type(op_node))
+            if op is None:
+                raise ExpressionError(f"comparison {type(op_node).__name__} is not allowed")
+            ops.append(op)
+        left = _compile(node.left, names, count, sub)
+        rights = [_compile(c, names, count, sub) for c in node.comparators]
+        return lambda env: _compare(left, ops, rights, env)
+
+    if isinstance(node, ast.IfExp):
+        test = _compile(node.test, names, count, sub)
+        body = _compile(node.body, names, count, sub)
+        orelse = _compile(node.orelse, names, count, sub)
+
+        def if_exp(env: Env) -> Any:
+            chosen = test(env)
+            if _is_marker(chosen):
+                return chosen
+            return body(env) if chosen else orelse(env)
+
+        return if_exp
+
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name):
+            raise ExpressionError("only the named functions may be called")
+        name = node.func.id
+        if name not in FUNCTIONS:
+            allowed = ", ".join(sorted(FUNCTIONS))
+            raise ExpressionError(f"function {name!r} is not allowed (allowed: {allowed})")
+        if node.keywords:
+            raise ExpressionError(f"{name}() takes no keyword arguments")
+        function, low, high = FUNCTIONS[name]
+        if not low <= len(node.args) <= high:
+            raise ExpressionError(f"{name}() takes {low}–{high} arguments")
+        args = [_compile(a, names, count, sub) for a in node.args]
+        return lambda env: function(*(a(env) for a in args))
+
+    if isinstance(node, ast.Attribute):
+        raise ExpressionError("attribute access (a.b) is not allowed")
+    if isinstance(node, ast.Subscript):
+        raise ExpressionError("subscripts (a[b]) are not allowed")
+    if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        raise ExpressionError("comprehensions are not allowed")
+    if isinstance(node, ast.Lambda):
+        raise ExpressionError("lambda is not allowed")
+    raise ExpressionError(f"{type(node).__name__} is not allowed")
+
+
+def _arith(op: Callable[..., Any], *values: Any) -> Any:
+    markers = [v for v in values if _is_marker(v)]
+    if markers:
+        return _merge(*markers)
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise TypeError("arithmetic on a non-number")
+    result = op(*values)
+    if isinstance(result, float) and not math.isfinite(result):
+        raise ArithmeticError("not finite")
+    return result
+
+
+def _compare(left: Compiled, ops: list, rights: list[Compiled], env: Env) -> Any:
+    a = left(env)
+    pending: Any = True
+    for op, right in zip(ops, rights):
+        b = right(env)
+        if _is_marker(a) or _is_marker(b):
+            pending = _merge(*(v for v in (a, b) if _is_marker(v)))
+        elif not op(a, b):
+            return False
+        a = b
+    return pending
+
+
+def _truth(value: Any) -> Any:
+    return value if _is_marker(value) else bool(value)
+
+
+def _not(value: Any) -> Any:
+    value = _truth(value)
+    return value if _is_marker(value) else not value
+
+
+def _and(parts: list[Compiled], env: Env) -> Any:
+    markers = []
+    for part in parts:
+        value = _truth(part(env))
+        if value is False:
+            return False
+        if _is_marker(value):
+            markers.append(value)
+    return _merge(*markers) if markers else True
+
+
+def _or(parts: list[Compiled], env: Env) -> Any:
+    markers = []
+    for part in parts:
+        value = _truth(part(env))
+        if value is True:
+            return True
+        if _is_marker(value):
+            markers.append(value)
+    return _merge(*markers) if markers else False

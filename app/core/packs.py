@@ -1,0 +1,334 @@
+"""Finding, reading and cross-checking pack files.
+
+`load_packs` turns a list of directories or files into a `PackSet` (the packs in use, with an
+index of every question, gate, derived value and score) plus the problems found, each naming
+file, location and message. Nothing here raises on bad input: a broken file becomes a problem.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from app.core import expr
+from app.core.model import Derived, Gate, Pack, Question, Score
+
+MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a pack file, printed as `file: location: message`."""
+
+    file: str
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.location}: {self.message}"
+
+
+@dataclass
+class PackSet:
+    """The packs in use, in display order, with lookups across all of them."""
+
+    packs: list[Pack]
+    sources: dict[str, Path] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+    question_pack: dict[str, str] = field(default_factory=dict)
+    gates: dict[str, Gate] = field(default_factory=dict)
+    gate_pack: dict[str, str] = field(default_factory=dict)
+    derived: dict[str, Derived] = field(default_factory=dict)
+    scores: dict[str, Score] = field(default_factory=dict)
+    score_pack: dict[str, str] = field(default_factory=dict)
+    compiled: dict[str, expr.Expression] = field(default_factory=dict)
+    """Compiled expressions by key: `show_if:<question>`, `gate:<gate>`, `derived:<id>`."""
+    derived_order: list[str] = field(default_factory=list)
+    question_order: list[str] = field(default_factory=list)
+    """Questions in the order their `show_if` can be settled (each after what it reads)."""
+
+    def pack(self, pack_id: str) -> Pack:
+        for pack in self.packs:
+            if pack.id == pack_id:
+                return pack
+        raise KeyError(pack_id)
+
+    def versions(self) -> dict[str, str]:
+        return {pack.id: pack.version for pack in self.packs}
+
+
+@dataclass
+class LoadResult:
+    packset: PackSet
+    problems: list[Problem]
+    notices: list[str]
+    """Things worth saying that are not errors, e.g. a team pack replacing a shipped one."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def shipped_dir() -> Path:
+    """The packs shipped with Preflight: inside the wheel, or at the root of a clone."""
+    package_dir = Path(__file__).resolve().parent.parent
+    installed = package_dir / "questionnaires"
+    if installed.is_dir():
+        return installed
+    return package_dir.parent / "questionnaires"
+
+
+def pack_files(path: Path) -> list[Path]:
+    """The pack files a path names: a file itself, or the `*.toml` files directly in a folder."""
+    if path.is_dir():
+        return sorted(p for p in path.glob("*.toml") if p.is_file())
+    return [path]
+
+
+def read_pack(path: Path) -> tuple[Pack | None, list[Problem]]:
+    """Read and validate one file; never raises."""
+    name = str(path)
+    try:
+        if path.is_dir():
+            return None, [Problem(name, "file", "is a directory, not a pack file")]
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None, [Problem(name, "file", f"larger than {MAX_FILE_BYTES:,} bytes")]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(name, "file", f"cannot be read: {exc.strerror or exc}")]
+    if not data.strip():
+        return None, [Problem(name, "file", "is empty")]
+    if b"\x00" in data:
+        return None, [Problem(name, "file", "is binary, not TOML text")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(name, "file", f"is not UTF-8 text (byte {exc.start})")]
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return None, [Problem(name, "toml", str(exc))]
+    except (RecursionError, MemoryError):
+        return None, [Problem(name, "toml", "nested too deeply to read")]
+    try:
+        return Pack.model_validate(raw), []
+    except ValidationError as exc:
+        return None, [Problem(name, _location(err["loc"]), _message(err)) for err in exc.errors()]
+    except (RecursionError, MemoryError):
+        return None, [Problem(name, "file", "too deeply nested to validate")]
+
+
+def load_packs(paths: Iterable[Path]) -> LoadResult:
+    """Load every pack under `paths`, later paths replacing earlier packs with the same id."""
+    problems: list[Problem] = []
+    notices: list[str] = []
+    chosen: dict[str, tuple[Pack, Path]] = {}
+    for base in paths:
+        if not base.exists():
+            problems.append(Problem(str(base), "path", "does not exist"))
+            continue
+        for file in pack_files(base):
+            pack, found = read_pack(file)
+            problems.extend(found)
+            if pack is None:
+                continue
+            if pack.id in chosen:
+                previous = chosen[pack.id][1]
+                if previous.parent == file.parent:
+                    problems.append(
+                        Problem(str(file), "id", f"pack id {pack.id!r} is also used by {previous}")
+                    )
+                    continue
+                notices.append(f"pack {pack.id!r} from {file} replaces the one in {previous}")
+            chosen[pack.id] = (pack, file)
+    ordered = [chosen[pid] for pid in sorted(chosen, key=lambda pid: _order_key(pid))]
+    packset, cross = build_packset(ordered)
+    return LoadResult(packset, problems + cross, notices)
+
+
+AREA_ORDER = ("acceptance", "data", "security", "production", "adoption")
+
+
+def _order_key(pack_id: str) -> tuple[int, str]:
+    return (AREA_ORDER.index(pack_id) if pack_id in AREA_ORDER else len(AREA_ORDER), pack_id)
+
+
+def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Problem]]:
+    """Index packs and check what spans them; packs with such problems are left out."""
+    problems: list[Problem] = []
+    owners: dict[str, tuple[str, Path]] = {}
+    kept: list[tuple[Pack, Path]] = []
+    for pack, file in entries:
+        clash = []
+        for section in ("questions", "gates", "derived", "scores"):
+            for index, item in enumerate(getattr(pack, section)):
+                if item.id in owners and owners[item.id][0] != pack.id:
+                    other, other_file = owners[item.id]
+                    clash.append(
+                        Problem(
+                            str(file),
+                            f"{section}[{index}].id",
+                            f"id {item.id!r} is already used by pack {other!r} ({other_file})",
+                        )
+                    )
+        if clash:
+            problems.extend(clash)
+            continue
+        for section in ("questions", "gates", "derived", "scores"):
+            for item in getattr(pack, section):
+                owners[item.id] = (pack.id, file)
+        kept.append((pack, file))
+
+    packset = PackSet(packs=[p for p, _ in kept], sources={p.id: f for p, f in kept})
+    for pack, _ in kept:
+        for q in pack.questions:
+            packset.questions[q.id] = q
+            packset.question_pack[q.id] = pack.id
+        for g in pack.gates:
+            packset.gates[g.id] = g
+            packset.gate_pack[g.id] = pack.id
+        for d in pack.derived:
+            packset.derived[d.id] = d
+        for s in pack.scores:
+            packset.scores[s.id] = s
+            packset.score_pack[s.id] = pack.id
+
+    known = set(packset.questions) | set(packset.derived) | set(packset.scores)
+    for pack, file in kept:
+        problems.extend(_compile_pack(pack, file, packset, known))
+    problems.extend(_order_derived(packset, kept))
+    problems.extend(_order_questions(packset, kept))
+    return packset, problems
+
+
+def _compile_pack(pack: Pack, file: Path, packset: PackSet, known: set[str]) -> list[Problem]:
+    problems = []
+    items: list[tuple[str, str, str | None]] = []
+    for i, q in enumerate(pack.questions):
+        items.append((f"show_if:{q.id}", f"questions[{i}].show_if", q.show_if))
+    for i, g in enumerate(pack.gates):
+        items.append((f"gate:{g.id}", f"gates[{i}].when", g.when))
+    for i, d in enumerate(pack.derived):
+        items.append((f"derived:{d.id}", f"derived[{i}].expr", d.expr))
+    for key, location, source in items:
+        if source is None:
+            continue
+        compiled = expr.parse(source)  # already checked by the model
+        unknown = sorted(compiled.names - known)
+        if unknown:
+            problems.append(
+                Problem(str(file), location, f"unknown name(s) {', '.join(unknown)} in {source!r}")
+            )
+            continue
+        packset.compiled[key] = compiled
+    for i, s in enumerate(pack.scores):
+        for j, qid in enumerate(s.questions):
+            if qid not in packset.questions:
+                problems.append(
+                    Problem(str(file), f"scores[{i}].questions[{j}]", f"unknown question {qid!r}")
+                )
+            elif packset.questions[qid].kind != "scale":
+                problems.append(
+                    Problem(str(file), f"scores[{i}].questions[{j}]", f"{qid!r} is not a scale")
+                )
+    return problems
+
+
+def _topological(nodes: list[str], deps: dict[str, set[str]]) -> tuple[list[str], set[str]]:
+    """Order `nodes` so each comes after its deps; return the order and the nodes in cycles."""
+    order: list[str] = []
+    state: dict[str, int] = {}
+    cyclic: set[str] = set()
+    for start in nodes:
+        if start in state:
+            continue
+        stack = [(start, iter(sorted(deps.get(start, ()))))]
+        state[start] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                state[node] = 2
+                order.append(node)
+            elif state.get(child) == 1:
+                cyclic.update(n for n, _ in stack[[n for n, _ in stack].index(child) :])
+            elif child not in state:
+                state[child] = 1
+                stack.append((child, iter(sorted(deps.get(child, ())))))
+    return order, cyclic
+
+
+def _order_derived(packset: PackSet, kept: list[tuple[Pack, Path]]) -> list[Problem]:
+    names = list(packset.derived)
+    deps = {}
+    for name in names:
+        compiled = packset.compiled.get(f"derived:{name}")
+        deps[name] = set(compiled.names) & set(names) if compiled else set()
+    order, cyclic = _topological(names, deps)
+    packset.derived_order = [n for n in order if n not in cyclic]
+    return [_problem_for(kept, "derived", n, "expr", "is part of a cycle") for n in sorted(cyclic)]
+
+
+def _order_questions(packset: PackSet, kept: list[tuple[Pack, Path]]) -> list[Problem]:
+    names = [q.id for pack in packset.packs for q in pack.questions]
+    deps: dict[str, set[str]] = {}
+    for name in names:
+        compiled = packset.compiled.get(f"show_if:{name}")
+        deps[name] = _question_deps(compiled, packset) if compiled else set()
+    order, cyclic = _topological(names, deps)
+    packset.question_order = [n for n in order if n not in cyclic]
+    return [
+        _problem_for(kept, "questions", n, "show_if", "is part of a cycle of show_if conditions")
+        for n in sorted(cyclic)
+    ]
+
+
+def _question_deps(compiled: expr.Expression, packset: PackSet) -> set[str]:
+    """Questions a show_if reads, directly or through derived values and scores."""
+    found: set[str] = set()
+    pending = list(compiled.names)
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name in packset.questions:
+            found.add(name)
+        elif name in packset.scores:
+            pending.extend(packset.scores[name].questions)
+        elif f"derived:{name}" in packset.compiled:
+            pending.extend(packset.compiled[f"derived:{name}"].names)
+    return found
+
+
+def _problem_for(kept, section: str, item_id: str, field_name: str, message: str) -> Problem:
+    for pack, file in kept:
+        for index, item in enumerate(getattr(pack, section)):
+            if item.id == item_id:
+                return Problem(str(file), f"{section}[{index}].{field_name}", f"{item_id!r} {message}")
+    return Problem("?", section, f"{item_id!r} {message}")
+
+
+def _location(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "pack"
+
+
+def _message(err: dict) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown key"
+    if err["type"] == "missing":
+        return "required key is missing"
+    message = err["msg"]
+    return message.removeprefix("Value error, ")
