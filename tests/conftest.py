@@ -1,0 +1,42 @@
+"""Shared fixtures: a clean environment, the example pack, and running the CLI in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "questionnaires" / "examples"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch, tmp_path):
+    """Keep the user's database, packs and colour settings out of every test."""
+    monkeypatch.setenv("PREFLIGHT_DB", str(tmp_path / "preflight.db"))
+    monkeypatch.delenv("PREFLIGHT_QUESTIONNAIRES", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+def run_cli(*args: str, db: Path | None = None, input: str | None = None, env=None, cwd=None):
+    """Run `python -m app ARGS` as a user would; returns the CompletedProcess."""
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", **(env or {})}
+    if db is not None:
+        full_env["PREFLIGHT_DB"] = str(db)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        input=input,
+        env=full_env,
+        cwd=cwd or ROOT,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def cli():
+    return run_cli

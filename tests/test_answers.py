@@ -1,0 +1,97 @@
+"""Answer values by kind: what is accepted, how it is stored, what is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app.core.answers import AnswerError, check_value, display, parse_text
+from app.core.packs import load_packs
+from tests.conftest import EXAMPLES
+
+PACKSET = load_packs([EXAMPLES]).packset
+Q = PACKSET.questions
+
+
+def _q(kind: str):
+    from app.core.model import Question
+
+    extra = {
+        "choice": {"options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]},
+        "multi": {"options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]},
+        "scale": {"levels": ["low", "mid", "high"]},
+        "number": {"min": 0, "max": 100, "unit": "ms"},
+    }.get(kind, {})
+    return Question(id="q", text="Q?", help="Why.", kind=kind, **extra)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "stored"),
+    [
+        ("yes_no", "Yes", "yes"),
+        ("yes_no", True, "yes"),
+        ("yes_no", "unknown", "unknown"),
+        ("choice", "b", "b"),
+        ("multi", ["b", "a"], ["a", "b"]),
+        ("multi", [], []),
+        ("scale", 2, 2),
+        ("number", 42.5, 42.5),
+        ("number", 0, 0),
+        ("text", "hello | <b>", "hello | <b>"),
+        ("person", "Ana Ruiz (KPI owner)", {"name": "Ana Ruiz", "role": "KPI owner"}),
+        ("person", {"name": "Ana", "role": ""}, {"name": "Ana", "role": ""}),
+        ("date", "2026-12-01", "2026-12-01"),
+        ("date", dt.date(2026, 12, 1), "2026-12-01"),
+        ("evidence", "https://example.com/eval.md", "https://example.com/eval.md"),
+    ],
+)
+def test_accepts(kind, value, stored):
+    assert check_value(_q(kind), value) == stored
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "message"),
+    [
+        ("yes_no", "maybe", "expected yes, no or unknown"),
+        ("choice", "c", "expected one of a, b"),
+        ("multi", ["a", "z"], "'z' is not an option"),
+        ("multi", "a", "expected a list"),
+        ("scale", 4, "expected 1, 2 or 3"),
+        ("scale", True, "expected 1, 2 or 3"),
+        ("number", 101, "above the maximum of 100 ms"),
+        ("number", -1, "below the minimum"),
+        ("number", "12", "expected a number"),
+        ("number", float("nan"), "finite"),
+        ("text", "   ", "empty"),
+        ("person", "", "needs a name"),
+        ("date", "2026-02-30", "YYYY-MM-DD"),
+        ("date", "next week", "YYYY-MM-DD"),
+        ("evidence", "a\nb", "control characters"),
+    ],
+)
+def test_refuses(kind, value, message):
+    with pytest.raises(AnswerError) as caught:
+        check_value(_q(kind), value)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "stored"),
+    [
+        ("yes_no", "y", "yes"),
+        ("yes_no", "?", "unknown"),
+        ("multi", "a, b", ["a", "b"]),
+        ("scale", "3", 3),
+        ("number", "1_0", 10),
+        ("number", "0.25", 0.25),
+    ],
+)
+def test_parse_text(kind, typed, stored):
+    assert parse_text(_q(kind), typed) == stored
+
+
+def test_display():
+    assert display(Q["vendor_region"], "eu") == "EU only"
+    assert display(Q["vendor_exit_plan"], 3) == "3 — Ready to switch"
+    assert display(Q["vendor_monthly_budget"], 5000) == "5,000 USD/month"

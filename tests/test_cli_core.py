@@ -1,0 +1,108 @@
+"""The `preflight` command for the core: validate, schema, questions, --version, and what each
+command may import."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import EXAMPLES, ROOT, run_cli
+
+
+def test_version_and_help():
+    assert run_cli("--version").stdout.startswith("preflight ")
+    result = run_cli("--help")
+    assert result.returncode == 0 and "validate" in result.stdout
+
+
+def test_python_dash_m_and_usage_error():
+    result = run_cli("no-such-command")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_validate_example_ok():
+    result = run_cli("validate", str(EXAMPLES / "vendor.toml"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ok: pack 'vendor' v1.0: 9 questions, 3 gates" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        pytest.param(b"", "file: is empty", id="empty"),
+        pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00", "file: is binary", id="binary"),
+        pytest.param(b"id = [", "toml:", id="broken"),
+        pytest.param(b'id = "x"\nnope = 1\n', "nope: unknown key", id="unknown-key"),
+    ],
+)
+def test_validate_bad_files(tmp_path, content, expected):
+    path = tmp_path / "bad.toml"
+    path.write_bytes(content)
+    result = run_cli("validate", str(path))
+    assert result.returncode == 1
+    assert f"{path}: {expected}" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_validate_missing_path(tmp_path):
+    result = run_cli("validate", str(tmp_path / "nope.toml"))
+    assert result.returncode == 1 and "does not exist" in result.stdout
+
+
+def test_questions_json_has_the_promised_fields():
+    result = run_cli("--questionnaires", str(EXAMPLES), "questions", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = [r for r in json.loads(result.stdout) if r["pack"] == "vendor"]
+    assert len(rows) == 9
+    region = next(r for r in rows if r["id"] == "vendor_region")
+    assert region["options"] == ["eu", "us", "global"]
+    assert {"id", "pack", "kind", "text", "help", "options", "required"} <= set(region)
+    assert next(r for r in rows if r["id"] == "vendor_name")["options"] == []
+
+
+def test_questionnaires_from_env(tmp_path):
+    result = run_cli("questions", env={"PREFLIGHT_QUESTIONNAIRES": str(EXAMPLES)})
+    assert "vendor_dpa_signed" in result.stdout
+
+
+def test_schema_is_json_schema():
+    result = run_cli("schema")
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "Preflight questionnaire pack"
+    assert schema["additionalProperties"] is False
+    assert "questions" in schema["properties"]
+
+
+HEAVY = ("textual", "questionary", "prompt_toolkit", "sqlite_utils", "sqlite3")
+
+
+@pytest.mark.parametrize("argv", [["validate"], ["schema"], ["questions"], ["--help"]])
+def test_light_commands_import_no_front_end(argv):
+    code = (
+        "import sys, runpy, io, contextlib\n"
+        f"sys.argv = ['preflight', *{argv!r}]\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):\n"
+        "    try:\n"
+        "        from app.cli import main; main(sys.argv[1:])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_core_imports_no_front_end_or_sqlite():
+    code = (
+        "import sys\n"
+        "import app.core.engine, app.core.packs, app.core.answers, app.core.answerfile\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.strip() == "[]"
