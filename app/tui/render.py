@@ -43,11 +43,14 @@ def verdict_text(evaluation: Evaluation) -> Text:
     return Text(f"{symbol[verdict]} {verdict}", style=STYLES[verdict])
 
 
-def area_line(area: AreaProgress) -> Text:
-    """One sidebar row: state badge, title, answered/total."""
+def area_line(area: AreaProgress, width: int = 31) -> Text:
+    """One sidebar row: state badge, title (shortened to fit), answered/total."""
+    count = f"{area.answered}/{area.visible}"
+    room = max(4, width - 10 - len(count) - 1)
+    title = area.title if len(area.title) <= room else area.title[: room - 1] + "…"
     line = badge(area.state.value, 9)
-    line.append(f" {area.title}")
-    line.append(f"  {area.answered}/{area.visible}", style="dim")
+    line.append(f" {title.ljust(room)} ")
+    line.append(count, style="dim")
     return line
 
 
@@ -59,7 +62,7 @@ def gate_lines(evaluation: Evaluation, limit: int) -> Text:
     counts = evaluation.counts()
     text.append_text(verdict_text(evaluation))
     text.append(
-        f"  {counts['red']} red · {counts['amber']} amber · {counts['unknown']} unknown\n",
+        f"\n{counts['red']} red · {counts['amber']} amber · {counts['unknown']} unknown\n",
         style="dim",
     )
     for result in shown[:limit]:
@@ -72,7 +75,8 @@ def gate_lines(evaluation: Evaluation, limit: int) -> Text:
     return text
 
 
-def _gate_line(result: GateResult) -> Text:
+def _gate_line(result: GateResult, width: int = 31) -> Text:
     line = badge(result.state.value, 9)
-    line.append(f" {result.gate.title}")
+    line.append(f" {plain(result.gate.title)}")
+    line.truncate(width, overflow="ellipsis")
     return line
