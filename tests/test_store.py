@@ -301,3 +301,17 @@ def test_usable_from_another_thread(store):
         t.join()
     assert errors == []
     assert {k: r.value for k, r in store.answers(a.id).items()} == {f"q{n}": 19 for n in range(4)}
+
+
+def test_no_scratch_table_probe_on_write(tmp_path):
+    """sqlite-utils' upsert probe (create + drop a scratch table) takes the write lock twice."""
+    with Store.open(tmp_path / "p.db") as s:
+        a = s.create("P")
+    with Store.open(tmp_path / "p.db") as s:
+        seen: list[str] = []
+        s.db.conn.set_trace_callback(seen.append)
+        s.save_answer(a.id, "q", "yes")
+        s.set_followup(a.id, "g", owner="A", due=None, status="open", note=None)
+        s.set_waiver(a.id, "g", reason="r", approver="B", expires="2030-01-01")
+    assert not [q for q in seen if "create table" in q.lower() or "drop table" in q.lower()]
+    assert [q for q in seen if q.startswith("BEGIN")] == ["BEGIN IMMEDIATE"] * 3

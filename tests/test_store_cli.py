@@ -108,3 +108,21 @@ def test_commands_do_not_import_front_ends(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(("reply", "kept"), [("n\n", True), ("y\n", False)], ids=["no", "yes"])
+def test_delete_asks_on_a_terminal(run, tmp_path, reply, kept):
+    import pty
+
+    run("new", "Alpha")
+    master, slave = pty.openpty()
+    os.write(master, reply.encode())
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--db", str(tmp_path / "cli.db"), "delete", "alpha"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=slave,
+        capture_output=True, text=True, timeout=60,
+    )
+    os.close(slave)
+    os.close(master)
+    assert result.returncode == (1 if kept else 0), result.stderr
+    assert bool(listed(run)) is kept

@@ -63,8 +63,7 @@ def test_sigkill_loses_nothing_acknowledged(tmp_path):
 
 
 def test_two_writers_at_once_lose_nothing(tmp_path):
-    db = tmp_path / "two.db"
-    Store.open(db).close()
+    db = tmp_path / "two.db"  # not created yet: both writers also race to create and migrate it
     procs = [writer(db, f"writer {n}", 150, prefix=f"w{n}_") for n in range(2)]
     results = [p.communicate(timeout=60) for p in procs]
     for proc, (out, err) in zip(procs, results, strict=True):
