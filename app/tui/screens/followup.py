@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Button, Input, Label, OptionList
 
 from app.core.model import Gate
 from app.store.models import FollowUpStatus, GateFollowUp, Waiver
@@ -30,28 +30,32 @@ class FollowUpDialog(ModalScreen[dict | None]):
 
     def compose(self) -> ComposeResult:
         f, w = self.follow, self.waiver
+        status = self.follow.status.value if self.follow else FollowUpStatus.open.value
         with Vertical(classes="dialog wide"):
             yield Label(plain(self.gate.title), classes="dialog-title", markup=False)
-            yield Label("Owner", markup=False)
-            yield Input(plain(f.owner or "") if f else "", id="owner", compact=True)
-            yield Label("Due date (YYYY-MM-DD)", markup=False)
-            yield Input(f.due or "" if f else "", id="due", compact=True)
-            yield Label("Status", markup=False)
-            status = f.status.value if f else FollowUpStatus.open.value
-            yield Select(STATUSES, value=status, allow_blank=False, id="status", compact=True)
-            yield Label("Note", markup=False)
-            yield Input(plain(f.note or "") if f else "", id="note", compact=True)
-            yield Label("Waiver — reason, approver, expiry (leave reason empty for none)")
-            yield Input(plain(w.reason) if w else "", id="reason", compact=True,
-                        placeholder="why production may go ahead despite this gate")
-            yield Input(plain(w.approver) if w else "", id="approver", compact=True,
-                        placeholder="who approved the waiver")
-            yield Input(w.expires if w else "", id="expires", compact=True,
-                        placeholder="expires YYYY-MM-DD")
+            yield from _row("Owner", Input(plain(f.owner or "") if f else "", id="owner",
+                                           compact=True, placeholder="who clears this gate"))
+            yield from _row("Due", Input((f.due or "") if f else "", id="due", compact=True,
+                                         placeholder="YYYY-MM-DD"))
+            labels = (label for label, _ in STATUSES)
+            statuses = OptionList(*labels, id="followup-status", compact=True)
+            statuses.highlighted = [v for _, v in STATUSES].index(status)
+            with Horizontal(classes="field status"):
+                yield Label("Status", classes="label")
+                yield statuses
+            yield from _row("Note", Input(plain(f.note or "") if f else "", id="note",
+                                          compact=True))
+            yield Label("Waiver (leave the reason empty for none)", classes="dim section")
+            yield from _row("Reason", Input(plain(w.reason) if w else "", id="reason",
+                                            compact=True, placeholder="why it may go ahead"))
+            yield from _row("Approver", Input(plain(w.approver) if w else "", id="approver",
+                                              compact=True, placeholder="who approved it"))
+            yield from _row("Expires", Input(w.expires if w else "", id="expires", compact=True,
+                                             placeholder="YYYY-MM-DD"))
             yield Label("", id="error", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", id="save-button", variant="primary")
-                yield Button("Cancel (esc)", id="cancel-button")
+                yield Button("Save (ctrl+s)", id="save-button", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel-button", compact=True)
 
     def _value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", Input).value.strip()
@@ -72,10 +76,13 @@ class FollowUpDialog(ModalScreen[dict | None]):
         followup = {
             "owner": self._value("owner") or None,
             "due": due or None,
-            "status": self.query_one("#status", Select).value,
+            "status": self._status(),
             "note": self._value("note") or None,
         }
         self.dismiss({"followup": followup, "waiver": waiver})
+
+    def _status(self) -> str:
+        return STATUSES[self.query_one("#followup-status", OptionList).highlighted or 0][1]
 
     def _error(self, message: str) -> None:
         self.query_one("#error", Label).update(f"✗ {message}")
@@ -87,6 +94,12 @@ class FollowUpDialog(ModalScreen[dict | None]):
     @on(Button.Pressed, "#cancel-button")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _row(label: str, widget) -> ComposeResult:
+    with Horizontal(classes="field"):
+        yield Label(label, classes="label")
+        yield widget
 
 
 def _is_date(value: str) -> bool:

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from app.core.engine import GateResult, GateState, severity
+from app.core.model import receipt_title
 from app.errors import PreflightError
 from app.session import Session
 from app.tui.render import badge, plain
@@ -37,7 +38,10 @@ class GateBoardScreen(Screen[None]):
         self.title = plain(self.session.assessment.name)
         self.sub_title = "Gate board"
         table = self.query_one(DataTable)
-        table.add_columns("State", "Gate", "Area", "Owner", "Due", "Status", "Waiver")
+        # Sized to fit 80 columns; the area, why, fix and waiver show below for the row.
+        for label, width in (("State", 9), ("Gate", 26), ("Owner", 14), ("Due", 10),
+                             ("Status", 11)):
+            table.add_column(label, width=width)
         self.reload()
         table.focus()
 
@@ -47,21 +51,17 @@ class GateBoardScreen(Screen[None]):
 
     def reload(self) -> None:
         table = self.query_one(DataTable)
-        followups, waivers = self.session.followups(), self.session.waivers()
+        followups = self.session.followups()
         table.clear()
         for result in self.results():
             gate = result.gate
             follow = followups.get(gate.id)
-            waiver = waivers.get(gate.id)
-            area = self.session.packset.pack(result.pack_id).title
             table.add_row(
                 badge(result.state.value, 9),
-                plain(gate.title),
-                area,
-                plain(follow.owner or "—") if follow else "—",
+                _cell(gate.title, 26),
+                _cell(follow.owner or "—", 14) if follow else "—",
                 (follow.due or "—") if follow else "—",
                 follow.status.value.replace("_", " ") if follow else "open",
-                f"until {waiver.expires}" if waiver else "—",
                 key=gate.id,
             )
         if not table.row_count:
@@ -69,11 +69,19 @@ class GateBoardScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        gate = self.session.packset.gates[event.row_key.value]
+        gate_id = event.row_key.value
+        gate = self.session.packset.gates[gate_id]
+        area = self.session.packset.pack(self.session.packset.gate_pack[gate_id]).title
         text = Text()
         text.append(plain(gate.title), style="bold")
         text.append(f"\nWhy: {plain(gate.why)}\nFix: {plain(gate.fix)}")
-        text.append(f"\nBlocks: {gate.receipt.value.replace('_', ' ')}", style="dim")
+        text.append(f"\n{area} · blocks the {receipt_title(gate.receipt).lower()}", style="dim")
+        waiver = self.session.waivers().get(gate_id)
+        if waiver:
+            text.append(
+                f"\nWaived until {waiver.expires} by {plain(waiver.approver)}: "
+                f"{plain(waiver.reason)}", style="cyan",
+            )
         self.query_one("#detail", Static).update(text)
 
     @on(DataTable.RowSelected)
@@ -113,3 +121,9 @@ class GateBoardScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _cell(value: str, width: int) -> Text:
+    text = Text(plain(value))
+    text.truncate(width, overflow="ellipsis")
+    return text

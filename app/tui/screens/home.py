@@ -23,7 +23,7 @@ EMPTY = (
 class HomeScreen(Screen):
     BINDINGS = [
         Binding("n", "new", "New", id="new"),
-        Binding("enter", "open", "Open", id="open", show=True),
+        Binding("o", "open", "Open (enter)", id="open"),
         Binding("r", "rename", "Rename", id="rename"),
         Binding("a", "archive", "Archive", id="archive"),
         Binding("h", "toggle_archived", "Show archived", id="toggle_archived"),
