@@ -49,7 +49,12 @@ def test_sigkill_loses_nothing_acknowledged(tmp_path):
         assert first[0] == "A", proc.stderr.read()
         time.sleep(rng.uniform(0.0, 0.15))
         proc.send_signal(signal.SIGKILL)
-        out, _ = proc.communicate()
+        # Read through the same buffered reader as readline() above: communicate() reads the
+        # raw pipe and would miss lines that readline() already buffered.
+        out = proc.stdout.read()
+        proc.wait()
+        proc.stderr.close()
+        proc.stdout.close()
         acked = [int(line) for line in out.split()]
         with Store.open(db) as s:
             assert s.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
