@@ -54,7 +54,7 @@ def area_line(area: AreaProgress, width: int = 31) -> Text:
     return line
 
 
-def gate_lines(evaluation: Evaluation, limit: int) -> Text:
+def gate_lines(evaluation: Evaluation, limit: int, width: int = 31) -> Text:
     """The gate panel: blocking and waived gates, most severe first, one line each."""
     shown = [g for g in evaluation.gates.values() if severity(g.state) <= 3]
     shown.sort(key=lambda g: (severity(g.state), g.gate.title))
@@ -66,7 +66,7 @@ def gate_lines(evaluation: Evaluation, limit: int) -> Text:
         style="dim",
     )
     for result in shown[:limit]:
-        text.append_text(_gate_line(result))
+        text.append_text(_gate_line(result, width))
         text.append("\n")
     if len(shown) > limit:
         text.append(f"… {len(shown) - limit} more on the gate board (ctrl+g)", style="dim")

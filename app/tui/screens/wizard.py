@@ -78,6 +78,9 @@ class WizardScreen(Screen):
         self._refresh_panels()
         self.show_question(self.current)
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refresh_panels)
+
     # -- what is shown ----------------------------------------------------------------------
 
     @property
@@ -129,11 +132,14 @@ class WizardScreen(Screen):
 
     def _refresh_panels(self) -> None:
         evaluation = self.session.evaluation
+        width = max(31, self.query_one("#left").size.width - 3)
         areas = self.query_one("#areas", OptionList)
         for index, pack in enumerate(self.session.packset.packs):
-            areas.replace_option_prompt_at_index(index, area_line(evaluation.areas[pack.id]))
+            line = area_line(evaluation.areas[pack.id], width)
+            areas.replace_option_prompt_at_index(index, line)
         height = max(3, self.size.height - 14)
-        self.query_one("#gate-panel", Static).update(gate_lines(evaluation, limit=height))
+        panel = gate_lines(evaluation, limit=height, width=width)
+        self.query_one("#gate-panel", Static).update(panel)
         self.sub_title = verdict_text(evaluation).plain
 
     # -- answering ----------------------------------------------------------------------------
