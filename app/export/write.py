@@ -101,6 +101,7 @@ def atomic_write(path: Path, content: bytes) -> None:
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a pack is meant to be shared
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()
@@ -117,3 +118,9 @@ def atomic_write(path: Path, content: bytes) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
