@@ -95,7 +95,8 @@ def _receipts(data: PackData) -> list[str]:
 
 def _values(data: PackData) -> list[str]:
     values = value_lines(data, NO_LIMIT)
-    return ["", "## Scores and costs", "", *(f"- {v}" for v in values)] if values else []
+    lines = [v if v.startswith("  ") else f"- {v}" for v in values]
+    return ["", "## Scores and costs", "", *lines] if values else []
 
 
 def _area(data: PackData, pack) -> list[str]:

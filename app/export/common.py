@@ -57,8 +57,10 @@ def fit_row(cells: Sequence[str], width: int = 120) -> list[str]:
     characters, the shortest keeping their full text (water-filling).
     """
     overhead = 4 + 3 * (len(cells) - 1)
-    fixed = sum(len(c) for c in cells if isinstance(c, Safe))
-    natural = {i: len(escape.text(c)) for i, c in enumerate(cells) if not isinstance(c, Safe)}
+    fixed = sum(max(1, len(c)) for c in cells if isinstance(c, Safe))
+    natural = {
+        i: max(1, len(escape.text(c))) for i, c in enumerate(cells) if not isinstance(c, Safe)
+    }  # an empty cell still shows "—"
     budget = width - overhead - fixed
     cap = max(natural.values(), default=0)
     while cap > 8 and sum(min(n, cap) for n in natural.values()) > budget:

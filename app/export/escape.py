@@ -108,6 +108,14 @@ def link(ref: object, label: str | None = None, width: int = 0) -> str:
     return out
 
 
+def compact_link(ref: object) -> str:
+    """The shortest safe link: `<url>` for an http(s) URL, `[name](path)` for a path, else text."""
+    raw = clean(ref)
+    if _URL.match(raw):
+        return f"<{destination(raw)}>"
+    return link(raw, short_ref(raw))
+
+
 def short_ref(ref: object) -> str:
     """A short label for a reference: the last path segment or the host."""
     raw = clean(ref).rstrip("/")

@@ -50,7 +50,7 @@ def _count(lines: list[str]) -> int:
 def _header(data: PackData) -> list[str]:
     a = data.assessment
     packs = [f"{pid} {version}" for pid, version in data.versions.items()]
-    people = [person(p, 40) for p in data.participants]
+    people = [person(p, 60) for p in data.participants]
     return [
         f"# Receipts pack: {escape.fit(a.name, WIDTH - 17)}",
         "",
@@ -131,7 +131,7 @@ def _shelf(data: PackData) -> list[str]:
             str(len(item.blocking)),
         ]
         room = WIDTH - len(row([*first, ""])) - 1
-        links = [escape.link(ref, escape.short_ref(ref), room) for ref in item.evidence]
+        links = [escape.compact_link(ref) for ref in item.evidence]
         links = [link for link in links if len(link) <= room]
         # A reference too long to show as a link still counts in "+N in the appendix".
         shown = join_fit(links, room, "+{n} in the appendix", total=len(item.evidence))
@@ -173,13 +173,15 @@ def value_lines(data: PackData, width: int = WIDTH) -> list[str]:
     out = []
     for score in data.packset.scores.values():
         result = ev.scores[score.id]
-        bands = "; ".join(_band(b) for b in score.bands)
         if result.value is None:
             reading = "not scored yet (a component is unanswered)"
         else:
             band = result.band.label if result.band else "outside every band"
             reading = f"{number(result.value)} of {result.maximum} — {band}"
-        out.append(escape.fit(f"{score.title}: {reading} (bands: {bands})", width - 2))
+        out.append(escape.fit(f"{score.title}: {reading}", width - 2))
+        bands = "; ".join(_band(b) for b in score.bands)
+        if bands:
+            out.append("  " + escape.fit(f"bands: {bands}", width - 4))
     for pack in data.packset.packs:
         budgets = _budgets(data, pack)
         for derived in pack.derived:
@@ -224,7 +226,7 @@ def _values(data: PackData) -> list[str]:
     if not values:
         return []
     lines = ["", "## Scores and costs", ""]
-    lines += [f"- {v}" for v in values[:MAX_VALUES]]
+    lines += [v if v.startswith("  ") else f"- {v}" for v in values[:MAX_VALUES]]
     if len(values) > MAX_VALUES:
         lines.append(f"…and {len(values) - MAX_VALUES} more in the appendix.")
     return lines

@@ -59,3 +59,23 @@ def read_sealed(text: str) -> Sealed:
     ref = REF_LINE.search(text)
     digest = DIGEST_LINE.search(text)
     return Sealed(ref["ref"] if ref else None, digest["digest"] if digest else None, intact)
+
+
+def read_any(text: str) -> Sealed:
+    """`read_sealed` for Markdown, or the same reading of an exported JSON document."""
+    if not text.lstrip().startswith("{"):
+        return read_sealed(text)
+    import json
+
+    from app.export.jsonout import json_seal
+
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return Sealed(None, None, False)
+    if not isinstance(doc, dict):
+        return Sealed(None, None, False)
+    ref, digest = doc.get("ref"), doc.get("digest")
+    ref = ref if isinstance(ref, str) and _SAFE_REF.match(ref) else None
+    digest = digest if isinstance(digest, str) else None
+    return Sealed(ref, digest, doc.get("seal") == json_seal(doc))
