@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from app.core.answerfile import demo_answers_path, read_answer_file
@@ -11,6 +12,7 @@ from app.store.models import AnswerRecord, Assessment, Participant
 from tests.export_support import STAMP
 
 
+@functools.cache
 def shipped_packset() -> PackSet:
     result = load_packs([shipped_dir()])
     assert result.ok, result.problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from app.core.packs import PackSet, load_packs
@@ -31,6 +32,7 @@ VENDOR_ANSWERS = {
 }
 
 
+@functools.cache
 def vendor_packset() -> PackSet:
     result = load_packs([EXAMPLES])
     assert result.ok, result.problems

@@ -61,8 +61,9 @@ def write_pack(
     if not force:
         existing = [str(p) for p in files if p.exists()]
         if existing:
+            verb = "exists" if len(existing) == 1 else "exist"
             raise PreflightError(
-                f"{', '.join(existing)} already exists; use --force to replace it", EXIT_ERROR
+                f"{', '.join(existing)} already {verb}; use --force to replace", EXIT_ERROR
             )
     for path in files:
         _make_folder(path.parent)
