@@ -117,7 +117,8 @@ def _gates(data: PackData, budget: int) -> list[str]:
         )
     lines += table(["Gate", "State", "Why it blocks", "Owner", "Due", "Waiver"], cells)
     if len(shown) < len(rows):
-        lines.append(f"…and {len(rows) - len(shown)} more in the appendix.")
+        # A blank line first: GFM would read a plain line right after a table as one more row.
+        lines += ["", f"…and {len(rows) - len(shown)} more in the appendix."]
     return lines
 
 
@@ -163,7 +164,7 @@ def _areas(data: PackData) -> list[str]:
     lines = ["", "## Areas", ""]
     lines += table(["Area", "Answered", "State", "Red", "Amber", "Unknown"], cells)
     if len(areas) > MAX_AREAS:
-        lines.append(f"…and {len(areas) - MAX_AREAS} more areas in the appendix.")
+        lines += ["", f"…and {len(areas) - MAX_AREAS} more areas in the appendix."]
     return lines
 
 
