@@ -169,3 +169,14 @@ def test_no_textual_or_questionary(demo_db, tmp_path, command):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
     assert "HEAVY []" in result.stdout, result.stdout + result.stderr
+
+
+def test_builder_imports_no_front_end_or_sqlite():
+    code = (
+        "import sys\nimport app.export, app.export.page, app.export.appendix, app.export.jsonout\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('textual', 'questionary', 'sqlite3', 'sqlite_utils'))\nprint('BAD', bad)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert "BAD []" in result.stdout, result.stdout + result.stderr

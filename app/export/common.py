@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from app.core.engine import Verdict, badge
 from app.export import escape
-from app.store.models import Participant
+
+if TYPE_CHECKING:  # app.store imports SQLite; the builder only needs the record types
+    from app.store.models import Participant
 
 VERDICT_STATE = {
     Verdict.no_go: "red",

@@ -15,8 +15,11 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from app.store.models import Assessment
+if TYPE_CHECKING:  # app.store imports SQLite; the builder only needs the record types
+    from app.store.models import Assessment
+
 
 _SAFE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 REF_LINE = re.compile(r"^<!-- preflight-pack ref=(?P<ref>[A-Za-z0-9_.-]+) -->$", re.MULTILINE)

@@ -12,13 +12,15 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import __version__
 from app.core.engine import Evaluation, GateState, evaluate
 from app.core.model import Kind, Receipt
 from app.core.packs import PackSet
-from app.store.models import AnswerRecord, Assessment, GateFollowUp, Participant, Waiver
+
+if TYPE_CHECKING:  # app.store imports SQLite; the builder only needs the record types
+    from app.store.models import AnswerRecord, Assessment, GateFollowUp, Participant, Waiver
 
 BLOCKING = (GateState.red, GateState.unknown, GateState.amber)
 
