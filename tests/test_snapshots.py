@@ -16,7 +16,8 @@ SIZE = (80, 24)
 @pytest.fixture
 def fixed_clock(monkeypatch):
     monkeypatch.setattr(rows, "now", lambda: "2026-11-23T09:30:00Z")
-    monkeypatch.setenv("NO_COLOR", "")
+    # Monochrome on purpose: the snapshots prove every state reads without colour.
+    monkeypatch.setenv("NO_COLOR", "1")
 
 
 def _store(tmp_path, packset) -> tuple[Store, str]:

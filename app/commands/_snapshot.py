@@ -21,19 +21,10 @@ def load_snapshot(args: argparse.Namespace, ref: str, date: str | None = None):
     """The `PackData` for assessment `ref` with the packs in use; `date` None → from the data."""
     from app.commands._packs import packset_or_fail
     from app.commands._store import open_store
-    from app.export.snapshot import make_snapshot
+    from app.export.snapshot import snapshot_from_store
 
     if not ref.strip():
         raise PreflightError("name an assessment by slug or id (see 'preflight list')", EXIT_USAGE)
     packset = packset_or_fail(args)
     with open_store(args) as store:
-        a = store.get(ref)
-        return make_snapshot(
-            a,
-            store.participants(a.id),
-            store.answers(a.id),
-            store.followups(a.id),
-            store.waivers(a.id),
-            packset,
-            date=date,
-        )
+        return snapshot_from_store(store, ref, packset, date)

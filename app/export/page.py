@@ -54,8 +54,9 @@ def _header(data: PackData) -> list[str]:
     return [
         f"# Receipts pack: {escape.fit(a.name, WIDTH - 17)}",
         "",
-        f"Date: {escape.text(data.date)} · Preflight {escape.text(data.version)}",
-        "Packs: " + (join_fit(packs, WIDTH - 7) or "none"),
+        # A trailing backslash is a hard line break, so the three lines stay three lines.
+        f"Date: {escape.text(data.date)} · Preflight {escape.text(data.version)}\\",
+        "Packs: " + (join_fit(packs, WIDTH - 8) or "none") + "\\",
         "Participants: " + (join_fit(people, WIDTH - 14) or "none recorded"),
         ref_comment(a),
     ]
@@ -194,9 +195,9 @@ def value_lines(data: PackData, width: int = WIDTH) -> list[str]:
             line = f"{derived.title}: {number(value)}{unit}"
             budget = budgets.get(derived.unit or "")
             if budget is not None:
-                state = "red" if value > budget else "clear"
-                word = "over" if value > budget else "within"
-                line += f" — {badge(state)}: {word} the budget of {number(budget)}{unit}"
+                # Words, not gate states: which gate (if any) reads this value is the pack's call.
+                mark = "✗ OVER" if value > budget else "✔ WITHIN"
+                line += f" — {mark} the budget of {number(budget)}{unit}"
             out.append(escape.fit(line, width - 2))
     return out
 

@@ -132,6 +132,21 @@ def make_snapshot(
     )
 
 
+def snapshot_from_store(store: Any, ref: int | str, packset: PackSet, date: str | None = None):
+    """The snapshot of assessment `ref` as stored now: what export, check, verify and the
+    wizard's preview all render."""
+    assessment = store.get(ref)
+    return make_snapshot(
+        assessment,
+        store.participants(assessment.id),
+        store.answers(assessment.id),
+        store.followups(assessment.id),
+        store.waivers(assessment.id),
+        packset,
+        date=date,
+    )
+
+
 def has_real_answer(record: AnswerRecord | None) -> bool:
     return record is not None and record.value is not None and record.value != "unknown"
 

@@ -1,23 +1,27 @@
-"""The receipts pack as the wizard shows and exports it (the per-area summary until the
-export builder is wired in)."""
+"""The receipts pack as the wizard previews and exports it: the very bytes `preflight export`
+writes, from the same snapshot builder."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from app.core.engine import badge
 from app.session import Session
 
 
+def _snapshot(session: Session):
+    from app.export.snapshot import snapshot_from_store
+
+    return snapshot_from_store(session.store, session.id, session.packset)
+
+
 def pack_markdown(session: Session) -> str:
-    evaluation = session.evaluation
-    lines = [f"# Receipts pack: {session.assessment.slug}", "",
-             f"**Verdict:** {evaluation.verdict.value}", "", "| Area | Answered | State |",
-             "| --- | --- | --- |"]
-    for area in evaluation.areas.values():
-        lines.append(f"| {area.title} | {area.answered}/{area.visible} | {badge(area.state)} |")
-    return "\n".join(lines) + "\n"
+    from app.export.page import render_page
+
+    return render_page(_snapshot(session))
 
 
-def export(session: Session) -> list[Path]:
-    raise NotImplementedError
+def export(session: Session, out: Path | None = None, force: bool = False) -> list[Path]:
+    """Write the page and the appendix (default: ./exports), as `preflight export` does."""
+    from app.export.write import write_pack
+
+    return write_pack(_snapshot(session), out, force=force)

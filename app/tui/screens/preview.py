@@ -22,6 +22,8 @@ class PreviewScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self.replace_next = False
+        """Set after an export found existing files: the next ctrl+s replaces them."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -40,10 +42,14 @@ class PreviewScreen(Screen[None]):
         from app.tui.packview import export
 
         try:
-            paths = export(self.session)
+            paths = export(self.session, force=self.replace_next)
         except PreflightError as exc:
-            self.notify(f"✗ Not exported: {exc}", severity="error", timeout=10)
+            self.replace_next = "--force" in str(exc)
+            hint = "\nPress ctrl+s again to replace them." if self.replace_next else ""
+            message = str(exc).replace("; use --force to replace", "")
+            self.notify(f"✗ Not exported: {message}{hint}", severity="error", timeout=10)
             return
+        self.replace_next = False
         self.notify("\n".join(str(p) for p in paths), title="✔ Exported")
 
     def action_back(self) -> None:
