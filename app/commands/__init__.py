@@ -9,5 +9,10 @@ COMMANDS = [
     "validate",
     "schema",
     "questions",
+    "new",
+    "list_",
+    "rename",
+    "archive",
+    "delete",
 ]
-"""Sub-command modules, in the order `preflight --help` lists them."""
+"""Sub-command modules, in the order `preflight --help` lists them (`list_` is `list`)."""

@@ -1,0 +1,21 @@
+"""Opening the store for a command: `--db`, else PREFLIGHT_DB, else the user data folder."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from app.errors import EXIT_USAGE, PreflightError
+
+
+def open_store(args: argparse.Namespace):
+    """The `Store` at `args.db` (None → default path); PREFLIGHT_DB_TIMEOUT sets the lock wait."""
+    from app.store import Store
+    from app.store.db import DEFAULT_TIMEOUT
+
+    raw = os.environ.get("PREFLIGHT_DB_TIMEOUT", "")
+    try:
+        timeout = float(raw) if raw else DEFAULT_TIMEOUT
+    except ValueError:
+        raise PreflightError(f"PREFLIGHT_DB_TIMEOUT must be seconds, got {raw!r}", EXIT_USAGE) from None
+    return Store.open(getattr(args, "db", None), timeout=timeout)

@@ -1,0 +1,53 @@
+"""`preflight list [--all] [--json]`: the assessments in the database, newest change first."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add(sub, common) -> None:
+    parser = sub.add_parser(
+        "list",
+        parents=[common],
+        help="list assessments",
+        description="List assessments: name, slug, answered/total, verdict, last change.",
+    )
+    parser.add_argument("--all", action="store_true", help="include archived assessments")
+    parser.add_argument("--json", action="store_true", help="a JSON list of assessments")
+    parser.set_defaults(handler=run)
+
+
+def _clean(text: str) -> str:
+    # Names are checked on the way in, but an old or hand-edited file may still hold escapes.
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from app.commands._store import open_store
+
+    with open_store(args) as store:
+        found = store.list(include_archived=args.all)
+    if args.json:
+        print(json.dumps([a.model_dump(mode="json") for a in found], indent=2, ensure_ascii=False))
+        return 0
+    if not found:
+        print("No assessments yet; start one with: preflight new NAME")
+        return 0
+    header = ("ID", "NAME", "SLUG", "ANSWERED", "VERDICT", "UPDATED")
+    table = [
+        (
+            str(a.id),
+            _clean(a.name) + (" (archived)" if a.archived else ""),
+            a.slug,
+            f"{a.summary.answered}/{a.summary.total}",
+            a.summary.verdict,
+            a.updated_at.replace("T", " ").removesuffix("Z"),
+        )
+        for a in found
+    ]
+    widths = [max(len(row[i]) for row in [header, *table]) for i in range(len(header))]
+    for row in [header, *table]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return 0

@@ -1,0 +1,199 @@
+"""The session service: one assessment, its packs and its store, shared by every front end.
+
+Front ends (wizard, plain mode, CLI) stay thin: they ask a `Session` to answer, clear or apply
+answers, and get back the stored record and the gates that moved. The session checks each
+value against its question, re-evaluates, and saves the answer together with the new cached
+`Summary` in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from app.core.answers import AnswerError, check_value
+from app.core.engine import Evaluation, GateChange, GateState, changes, evaluate
+from app.core.packs import PackSet
+from app.store import Store
+from app.store.models import AnswerRecord, Assessment, GateFollowUp, Summary, Waiver
+
+
+def _today() -> str:
+    return dt.date.today().isoformat()
+
+
+def summary_of(evaluation: Evaluation) -> Summary:
+    """Answered/total over the visible questions of every area, the verdict and gate counts."""
+    counts = evaluation.counts()
+    return Summary(
+        answered=sum(a.answered for a in evaluation.areas.values()),
+        total=sum(a.visible for a in evaluation.areas.values()),
+        verdict=evaluation.verdict.value,
+        red=counts[GateState.red.value],
+        amber=counts[GateState.amber.value],
+        unknown=counts[GateState.unknown.value],
+    )
+
+
+class Session:
+    """A `Store`, a `PackSet` and one `Assessment`, with the latest evaluation cached."""
+
+    def __init__(
+        self,
+        store: Store,
+        packset: PackSet,
+        assessment: Assessment,
+        today: Callable[[], str] = _today,
+    ) -> None:
+        self.store = store
+        self.packset = packset
+        self._assessment = assessment
+        self._today = today
+        self._answers: dict[str, AnswerRecord] | None = None
+        self._evaluation: Evaluation | None = None
+
+    @classmethod
+    def open(
+        cls, store: Store, packset: PackSet, ref: int | str, today: Callable[[], str] = _today
+    ) -> Session:
+        return cls(store, packset, store.get(ref), today)
+
+    # -- state -------------------------------------------------------------------------------
+
+    @property
+    def assessment(self) -> Assessment:
+        return self._assessment
+
+    @property
+    def id(self) -> int:
+        return self._assessment.id
+
+    @property
+    def answers(self) -> dict[str, AnswerRecord]:
+        if self._answers is None:
+            self._answers = self.store.answers(self.id)
+        return self._answers
+
+    @property
+    def evaluation(self) -> Evaluation:
+        if self._evaluation is None:
+            self._evaluation = self._evaluate(self._values())
+        return self._evaluation
+
+    summary_of = staticmethod(summary_of)
+
+    def refresh(self) -> None:
+        """Forget the caches (after another process may have written)."""
+        self._assessment = self.store.get(self.id)
+        self._answers = None
+        self._evaluation = None
+
+    def _values(self) -> dict[str, Any]:
+        return {qid: record.value for qid, record in self.answers.items()}
+
+    def _evaluate(self, values: dict[str, Any]) -> Evaluation:
+        waived = self.store.active_waivers(self.id, self._today())
+        return evaluate(self.packset, values, waived)
+
+    def _check(self, question_id: str, value: Any) -> Any:
+        question = self.packset.questions.get(question_id)
+        if question is None:
+            raise AnswerError(f"unknown question id {question_id!r}")
+        return check_value(question, value)
+
+    def _moved(self, after: Evaluation) -> list[GateChange]:
+        before = self.evaluation
+        self._evaluation = after
+        self._assessment = self.store.get(self.id)
+        return changes(before, after)
+
+    # -- answering ---------------------------------------------------------------------------
+
+    def answer(
+        self,
+        question_id: str,
+        value: Any,
+        *,
+        note: str | None = None,
+        evidence: str | None = None,
+        answered_by: str | None = None,
+    ) -> tuple[AnswerRecord, list[GateChange]]:
+        """Check, save (with the new summary, one transaction) and report the gates that moved.
+
+        Raises AnswerError when the value does not fit the question; nothing is saved then.
+        """
+        stored = self._check(question_id, value)
+        values = self._values() | {question_id: stored}
+        after = self._evaluate(values)
+        record = self.store.save_answer(
+            self.id, question_id, stored, note=note, evidence=evidence,
+            answered_by=answered_by, summary=summary_of(after),
+        )
+        self.answers[question_id] = record
+        return record, self._moved(after)
+
+    def clear(self, question_id: str, answered_by: str | None = None) -> list[GateChange]:
+        values = self._values()
+        values.pop(question_id, None)
+        after = self._evaluate(values)
+        self.store.clear_answer(
+            self.id, question_id, answered_by=answered_by, summary=summary_of(after)
+        )
+        self.answers.pop(question_id, None)
+        return self._moved(after)
+
+    def apply(
+        self, entries: Iterable[Any], answered_by: str | None = None, clear_others: bool = False
+    ) -> list[GateChange]:
+        """Write answer-file entries all or nothing; any bad value stops the lot before saving.
+
+        Entries are `AnswerEntry`s or `(question_id, value, note, evidence)` tuples.
+        """
+        checked, problems = [], []
+        for entry in entries:
+            if hasattr(entry, "question_id"):
+                entry = (entry.question_id, entry.value, entry.note, entry.evidence)
+            qid, value, note, evidence = entry
+            try:
+                checked.append((qid, self._check(qid, value), note, evidence))
+            except AnswerError as exc:
+                problems.append(f"{qid}: {exc}")
+        if problems:
+            raise AnswerError("; ".join(problems))
+        values = {} if clear_others else self._values()
+        values.update({qid: value for qid, value, _, _ in checked})
+        after = self._evaluate(values)
+        self._answers = self.store.replace_answers(
+            self.id, checked, answered_by=answered_by, summary=summary_of(after),
+            clear_others=clear_others,
+        )
+        return self._moved(after)
+
+    # -- follow-ups and waivers --------------------------------------------------------------
+
+    def followups(self) -> dict[str, GateFollowUp]:
+        return self.store.followups(self.id)
+
+    def set_followup(self, gate_id: str, **fields: Any) -> GateFollowUp:
+        return self.store.set_followup(self.id, gate_id, **fields)
+
+    def waivers(self) -> dict[str, Waiver]:
+        return self.store.waivers(self.id)
+
+    def set_waiver(
+        self, gate_id: str, *, reason: str, approver: str, expires: str
+    ) -> tuple[Waiver, list[GateChange]]:
+        waiver = self.store.set_waiver(
+            self.id, gate_id, reason=reason, approver=approver, expires=expires
+        )
+        return waiver, self._rewaive()
+
+    def remove_waiver(self, gate_id: str) -> list[GateChange]:
+        self.store.remove_waiver(self.id, gate_id)
+        return self._rewaive()
+
+    def _rewaive(self) -> list[GateChange]:
+        after = self._evaluate(self._values())
+        self.store.save_summary(self.id, summary_of(after))
+        return self._moved(after)

@@ -1,0 +1,187 @@
+"""Opening the SQLite file safely, applying migrations, and turning sqlite3 errors into StoreError.
+
+Every check that can refuse a file runs before SQLite writes a byte to it: a path that is a
+directory, a file that is not SQLite, a read-only file or folder, a corrupt file, another
+program's database, a database from a newer Preflight. A refused file is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from app.store import schema
+from app.store.errors import StoreError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+DEFAULT_TIMEOUT = 5.0
+"""Seconds to wait for another process holding the write lock before giving up."""
+
+
+def _writable(path: Path, st: os.stat_result) -> bool:
+    # root passes os.access on anything; honour the permission bits a person set all the same.
+    if not os.access(path, os.W_OK):
+        return False
+    return os.geteuid() != 0 or bool(st.st_mode & 0o222)
+
+
+def prepare_file(path: Path) -> None:
+    """Refuse what SQLite must not touch; create a missing folder and a new file with mode 0600."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a database file")
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise StoreError(f"cannot create folder {parent}: {exc.strerror or exc}") from None
+    if not parent.is_dir():
+        raise StoreError(f"{parent} is not a folder")
+    if not _writable(parent, parent.stat()):
+        raise StoreError(
+            f"folder {parent} is read-only; Preflight needs to write beside {path.name}"
+        )
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+        return
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StoreError(f"cannot create {path}: {exc.strerror or exc}") from None
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise StoreError(f"{path} is not a regular file")
+        with open(path, "rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if head and head != SQLITE_HEADER:
+        raise StoreError(f"{path} is not a Preflight database (not an SQLite file)")
+    if not _writable(path, st):
+        raise StoreError(f"{path} is read-only; Preflight needs to write to it")
+
+
+def describe(path: Path, exc: BaseException, timeout: float = DEFAULT_TIMEOUT) -> str:
+    """One line for people about an sqlite3 error on `path`."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return f"{path} is locked by another program (waited {timeout:g} s); try again"
+    if "readonly" in text or "read-only" in text:
+        return f"{path} is read-only; Preflight needs to write to it"
+    if "not a database" in text:
+        return f"{path} is not a Preflight database (not an SQLite file)"
+    if "malformed" in text or "corrupt" in text:
+        return f"{path} is corrupt ({exc}); restore it from a backup"
+    if "full" in text:
+        return f"cannot write {path}: the disk is full"
+    if "unable to open" in text:
+        return f"cannot open {path}"
+    if isinstance(exc, UnicodeEncodeError):
+        return "text holding invalid Unicode (lone surrogates) cannot be stored"
+    return f"{path}: database error: {exc}"
+
+
+@contextlib.contextmanager
+def mapped(path: Path, timeout: float = DEFAULT_TIMEOUT) -> Iterator[None]:
+    """Turn sqlite3 failures into StoreError at the façade boundary."""
+    try:
+        yield
+    except (sqlite3.DatabaseError, UnicodeEncodeError) as exc:
+        raise StoreError(describe(path, exc, timeout)) from None
+
+
+@contextlib.contextmanager
+def write(db: Database) -> Iterator[Database]:
+    """One write transaction, committed (and synced: synchronous=FULL) before the block ends.
+
+    BEGIN IMMEDIATE takes the write lock up front, so a second process waits on the busy
+    timeout instead of failing with SQLITE_BUSY when a read transaction tries to upgrade.
+    """
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def open_database(path: Path, timeout: float = DEFAULT_TIMEOUT) -> Database:
+    """Check, open and migrate the database at `path`; raise StoreError on any bad condition."""
+    prepare_file(path)
+    try:
+        # isolation_level=None: the store issues BEGIN/COMMIT itself (see `write`).
+        conn = sqlite3.connect(
+            str(path), timeout=timeout, check_same_thread=False, isolation_level=None
+        )
+    except sqlite3.Error as exc:
+        raise StoreError(describe(path, exc, timeout)) from None
+    try:
+        with mapped(path, timeout):
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            _check(conn, path)
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            db = Database(conn)
+            if schema.migrations.pending(db):
+                with write(db):
+                    # Re-check under the write lock: another process may have just migrated.
+                    _check_version(conn, path)
+                    schema.migrations.apply(db)
+    except BaseException:
+        conn.close()
+        raise
+    return db
+
+
+def _check(conn: sqlite3.Connection, path: Path) -> None:
+    result = conn.execute("PRAGMA quick_check").fetchall()
+    if [tuple(r) for r in result] != [("ok",)]:
+        first = result[0][0] if result else "no answer"
+        raise StoreError(f"{path} is corrupt ({first}); restore it from a backup")
+    _check_version(conn, path)
+
+
+def _check_version(conn: sqlite3.Connection, path: Path) -> None:
+    tables = {
+        row[0]
+        for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if not row[0].startswith("sqlite_")
+    }
+    if not tables:
+        return
+    table = schema.migrations.migrations_table
+    applied: list[str] = []
+    if table in tables:
+        applied = [
+            row[0]
+            for row in conn.execute(
+                f"SELECT name FROM [{table}] WHERE migration_set = ?", [schema.MIGRATION_SET]
+            )
+        ]
+    if not applied:
+        raise StoreError(f"{path} is an SQLite database but not a Preflight one")
+    unknown = [name for name in applied if name not in schema.KNOWN]
+    user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if unknown or user_version > schema.SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer Preflight (schema {max(user_version, len(applied))}, "
+            f"this one knows {schema.SCHEMA_VERSION}); upgrade Preflight to open it"
+        )

@@ -1,0 +1,144 @@
+"""Small helpers between rows and records: JSON columns, timestamps, slugs, evidence hashes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from app.store.models import (
+    AnswerRecord,
+    Assessment,
+    Evidence,
+    GateFollowUp,
+    HistoryEntry,
+    Participant,
+    Summary,
+    Waiver,
+)
+
+SLUG_MAX = 40
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def dump(value: Any) -> str | None:
+    """JSON text for a JSON column; readable UTF-8 unless the text holds lone surrogates."""
+    if value is None:
+        return None
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(value)  # \udXXX escapes round-trip exactly
+    return text
+
+
+def load(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def slug_base(name: str) -> str:
+    """`Support summariser (EU)` → `support-summariser-eu`; never empty, never only digits."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    if not slug:
+        slug = "assessment"
+    elif slug.isdigit():
+        # A numeric slug would read as an id in `get(ref)`.
+        slug = f"assessment-{slug}"
+    return slug[:SLUG_MAX].rstrip("-")
+
+
+def unique_slug(base: str, taken: set[str]) -> str:
+    if base not in taken:
+        return base
+    n = 2
+    while True:
+        suffix = f"-{n}"
+        candidate = base[: SLUG_MAX - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1
+
+
+def sha256_of(ref: str) -> str | None:
+    """SHA-256 of `ref` when it names a readable local file (URLs and folders give None)."""
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", ref):
+        return None
+    try:
+        path = Path(ref).expanduser()
+        if not path.is_file():
+            return None
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except (OSError, ValueError):
+        return None
+
+
+def assessment(row: dict) -> Assessment:
+    summary = load(row.get("summary")) or {}
+    return Assessment(
+        id=row["id"],
+        slug=row["slug"],
+        name=row["name"],
+        description=row["description"],
+        packs=load(row["packs"]) or {},
+        archived=bool(row["archived"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        summary=Summary.model_validate(summary),
+    )
+
+
+def answer(row: dict) -> AnswerRecord:
+    evidence = None
+    if row["evidence_ref"] is not None:
+        evidence = Evidence(
+            ref=row["evidence_ref"],
+            sha256=row["evidence_sha256"],
+            captured_at=row["evidence_captured_at"] or row["answered_at"],
+        )
+    return AnswerRecord(
+        assessment_id=row["assessment_id"],
+        question_id=row["question_id"],
+        value=load(row["value"]),
+        note=row["note"],
+        evidence=evidence,
+        answered_by=row["answered_by"],
+        answered_at=row["answered_at"],
+    )
+
+
+def history(row: dict) -> HistoryEntry:
+    return HistoryEntry(
+        id=row["id"],
+        assessment_id=row["assessment_id"],
+        question_id=row["question_id"],
+        old_value=load(row["old_value"]),
+        new_value=load(row["new_value"]),
+        note=row["note"],
+        changed_by=row["changed_by"],
+        changed_at=row["changed_at"],
+    )
+
+
+def participant(row: dict) -> Participant:
+    return Participant(**row)
+
+
+def followup(row: dict) -> GateFollowUp:
+    return GateFollowUp(**row)
+
+
+def waiver(row: dict) -> Waiver:
+    return Waiver(**row)

@@ -1,0 +1,111 @@
+"""Schema versions, applied in order at open with `sqlite_utils.Migrations`.
+
+Never edit a shipped migration: add a new one. Each migration also sets `PRAGMA user_version`
+so the version is visible in any SQLite browser; the list of applied names in
+`_sqlite_migrations` is what the store checks to refuse a database from a newer Preflight.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "preflight"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE assessments (
+            id          INTEGER PRIMARY KEY,
+            slug        TEXT NOT NULL UNIQUE,
+            name        TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            packs       TEXT NOT NULL DEFAULT '{}',  -- JSON: pack id -> version
+            archived    INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
+            created_at  TEXT NOT NULL,               -- ISO 8601 UTC
+            updated_at  TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE answers (
+            assessment_id        INTEGER NOT NULL
+                                 REFERENCES assessments(id) ON DELETE CASCADE,
+            question_id          TEXT NOT NULL,
+            value                TEXT NOT NULL,      -- JSON
+            note                 TEXT,
+            evidence_ref         TEXT,
+            evidence_sha256      TEXT,
+            evidence_captured_at TEXT,
+            answered_by          TEXT,
+            answered_at          TEXT NOT NULL,
+            PRIMARY KEY (assessment_id, question_id)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE answer_history (
+            id            INTEGER PRIMARY KEY,
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            question_id   TEXT NOT NULL,
+            old_value     TEXT,                       -- JSON; NULL when there was none
+            new_value     TEXT,                       -- JSON; NULL when cleared
+            note          TEXT,
+            changed_by    TEXT,
+            changed_at    TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE participants (
+            id            INTEGER PRIMARY KEY,
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            name          TEXT NOT NULL,
+            role          TEXT NOT NULL DEFAULT ''
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE gate_followups (
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            gate_id       TEXT NOT NULL,
+            owner         TEXT,
+            due           TEXT,                       -- YYYY-MM-DD
+            status        TEXT NOT NULL DEFAULT 'open'
+                          CHECK (status IN ('open', 'in_progress', 'done')),
+            note          TEXT,
+            updated_at    TEXT NOT NULL,
+            PRIMARY KEY (assessment_id, gate_id)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE waivers (
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            gate_id       TEXT NOT NULL,
+            reason        TEXT NOT NULL,
+            approver      TEXT NOT NULL,
+            expires       TEXT NOT NULL,              -- YYYY-MM-DD, last day it applies
+            created_at    TEXT NOT NULL,
+            PRIMARY KEY (assessment_id, gate_id)
+        )"""
+    )
+    db.execute("CREATE INDEX participants_by_assessment ON participants (assessment_id)")
+    db.execute("PRAGMA user_version = 1")
+
+
+@migrations(name="0002_summary_and_history_index")
+def m0002_summary(db: Database) -> None:
+    # The cached Summary lets `preflight list` skip re-evaluating every assessment.
+    db.execute("ALTER TABLE assessments ADD COLUMN summary TEXT NOT NULL DEFAULT '{}'")
+    db.execute(
+        "CREATE INDEX answer_history_by_question "
+        "ON answer_history (assessment_id, question_id, id)"
+    )
+    db.execute("PRAGMA user_version = 2")
+
+
+KNOWN = [m.name for m in migrations._migrations]
+SCHEMA_VERSION = len(KNOWN)

@@ -1,0 +1,329 @@
+"""The store façade: typed records in and out, SQL nowhere else.
+
+One SQLite file holds many assessments. Every write runs in one `BEGIN IMMEDIATE` transaction
+and is committed (WAL, synchronous=FULL) before the method returns. Upserts are plain
+`INSERT ... ON CONFLICT DO UPDATE` statements: sqlite-utils' `Table.upsert` first probes SQLite
+by creating and dropping a scratch table on each new connection, which takes the write lock
+twice and doubles the wait under contention, so the store never calls it.
+
+The connection is opened with `check_same_thread=False` (the wizard calls from worker threads)
+and every use of it holds `self._lock`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from app.errors import EXIT_USAGE, PreflightError
+from app.store import rows
+from app.store.db import DEFAULT_TIMEOUT, mapped, open_database, write
+from app.store.errors import NotFound, StoreError
+from app.store.models import (
+    AnswerRecord,
+    Assessment,
+    FollowUpStatus,
+    GateFollowUp,
+    HistoryEntry,
+    Participant,
+    Summary,
+    Waiver,
+)
+from app.store.writes import AnswerWrites
+
+__all__ = ["Store", "StoreError", "NotFound"]
+
+MAX_NAME = 200
+
+
+class Store(AnswerWrites):
+    """Assessments, answers and their history, participants, follow-ups and waivers."""
+
+    def __init__(self, db: Database, path: Path, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.db = db
+        self.path = path
+        self.timeout = timeout
+        self._lock = threading.RLock()
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @staticmethod
+    def default_path() -> Path:
+        from platformdirs import user_data_dir
+
+        return Path(user_data_dir("preflight")) / "preflight.db"
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> Store:
+        target = Path(path).expanduser() if path is not None else cls.default_path()
+        return cls(open_database(target, timeout), target, timeout)
+
+    def close(self) -> None:
+        with self._lock, mapped(self.path, self.timeout):
+            self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Database]:
+        with self._lock, mapped(self.path, self.timeout), write(self.db) as db:
+            yield db
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict]:
+        with self._lock, mapped(self.path, self.timeout):
+            return list(self.db.query(sql, params))
+
+    def _require(self, assessment_id: int) -> None:
+        found = self.db.execute("SELECT 1 FROM assessments WHERE id = ?", [assessment_id])
+        if found.fetchone() is None:
+            raise NotFound(f"no assessment with id {assessment_id} (see 'preflight list')")
+
+    def _touch(self, assessment_id: int, when: str) -> None:
+        self.db.execute(
+            "UPDATE assessments SET updated_at = ? WHERE id = ?", [when, assessment_id]
+        )
+
+    def _set_summary(self, assessment_id: int, summary: Summary | None) -> None:
+        if summary is not None:
+            self.db.execute(
+                "UPDATE assessments SET summary = ? WHERE id = ?",
+                [summary.model_dump_json(), assessment_id],
+            )
+
+    # -- assessments -------------------------------------------------------------------------
+
+    def create(
+        self, name: str, description: str = "", packs: dict[str, str] | None = None
+    ) -> Assessment:
+        name = _check_name(name)
+        base = rows.slug_base(name)
+        when = rows.now()
+        with self._write() as db:
+            taken = {
+                r[0]
+                for r in db.execute(
+                    "SELECT slug FROM assessments WHERE slug = ? OR slug LIKE ?",
+                    [base, base[: rows.SLUG_MAX - 2] + "%"],
+                )
+            }
+            slug = rows.unique_slug(base, taken)
+            cursor = db.execute(
+                "INSERT INTO assessments (slug, name, description, packs, archived, "
+                "created_at, updated_at, summary) VALUES (?, ?, ?, ?, 0, ?, ?, ?)",
+                [slug, name, description or "", rows.dump(packs or {}), when, when,
+                 Summary().model_dump_json()],
+            )
+            new_id = cursor.lastrowid
+        return self.get(new_id)
+
+    def get(self, ref: int | str) -> Assessment:
+        if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
+            found = self._query("SELECT * FROM assessments WHERE id = ?", [int(ref)])
+        else:
+            found = self._query("SELECT * FROM assessments WHERE slug = ?", [ref.strip().lower()])
+        if not found:
+            raise NotFound(f"no assessment {str(ref)!r} (see 'preflight list')")
+        return rows.assessment(found[0])
+
+    def list(self, include_archived: bool = False) -> list[Assessment]:
+        where = "" if include_archived else "WHERE archived = 0"
+        found = self._query(
+            f"SELECT * FROM assessments {where} ORDER BY archived, updated_at DESC, id DESC"
+        )
+        return [rows.assessment(r) for r in found]
+
+    def rename(self, ref: int | str, new_name: str) -> Assessment:
+        """A new display name; the slug stays so scripts and links keep working."""
+        name = _check_name(new_name)
+        target = self.get(ref)
+        with self._write() as db:
+            db.execute(
+                "UPDATE assessments SET name = ?, updated_at = ? WHERE id = ?",
+                [name, rows.now(), target.id],
+            )
+        return self.get(target.id)
+
+    def set_archived(self, ref: int | str, archived: bool = True) -> Assessment:
+        target = self.get(ref)
+        with self._write() as db:
+            db.execute(
+                "UPDATE assessments SET archived = ?, updated_at = ? WHERE id = ?",
+                [int(archived), rows.now(), target.id],
+            )
+        return self.get(target.id)
+
+    def delete(self, ref: int | str) -> Assessment:
+        """Delete an assessment with its answers, history, participants, follow-ups and waivers."""
+        target = self.get(ref)
+        with self._write() as db:
+            db.execute("DELETE FROM assessments WHERE id = ?", [target.id])
+        return target
+
+    def set_packs(self, ref: int | str, packs: dict[str, str]) -> Assessment:
+        target = self.get(ref)
+        with self._write() as db:
+            db.execute(
+                "UPDATE assessments SET packs = ?, updated_at = ? WHERE id = ?",
+                [rows.dump(dict(packs)), rows.now(), target.id],
+            )
+        return self.get(target.id)
+
+    def save_summary(self, assessment_id: int, summary: Summary) -> None:
+        """Cache what `list` shows; not an edit, so `updated_at` stays."""
+        with self._write():
+            self._require(assessment_id)
+            self._set_summary(assessment_id, summary)
+
+    # -- participants ------------------------------------------------------------------------
+
+    def participants(self, assessment_id: int) -> list[Participant]:
+        found = self._query(
+            "SELECT id, assessment_id, name, role FROM participants "
+            "WHERE assessment_id = ? ORDER BY id",
+            [assessment_id],
+        )
+        return [rows.participant(r) for r in found]
+
+    def add_participant(self, assessment_id: int, name: str, role: str) -> Participant:
+        name = _check_name(name, "a participant's name")
+        with self._write() as db:
+            self._require(assessment_id)
+            cursor = db.execute(
+                "INSERT INTO participants (assessment_id, name, role) VALUES (?, ?, ?)",
+                [assessment_id, name, (role or "").strip()],
+            )
+            self._touch(assessment_id, rows.now())
+        return Participant(
+            id=cursor.lastrowid, assessment_id=assessment_id, name=name, role=(role or "").strip()
+        )
+
+    def remove_participant(self, participant_id: int) -> None:
+        with self._write() as db:
+            found = db.execute(
+                "SELECT assessment_id FROM participants WHERE id = ?", [participant_id]
+            ).fetchone()
+            if found is None:
+                raise NotFound(f"no participant with id {participant_id}")
+            db.execute("DELETE FROM participants WHERE id = ?", [participant_id])
+            self._touch(found[0], rows.now())
+
+    # -- gate follow-ups and waivers ---------------------------------------------------------
+
+    def followups(self, assessment_id: int) -> dict[str, GateFollowUp]:
+        found = self._query(
+            "SELECT * FROM gate_followups WHERE assessment_id = ? ORDER BY gate_id", [assessment_id]
+        )
+        return {r["gate_id"]: rows.followup(r) for r in found}
+
+    def set_followup(
+        self,
+        assessment_id: int,
+        gate_id: str,
+        *,
+        owner: str | None = None,
+        due: str | None = None,
+        status: FollowUpStatus | str = FollowUpStatus.open,
+        note: str | None = None,
+    ) -> GateFollowUp:
+        try:
+            status = FollowUpStatus(status)
+        except ValueError:
+            choices = ", ".join(s.value for s in FollowUpStatus)
+            raise PreflightError(f"status must be one of {choices}", EXIT_USAGE) from None
+        due = _check_day(due, "due") if due else None
+        record = GateFollowUp(
+            assessment_id=assessment_id, gate_id=gate_id, owner=owner or None, due=due,
+            status=status, note=note or None, updated_at=rows.now(),
+        )
+        with self._write() as db:
+            self._require(assessment_id)
+            db.execute(
+                "INSERT INTO gate_followups (assessment_id, gate_id, owner, due, status, note, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (assessment_id, gate_id) "
+                "DO UPDATE SET owner = excluded.owner, due = excluded.due, "
+                "status = excluded.status, note = excluded.note, updated_at = excluded.updated_at",
+                [assessment_id, gate_id, record.owner, record.due, record.status.value,
+                 record.note, record.updated_at],
+            )
+            self._touch(assessment_id, record.updated_at)
+        return record
+
+    def waivers(self, assessment_id: int) -> dict[str, Waiver]:
+        found = self._query(
+            "SELECT * FROM waivers WHERE assessment_id = ? ORDER BY gate_id", [assessment_id]
+        )
+        return {r["gate_id"]: rows.waiver(r) for r in found}
+
+    def set_waiver(
+        self, assessment_id: int, gate_id: str, *, reason: str, approver: str, expires: str
+    ) -> Waiver:
+        if not (reason or "").strip() or not (approver or "").strip():
+            raise PreflightError("a waiver needs a reason and an approver", EXIT_USAGE)
+        record = Waiver(
+            assessment_id=assessment_id, gate_id=gate_id, reason=reason.strip(),
+            approver=approver.strip(), expires=_check_day(expires, "expires"),
+            created_at=rows.now(),
+        )
+        with self._write() as db:
+            self._require(assessment_id)
+            db.execute(
+                "INSERT INTO waivers (assessment_id, gate_id, reason, approver, expires, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (assessment_id, gate_id) "
+                "DO UPDATE SET reason = excluded.reason, approver = excluded.approver, "
+                "expires = excluded.expires, created_at = excluded.created_at",
+                [assessment_id, gate_id, record.reason, record.approver, record.expires,
+                 record.created_at],
+            )
+            self._touch(assessment_id, record.created_at)
+        return record
+
+    def remove_waiver(self, assessment_id: int, gate_id: str) -> None:
+        with self._write() as db:
+            cursor = db.execute(
+                "DELETE FROM waivers WHERE assessment_id = ? AND gate_id = ?",
+                [assessment_id, gate_id],
+            )
+            if cursor.rowcount:
+                self._touch(assessment_id, rows.now())
+
+    def active_waivers(self, assessment_id: int, today: str) -> set[str]:
+        """Gate ids whose waiver still holds on `today` (YYYY-MM-DD; the expiry day included)."""
+        found = self._query(
+            "SELECT gate_id FROM waivers WHERE assessment_id = ? AND expires >= ?",
+            [assessment_id, today],
+        )
+        return {r["gate_id"] for r in found}
+
+
+def _check_name(name: str, what: str = "a name") -> str:
+    name = (name or "").strip()
+    if not name:
+        raise PreflightError(f"{what} cannot be empty", EXIT_USAGE)
+    if len(name) > MAX_NAME:
+        raise PreflightError(f"{what} is limited to {MAX_NAME} characters", EXIT_USAGE)
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in name):
+        raise PreflightError(f"{what} cannot hold control characters or line breaks", EXIT_USAGE)
+    return name
+
+
+def _check_day(value: str, what: str) -> str:
+    text = str(value).strip()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise PreflightError(f"{what} must be a date as YYYY-MM-DD, got {text!r}", EXIT_USAGE) from None

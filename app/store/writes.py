@@ -1,0 +1,214 @@
+"""Answers and their append-only history: the part of the store written on every keypress."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from app.store import rows
+from app.store.models import AnswerRecord, HistoryEntry, Summary
+
+if TYPE_CHECKING:
+    import contextlib
+    from pathlib import Path
+
+    from sqlite_utils import Database
+
+_UPSERT = (
+    "INSERT INTO answers (assessment_id, question_id, value, note, evidence_ref, "
+    "evidence_sha256, evidence_captured_at, answered_by, answered_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (assessment_id, question_id) DO UPDATE SET value = excluded.value, "
+    "note = excluded.note, evidence_ref = excluded.evidence_ref, "
+    "evidence_sha256 = excluded.evidence_sha256, "
+    "evidence_captured_at = excluded.evidence_captured_at, "
+    "answered_by = excluded.answered_by, answered_at = excluded.answered_at"
+)
+_HISTORY = (
+    "INSERT INTO answer_history (assessment_id, question_id, old_value, new_value, note, "
+    "changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _entry(entry: Any) -> tuple[str, Any, str | None, str | None]:
+    """A `(question_id, value, note, evidence)` tuple, or anything with those attributes."""
+    if hasattr(entry, "question_id"):
+        return entry.question_id, entry.value, entry.note, entry.evidence
+    qid, value, note, evidence = entry
+    return qid, value, note, evidence
+
+
+class AnswerWrites:
+    """Mixed into `Store`; relies on its `_write`, `_query`, `_require`, `_touch`."""
+
+    if TYPE_CHECKING:
+        path: Path
+        db: Database
+
+        def _write(self) -> contextlib.AbstractContextManager[Database]: ...
+        def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict]: ...
+        def _require(self, assessment_id: int) -> None: ...
+        def _touch(self, assessment_id: int, when: str) -> None: ...
+        def _set_summary(self, assessment_id: int, summary: Summary | None) -> None: ...
+
+    def answers(self, assessment_id: int) -> dict[str, AnswerRecord]:
+        found = self._query(
+            "SELECT * FROM answers WHERE assessment_id = ? ORDER BY question_id", [assessment_id]
+        )
+        return {r["question_id"]: rows.answer(r) for r in found}
+
+    def history(self, assessment_id: int, question_id: str | None = None) -> list[HistoryEntry]:
+        sql = "SELECT * FROM answer_history WHERE assessment_id = ?"
+        params: list[Any] = [assessment_id]
+        if question_id is not None:
+            sql += " AND question_id = ?"
+            params.append(question_id)
+        return [rows.history(r) for r in self._query(sql + " ORDER BY id", params)]
+
+    def save_answer(
+        self,
+        assessment_id: int,
+        question_id: str,
+        value: Any,
+        *,
+        note: str | None = None,
+        evidence: str | None = None,
+        answered_by: str | None = None,
+        summary: Summary | None = None,
+    ) -> AnswerRecord:
+        """Set one answer, append its history, cache `summary`: one transaction, committed.
+
+        `note` and `evidence` left at None keep what is stored; pass "" to remove them.
+        """
+        if value is None:
+            raise ValueError("save_answer needs a value; use clear_answer to remove one")
+        sha = rows.sha256_of(evidence) if evidence else None  # hashed outside the write lock
+        when = rows.now()
+        with self._write():
+            self._require(assessment_id)
+            old = self._old(assessment_id, question_id)
+            if note is None:
+                note = old["note"] if old else None
+            if evidence is None and old is not None and old["evidence_ref"] is not None:
+                ev = (old["evidence_ref"], old["evidence_sha256"], old["evidence_captured_at"])
+            else:
+                ev = self._evidence(old, evidence or None, sha, when)
+            self._put(assessment_id, question_id, value, note or None, ev, answered_by, when, old)
+            self._set_summary(assessment_id, summary)
+            row = self._old(assessment_id, question_id)
+        assert row is not None
+        return rows.answer(row)
+
+    def clear_answer(
+        self,
+        assessment_id: int,
+        question_id: str,
+        *,
+        answered_by: str | None = None,
+        summary: Summary | None = None,
+    ) -> None:
+        when = rows.now()
+        with self._write() as db:
+            self._require(assessment_id)
+            old = self._old(assessment_id, question_id)
+            if old is not None:
+                db.execute(
+                    "DELETE FROM answers WHERE assessment_id = ? AND question_id = ?",
+                    [assessment_id, question_id],
+                )
+                db.execute(
+                    _HISTORY,
+                    [assessment_id, question_id, old["value"], None, None, answered_by, when],
+                )
+                self._touch(assessment_id, when)
+            self._set_summary(assessment_id, summary)
+
+    def replace_answers(
+        self,
+        assessment_id: int,
+        entries: Iterable[Any],
+        answered_by: str | None = None,
+        summary: Summary | None = None,
+        clear_others: bool = False,
+    ) -> dict[str, AnswerRecord]:
+        """Write every entry as given (note and evidence included), all or nothing.
+
+        With `clear_others`, answers not in `entries` are cleared too (the demo reset).
+        """
+        items = [_entry(e) for e in entries]
+        hashes = {ev: rows.sha256_of(ev) for _, _, _, ev in items if ev}
+        when = rows.now()
+        with self._write() as db:
+            self._require(assessment_id)
+            current = {
+                r["question_id"]: r
+                for r in db.query("SELECT * FROM answers WHERE assessment_id = ?", [assessment_id])
+            }
+            for qid, value, note, evidence in items:
+                if value is None:
+                    raise ValueError(f"{qid}: an entry needs a value")
+                old = current.get(qid)
+                ev = self._evidence(old, evidence or None, hashes.get(evidence or ""), when)
+                self._put(assessment_id, qid, value, note or None, ev, answered_by, when, old)
+            if clear_others:
+                keep = {qid for qid, *_ in items}
+                for qid, old in current.items():
+                    if qid not in keep:
+                        db.execute(
+                            "DELETE FROM answers WHERE assessment_id = ? AND question_id = ?",
+                            [assessment_id, qid],
+                        )
+                        db.execute(
+                            _HISTORY,
+                            [assessment_id, qid, old["value"], None, None, answered_by, when],
+                        )
+                        self._touch(assessment_id, when)
+            self._set_summary(assessment_id, summary)
+        return self.answers(assessment_id)
+
+    # -- helpers, called inside a write transaction -----------------------------------------
+
+    def _old(self, assessment_id: int, question_id: str) -> dict | None:
+        found = list(
+            self.db.query(
+                "SELECT * FROM answers WHERE assessment_id = ? AND question_id = ?",
+                [assessment_id, question_id],
+            )
+        )
+        return found[0] if found else None
+
+    @staticmethod
+    def _evidence(
+        old: dict | None, ref: str | None, sha: str | None, when: str
+    ) -> tuple[str | None, str | None, str | None]:
+        if ref is None:
+            return None, None, None
+        if old is not None and old["evidence_ref"] == ref and old["evidence_sha256"] == sha:
+            return ref, sha, old["evidence_captured_at"]  # same file, same bytes: keep the time
+        return ref, sha, when
+
+    def _put(
+        self,
+        assessment_id: int,
+        question_id: str,
+        value: Any,
+        note: str | None,
+        ev: tuple[str | None, str | None, str | None],
+        answered_by: str | None,
+        when: str,
+        old: dict | None,
+    ) -> None:
+        text = rows.dump(value)
+        if old is not None and (old["value"], old["note"], old["evidence_ref"], old[
+            "evidence_sha256"
+        ]) == (text, note, ev[0], ev[1]):
+            return  # nothing changed: no new history line, no new timestamp
+        self.db.execute(
+            _UPSERT, [assessment_id, question_id, text, note, *ev, answered_by, when]
+        )
+        self.db.execute(
+            _HISTORY,
+            [assessment_id, question_id, old["value"] if old else None, text, note,
+             answered_by, when],
+        )
+        self._touch(assessment_id, when)
