@@ -9,6 +9,7 @@ COMMANDS = [
     "validate",
     "schema",
     "questions",
+    "quick",
     "new",
     "list_",
     "rename",
