@@ -14,6 +14,8 @@ from enum import Enum
 from typing import Any
 
 import questionary
+from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.styles import Style
 from questionary import Choice, Separator
 
 from app.core.answers import AnswerError, check_value, display, parse_text
@@ -40,6 +42,7 @@ TYPED = {
     ":q": Nav.quit,
 }
 TEXT_NAV = ":back, :skip or :quit"
+_PLACEHOLDER = Style([("placeholder", "fg:ansibrightblack italic")])
 HINTS = {
     Kind.text: "text",
     Kind.person: "Name (role)",
@@ -53,7 +56,7 @@ def ask(question: Question, current: Any = None, **kwargs: Any) -> Any:
 
     `kwargs` go to questionary (tests pass `input=` and `output=` here or use an app session).
     """
-    return read_answer(question, build(question, current, **kwargs).unsafe_ask())
+    return read_answer(question, build(question, current, **kwargs).unsafe_ask(), current)
 
 
 def build(question: Question, current: Any = None, **kwargs: Any) -> questionary.Question:
@@ -111,12 +114,12 @@ def _checkbox(question: Question, current: Any, **kwargs: Any) -> questionary.Qu
 
 
 def _text(question: Question, current: Any, **kwargs: Any) -> questionary.Question:
-    default = display(question, current) if current is not None else ""
-    if question.kind is Kind.number and current is not None:
-        default = str(current)
+    # The current answer is a placeholder, not pre-filled text: Enter on an empty line keeps
+    # it, and `:back` typed at once is a command rather than text appended to the old answer.
+    shown = _text_default(question, current)
 
     def validate(text: str) -> bool | str:
-        if text.strip().lower() in TYPED:
+        if text.strip().lower() in TYPED or (not text.strip() and shown):
             return True
         if not text.strip():
             return f"Type an answer, or {TEXT_NAV}"
@@ -126,13 +129,23 @@ def _text(question: Question, current: Any, **kwargs: Any) -> questionary.Questi
             return f"{exc} (or {TEXT_NAV})"
         return True
 
+    keep = "; Enter keeps the answer shown" if shown else ""
     return questionary.text(
         question.text,
-        default=default,
         validate=validate,
-        instruction=f"[{text_hint(question)}; {TEXT_NAV}]",
+        instruction=f"[{text_hint(question)}; {TEXT_NAV}{keep}]",
+        placeholder=FormattedText([("class:placeholder", shown)]) if shown else None,
+        style=_PLACEHOLDER,
         **kwargs,
     )
+
+
+def _text_default(question: Question, current: Any) -> str:
+    if current is None:
+        return ""
+    if question.kind is Kind.number:
+        return str(current)
+    return display(question, current).replace("\n", " ")
 
 
 def text_hint(question: Question) -> str:
@@ -150,8 +163,10 @@ def text_hint(question: Question) -> str:
     return ", ".join(parts)
 
 
-def read_answer(question: Question, raw: Any) -> Any:
+def read_answer(question: Question, raw: Any, current: Any = None) -> Any:
     """Turn what a prompt returned into a Nav or a stored-shape value."""
+    if isinstance(raw, str) and not raw.strip() and current is not None:
+        return current
     if isinstance(raw, Nav):
         return raw
     if question.kind is Kind.multi:
