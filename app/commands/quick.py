@@ -76,10 +76,8 @@ def run(args: argparse.Namespace) -> int:
         if args.answers:
             from app.quick.answerfile import apply_file
 
-            moved = apply_file(session, Path(args.answers), name)
-            print(f"Applied {args.answers} to {session.assessment.slug}.")
-            for line in lines.gate_lines(moved, colour):
-                print(line)
+            count = apply_file(session, Path(args.answers), name)
+            print(f"Applied {count} answer(s) from {args.answers} to {session.assessment.slug}.")
         else:
             from app.quick.walk import Walk
 

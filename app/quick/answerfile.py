@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from app.core.answerfile import AnswerFileError, read_answer_file
-from app.core.engine import GateChange
 from app.errors import EXIT_ERROR, PreflightError
 
 
-def apply_file(session: Any, path: Path, answered_as: str | None = None) -> list[GateChange]:
+def apply_file(session: Any, path: Path, answered_as: str | None = None) -> int:
     """Read `path`, add missing `_meta` participants, write every answer in one transaction.
 
-    Raises PreflightError (exit 4) after printing each problem line to stderr.
+    Returns how many answers were written. Raises PreflightError (exit 4) after printing each problem line to stderr.
     """
     try:
         answer_file = read_answer_file(path, session.packset)
@@ -37,4 +36,5 @@ def apply_file(session: Any, path: Path, answered_as: str | None = None) -> list
             store.add_participant(assessment_id, person.name, person.role)
             known.add(person.name.casefold())
     answered_by = answered_as or answer_file.answered_as
-    return session.apply(answer_file.entries, answered_by=answered_by)
+    session.apply(answer_file.entries, answered_by=answered_by)
+    return len(answer_file.entries)

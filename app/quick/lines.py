@@ -79,12 +79,14 @@ def verdict_lines(evaluation: Evaluation, colour: bool = False) -> list[str]:
         f"Verdict: {head}  ({answered}/{visible} answered; {counts['red']} red, "
         f"{counts['amber']} amber, {counts['unknown']} unknown gates)"
     ]
-    reasons = evaluation.reasons
-    for reason in reasons[:MAX_REASONS]:
-        word = badge(reason.state) if reason.state != "unanswered" else "? UNANSWERED"
-        out.append(f"  {paint(word, reason.state, colour)}  {reason.text}")
-    if len(reasons) > MAX_REASONS:
-        out.append(f"  … and {len(reasons) - MAX_REASONS} more (preflight check SLUG lists all)")
+    gates = [r for r in evaluation.reasons if r.state != "unanswered"]
+    missing = len(evaluation.reasons) - len(gates)
+    for reason in gates[:MAX_REASONS]:
+        out.append(f"  {paint(badge(reason.state), reason.state, colour)}  {reason.text}")
+    if len(gates) > MAX_REASONS:
+        out.append(f"  … and {len(gates) - MAX_REASONS} more gate(s)")
+    if missing:
+        out.append(f"  {missing} required question(s) unanswered")
     return out
 
 
