@@ -151,3 +151,22 @@ def test_back_at_first_question_stays(db):
     with assessment(db, packs) as session:
         _, printed = walk(session, packs, ":back" + ENTER + ":quit" + ENTER)
     assert "(this is the first question)" in printed
+
+
+class _Tty:
+    def isatty(self) -> bool:
+        return True
+
+
+def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
+    from app.quick.lines import paint, use_colour
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert use_colour(_Tty())
+    assert paint("✗ RED", "red", True) == "\x1b[31m✗ RED\x1b[0m"
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not use_colour(_Tty())
+    monkeypatch.delenv("NO_COLOR")
+    import io
+
+    assert not use_colour(io.StringIO())

@@ -85,7 +85,7 @@ def _select(question: Question, current: Any, **kwargs: Any) -> questionary.Ques
         question.text,
         choices=choices,
         default=default,
-        instruction="(arrows and Enter; or ← back, skip, quit at the end)",
+        instruction="(↑↓ Enter; ← back · skip · quit at the end)",
         **kwargs,
     )
 
