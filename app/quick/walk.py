@@ -86,6 +86,7 @@ class Walk:
             if self._visible(i) and not self._answered(i):
                 return i
         if self.only_unanswered:
+            self.out("Every visible question is answered.")
             return None
         if self.order:
             self.out("Every visible question is answered; walking from the top "
