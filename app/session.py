@@ -102,8 +102,7 @@ class Session:
             raise AnswerError(f"unknown question id {question_id!r}")
         return check_value(question, value)
 
-    def _moved(self, after: Evaluation) -> list[GateChange]:
-        before = self.evaluation
+    def _moved(self, before: Evaluation, after: Evaluation) -> list[GateChange]:
         self._evaluation = after
         self._assessment = self.store.get(self.id)
         return changes(before, after)
@@ -124,6 +123,7 @@ class Session:
         Raises AnswerError when the value does not fit the question; nothing is saved then.
         """
         stored = self._check(question_id, value)
+        before = self.evaluation
         values = self._values() | {question_id: stored}
         after = self._evaluate(values)
         record = self.store.save_answer(
@@ -131,9 +131,10 @@ class Session:
             answered_by=answered_by, summary=summary_of(after),
         )
         self.answers[question_id] = record
-        return record, self._moved(after)
+        return record, self._moved(before, after)
 
     def clear(self, question_id: str, answered_by: str | None = None) -> list[GateChange]:
+        before = self.evaluation
         values = self._values()
         values.pop(question_id, None)
         after = self._evaluate(values)
@@ -141,7 +142,7 @@ class Session:
             self.id, question_id, answered_by=answered_by, summary=summary_of(after)
         )
         self.answers.pop(question_id, None)
-        return self._moved(after)
+        return self._moved(before, after)
 
     def apply(
         self, entries: Iterable[Any], answered_by: str | None = None, clear_others: bool = False
@@ -161,6 +162,7 @@ class Session:
                 problems.append(f"{qid}: {exc}")
         if problems:
             raise AnswerError("; ".join(problems))
+        before = self.evaluation
         values = {} if clear_others else self._values()
         values.update({qid: value for qid, value, _, _ in checked})
         after = self._evaluate(values)
@@ -168,7 +170,7 @@ class Session:
             self.id, checked, answered_by=answered_by, summary=summary_of(after),
             clear_others=clear_others,
         )
-        return self._moved(after)
+        return self._moved(before, after)
 
     # -- follow-ups and waivers --------------------------------------------------------------
 
@@ -184,16 +186,18 @@ class Session:
     def set_waiver(
         self, gate_id: str, *, reason: str, approver: str, expires: str
     ) -> tuple[Waiver, list[GateChange]]:
+        before = self.evaluation
         waiver = self.store.set_waiver(
             self.id, gate_id, reason=reason, approver=approver, expires=expires
         )
-        return waiver, self._rewaive()
+        return waiver, self._rewaive(before)
 
     def remove_waiver(self, gate_id: str) -> list[GateChange]:
+        before = self.evaluation
         self.store.remove_waiver(self.id, gate_id)
-        return self._rewaive()
+        return self._rewaive(before)
 
-    def _rewaive(self) -> list[GateChange]:
+    def _rewaive(self, before: Evaluation) -> list[GateChange]:
         after = self._evaluate(self._values())
         self.store.save_summary(self.id, summary_of(after))
-        return self._moved(after)
+        return self._moved(before, after)

@@ -1,4 +1,5 @@
-"""Shared fixtures: a clean environment, the example pack, and running the CLI in a subprocess."""
+"""Shared fixtures: a clean environment, a store on a temporary file, the example pack set,
+and running the CLI in a subprocess."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from app.core.packs import load_packs
+from app.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "questionnaires" / "examples"
@@ -40,3 +44,18 @@ def run_cli(*args: str, db: Path | None = None, input: str | None = None, env=No
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A store on a temporary file."""
+    with Store.open(tmp_path / "preflight.db") as opened:
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def packset():
+    """The example pack set (questionnaires/examples)."""
+    result = load_packs([EXAMPLES])
+    assert result.ok, result.problems
+    return result.packset

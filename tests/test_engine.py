@@ -91,6 +91,14 @@ PACK = textwrap.dedent(
     levels = ["low", "mid", "high"]
     required = false
 
+    [[questions]]
+    id = "cost_levers"
+    text = "Which cost levers will you pull?"
+    help = "Only asked when the cost at 10x traffic is over budget."
+    kind = "text"
+    required = false
+    show_if = "cost_10x > budget"
+
     [[derived]]
     id = "cost_10x"
     title = "Monthly cost at 10x"
@@ -273,3 +281,10 @@ def test_changes_report_turned_and_cleared(packset):
         ("no_owner", GateState.clear, GateState.red)
     ]
     assert [c.after for c in changes(after, before)] == [GateState.clear]
+
+
+def test_show_if_can_read_a_derived_value(packset):
+    over = {"cost": 0.02, "calls": 10_000, "budget": 50_000}
+    assert evaluate(packset, over).visible["cost_levers"] is True
+    assert evaluate(packset, {**over, "budget": 70_000}).visible["cost_levers"] is False
+    assert evaluate(packset, {}).visible["cost_levers"] is False

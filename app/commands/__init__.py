@@ -6,6 +6,9 @@ and a command that does not need Textual or questionary never loads them.
 """
 
 COMMANDS = [
+    "home",
+    "open",
+    "demo",
     "validate",
     "schema",
     "questions",

@@ -34,7 +34,12 @@ def run(args: argparse.Namespace) -> int:
                     EXIT_USAGE,
                 )
             count = len(store.answers(target.id))
-            reply = input(f"Delete {target.name!r} ({target.slug}) and its {count} answer(s)? [y/N] ")
+            try:
+                reply = input(
+                    f"Delete {target.name!r} ({target.slug}) and its {count} answer(s)? [y/N] "
+                )
+            except EOFError:
+                reply = ""
             if reply.strip().lower() not in ("y", "yes"):
                 print("not deleted")
                 return EXIT_FAIL

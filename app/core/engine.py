@@ -19,7 +19,7 @@ from typing import Any
 
 from app.core import expr
 from app.core.answers import expression_value
-from app.core.model import Band, Gate
+from app.core.model import Band, Gate, Score
 from app.core.packs import PackSet
 
 
@@ -165,21 +165,22 @@ def evaluate(
     """Work out everything the screens show from `answers` (question id → stored value)."""
     values: dict[str, Any] = {}
     visible: dict[str, bool] = {}
-    for qid in packset.question_order:
-        question = packset.questions[qid]
-        condition = packset.compiled.get(f"show_if:{qid}")
-        shown = True
-        if question.show_if is not None:
-            shown = condition is not None and condition.evaluate(values) is True
-        visible[qid] = shown
-        values[qid] = expression_value(question, answers.get(qid)) if shown else expr.HIDDEN
-
-    scores = _scores(packset, values)
-    for sid, result in scores.items():
-        values[sid] = values_for_score(result, packset, visible)
-    for name in packset.derived_order:
-        compiled = packset.compiled.get(f"derived:{name}")
-        values[name] = compiled.evaluate(values) if compiled else expr.UNKNOWN
+    scores: dict[str, ScoreResult] = {}
+    for name in packset.eval_order:
+        question = packset.questions.get(name)
+        if question is not None:
+            shown = True
+            if question.show_if is not None:
+                condition = packset.compiled.get(f"show_if:{name}")
+                shown = condition is not None and condition.evaluate(values) is True
+            visible[name] = shown
+            values[name] = expression_value(question, answers.get(name)) if shown else expr.HIDDEN
+        elif name in packset.scores:
+            scores[name] = result = _score(packset.scores[name], values)
+            values[name] = _score_value(result, packset.scores[name], visible)
+        else:
+            compiled = packset.compiled.get(f"derived:{name}")
+            values[name] = compiled.evaluate(values) if compiled else expr.UNKNOWN
 
     gates: dict[str, GateResult] = {}
     for gid, gate in packset.gates.items():
@@ -202,24 +203,22 @@ def evaluate(
     return Evaluation(visible, values, gates, scores, areas, verdict, reasons)
 
 
-def values_for_score(result: ScoreResult, packset: PackSet, visible: Mapping[str, bool]) -> Any:
+def _score(score: Score, values: Mapping[str, Any]) -> ScoreResult:
+    """The sum of the visible parts; None while one of them is unanswered."""
+    shown = [values.get(q, expr.UNKNOWN) for q in score.questions]
+    shown = [p for p in shown if p is not expr.HIDDEN]
+    total: float | None = None
+    if shown and all(isinstance(p, (int, float)) for p in shown):
+        total = sum(shown)
+    band = score.band_for(total) if total is not None else None
+    return ScoreResult(score.id, score.title, total, band, 3 * len(shown))
+
+
+def _score_value(result: ScoreResult, score: Score, visible: Mapping[str, bool]) -> Any:
     if result.value is not None:
         return result.value
-    all_hidden = not any(visible.get(q, False) for q in packset.scores[result.id].questions)
+    all_hidden = not any(visible.get(q, False) for q in score.questions)
     return expr.HIDDEN if all_hidden else expr.UNKNOWN
-
-
-def _scores(packset: PackSet, values: Mapping[str, Any]) -> dict[str, ScoreResult]:
-    out = {}
-    for sid, score in packset.scores.items():
-        parts = [values.get(q, expr.UNKNOWN) for q in score.questions]
-        shown = [p for p in parts if p is not expr.HIDDEN]
-        total: float | None = None
-        if shown and all(isinstance(p, (int, float)) for p in shown):
-            total = sum(shown)
-        band = score.band_for(total) if total is not None else None
-        out[sid] = ScoreResult(sid, score.title, total, band, 3 * len(shown))
-    return out
 
 
 def _area(

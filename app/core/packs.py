@@ -47,9 +47,8 @@ class PackSet:
     score_pack: dict[str, str] = field(default_factory=dict)
     compiled: dict[str, expr.Expression] = field(default_factory=dict)
     """Compiled expressions by key: `show_if:<question>`, `gate:<gate>`, `derived:<id>`."""
-    derived_order: list[str] = field(default_factory=list)
-    question_order: list[str] = field(default_factory=list)
-    """Questions in the order their `show_if` can be settled (each after what it reads)."""
+    eval_order: list[str] = field(default_factory=list)
+    """Questions, scores and derived values, each after the names it reads (no cycles)."""
 
     def pack(self, pack_id: str) -> Pack:
         for pack in self.packs:
@@ -200,8 +199,7 @@ def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Probl
     known = set(packset.questions) | set(packset.derived) | set(packset.scores)
     for pack, file in kept:
         problems.extend(_compile_pack(pack, file, packset, known))
-    problems.extend(_order_derived(packset, kept))
-    problems.extend(_order_questions(packset, kept))
+    problems.extend(_order_names(packset, kept))
     return packset, problems
 
 
@@ -263,48 +261,34 @@ def _topological(nodes: list[str], deps: dict[str, set[str]]) -> tuple[list[str]
     return order, cyclic
 
 
-def _order_derived(packset: PackSet, kept: list[tuple[Pack, Path]]) -> list[Problem]:
-    names = list(packset.derived)
-    deps = {}
-    for name in names:
-        compiled = packset.compiled.get(f"derived:{name}")
-        deps[name] = set(compiled.names) & set(names) if compiled else set()
-    order, cyclic = _topological(names, deps)
-    packset.derived_order = [n for n in order if n not in cyclic]
-    return [_problem_for(kept, "derived", n, "expr", "is part of a cycle") for n in sorted(cyclic)]
+def _order_names(packset: PackSet, kept: list[tuple[Pack, Path]]) -> list[Problem]:
+    """One evaluation order over questions, scores and derived values, each after what it reads.
 
-
-def _order_questions(packset: PackSet, kept: list[tuple[Pack, Path]]) -> list[Problem]:
-    names = [q.id for pack in packset.packs for q in pack.questions]
+    A question depends on the names in its `show_if`; a score on its questions; a derived value
+    on the names in its expression. So a `show_if` may read a derived value or a score.
+    """
     deps: dict[str, set[str]] = {}
-    for name in names:
-        compiled = packset.compiled.get(f"show_if:{name}")
-        deps[name] = _question_deps(compiled, packset) if compiled else set()
-    order, cyclic = _topological(names, deps)
-    packset.question_order = [n for n in order if n not in cyclic]
-    return [
-        _problem_for(kept, "questions", n, "show_if", "is part of a cycle of show_if conditions")
-        for n in sorted(cyclic)
-    ]
-
-
-def _question_deps(compiled: expr.Expression, packset: PackSet) -> set[str]:
-    """Questions a show_if reads, directly or through derived values and scores."""
-    found: set[str] = set()
-    pending = list(compiled.names)
-    seen: set[str] = set()
-    while pending:
-        name = pending.pop()
-        if name in seen:
-            continue
-        seen.add(name)
+    for pack in packset.packs:
+        for q in pack.questions:
+            compiled = packset.compiled.get(f"show_if:{q.id}")
+            deps[q.id] = set(compiled.names) if compiled else set()
+    for sid, score in packset.scores.items():
+        deps[sid] = set(score.questions)
+    for did in packset.derived:
+        compiled = packset.compiled.get(f"derived:{did}")
+        deps[did] = set(compiled.names) if compiled else set()
+    order, cyclic = _topological(list(deps), deps)
+    packset.eval_order = [n for n in order if n not in cyclic and n in deps]
+    problems = []
+    for name in sorted(cyclic):
         if name in packset.questions:
-            found.add(name)
-        elif name in packset.scores:
-            pending.extend(packset.scores[name].questions)
-        elif f"derived:{name}" in packset.compiled:
-            pending.extend(packset.compiled[f"derived:{name}"].names)
-    return found
+            section, field_name = "questions", "show_if"
+        elif name in packset.derived:
+            section, field_name = "derived", "expr"
+        else:
+            section, field_name = "scores", "questions"
+        problems.append(_problem_for(kept, section, name, field_name, "is part of a cycle"))
+    return problems
 
 
 def _problem_for(kept, section: str, item_id: str, field_name: str, message: str) -> Problem:

@@ -44,7 +44,7 @@ def prepare_file(path: Path) -> None:
         raise StoreError(f"{parent} is not a folder")
     if not _writable(parent, parent.stat()):
         raise StoreError(
-            f"folder {parent} is read-only; Preflight needs to write beside {path.name}"
+            f"cannot use {path}: its folder is read-only (SQLite writes a journal beside it)"
         )
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -107,5 +107,6 @@ def m0002_summary(db: Database) -> None:
     db.execute("PRAGMA user_version = 2")
 
 
+# Migrations has no public list of registered names; _migrations is the registry.
 KNOWN = [m.name for m in migrations._migrations]
 SCHEMA_VERSION = len(KNOWN)

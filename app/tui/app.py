@@ -1,0 +1,89 @@
+"""The Preflight Textual app and `make_app`, the one factory the CLI and the tests use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from app.core.packs import PackSet
+from app.store import Store
+
+
+class PreflightApp(App[None]):
+    """Home screen first; an assessment opens the wizard on top of it."""
+
+    CSS_PATH = "preflight.tcss"
+    TITLE = "Preflight"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, store: Store, packset: PackSet, open_ref: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.packset = packset
+        self.open_ref = open_ref
+
+    def on_mount(self) -> None:
+        from app.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.open_ref is not None:
+            self.open_assessment(self.open_ref)
+
+    def open_assessment(self, ref: str | int) -> None:
+        """Push the wizard for `ref`; a store problem becomes a message, never a crash."""
+        from app.errors import PreflightError
+        from app.session import Session
+        from app.tui.screens.wizard import WizardScreen
+
+        try:
+            session = Session.open(self.store, self.packset, ref)
+            wizard = WizardScreen(session)
+        except PreflightError as exc:
+            self.notify(str(exc), title="Cannot open", severity="error", timeout=10)
+            return
+        self.push_screen(wizard, lambda _: self._refresh_home())
+
+    def _refresh_home(self) -> None:
+        from app.tui.screens.home import HomeScreen
+
+        if isinstance(self.screen, HomeScreen):
+            self.screen.reload()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Toggle light/dark theme", "Switch between the light and dark themes",
+            self.action_toggle_dark_theme,
+        )
+        for binding_id, title, help_text in (
+            ("gates", "Gate board", "Every red, amber and unknown gate with owner and due date"),
+            ("preview", "Receipts pack", "Preview and export the receipts pack"),
+            ("people", "Participants", "Add people and roles; choose who is answering"),
+            ("skip", "Next unanswered question", "Jump to the next question with no answer"),
+            ("new", "New assessment", "Start an assessment for another pilot"),
+        ):
+            action = getattr(screen, f"action_{binding_id}", None)
+            if action is not None:
+                yield SystemCommand(title, help_text, action)
+
+    def action_toggle_dark_theme(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+
+def make_app(
+    db: Path | str | None = None,
+    packset: PackSet | None = None,
+    open_ref: str | None = None,
+    store: Store | None = None,
+) -> PreflightApp:
+    """Build the app on a store (opened from `db` unless given) and the packs in use."""
+    if packset is None:
+        from app.core.packs import load_packs, shipped_dir
+
+        packset = load_packs([shipped_dir()]).packset
+    if store is None:
+        store = Store.open(db)
+    return PreflightApp(store, packset, open_ref)

@@ -1,0 +1,82 @@
+"""Rich text for states: every state carries a symbol and a word as well as a colour."""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+
+from app.core.engine import SYMBOLS, WORDS, AreaProgress, Evaluation, GateResult, severity
+
+STYLES: dict[str, str] = {
+    "red": "bold red",
+    "amber": "bold yellow",
+    "unknown": "bold magenta",
+    "clear": "bold green",
+    "green": "bold green",
+    "waived": "cyan",
+    "inactive": "dim",
+    "GO": "bold green",
+    "CONDITIONAL": "bold yellow",
+    "NO-GO": "bold red",
+    "INCOMPLETE": "bold magenta",
+}
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def plain(value: object) -> str:
+    """User text made safe for one screen line: no escape sequences or control characters."""
+    return _CONTROL.sub(" ", str(value))
+
+
+def badge(state: str, width: int = 0) -> Text:
+    """`✗ RED` in red, padded to `width` so columns line up."""
+    label = f"{SYMBOLS[state]} {WORDS[state]}"
+    return Text(label.ljust(width), style=STYLES.get(state, ""))
+
+
+def verdict_text(evaluation: Evaluation) -> Text:
+    symbol = {"GO": "✔", "CONDITIONAL": "!", "NO-GO": "✗", "INCOMPLETE": "?"}
+    verdict = evaluation.verdict.value
+    return Text(f"{symbol[verdict]} {verdict}", style=STYLES[verdict])
+
+
+def area_line(area: AreaProgress, width: int = 31) -> Text:
+    """One sidebar row: state badge, title (shortened to fit), answered/total."""
+    count = f"{area.answered}/{area.visible}"
+    room = max(4, width - 10 - len(count) - 1)
+    title = area.title if len(area.title) <= room else area.title[: room - 1] + "…"
+    line = badge(area.state.value, 9)
+    line.append(f" {title.ljust(room)} ")
+    line.append(count, style="dim")
+    return line
+
+
+def gate_lines(evaluation: Evaluation, limit: int, width: int = 31) -> Text:
+    """The gate panel: blocking and waived gates, most severe first, one line each."""
+    shown = [g for g in evaluation.gates.values() if severity(g.state) <= 3]
+    shown.sort(key=lambda g: (severity(g.state), g.gate.title))
+    text = Text()
+    counts = evaluation.counts()
+    text.append_text(verdict_text(evaluation))
+    text.append(
+        f"\n{counts['red']} red · {counts['amber']} amber · {counts['unknown']} unknown\n",
+        style="dim",
+    )
+    for result in shown[:limit]:
+        text.append_text(_gate_line(result, width))
+        text.append("\n")
+    if len(shown) > limit:
+        text.append(f"… {len(shown) - limit} more on the gate board (ctrl+g)", style="dim")
+    if not shown:
+        text.append("No blocking gates.", style="green")
+    return text
+
+
+def _gate_line(result: GateResult, width: int = 31) -> Text:
+    line = badge(result.state.value, 9)
+    line.append(f" {plain(result.gate.title)}")
+    line.truncate(width, overflow="ellipsis")
+    return line

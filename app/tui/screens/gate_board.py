@@ -1,0 +1,129 @@
+"""The gate board: every red, unknown, amber and waived gate with its fix and follow-up."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from app.core.engine import GateResult, GateState, severity
+from app.core.model import receipt_title
+from app.errors import PreflightError
+from app.session import Session
+from app.tui.render import badge, plain
+
+SHOWN = (GateState.red, GateState.unknown, GateState.amber, GateState.waived)
+
+
+class GateBoardScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "edit", "Edit follow-up", id="edit"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="board", cursor_type="row", zebra_stripes=True)
+        yield Static(id="detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = plain(self.session.assessment.name)
+        self.sub_title = "Gate board"
+        table = self.query_one(DataTable)
+        # Sized to fit 80 columns; the area, why, fix and waiver show below for the row.
+        for label, width in (("State", 9), ("Gate", 26), ("Owner", 14), ("Due", 10),
+                             ("Status", 11)):
+            table.add_column(label, width=width)
+        self.reload()
+        table.focus()
+
+    def results(self) -> list[GateResult]:
+        gates = [g for g in self.session.evaluation.gates.values() if g.state in SHOWN]
+        return sorted(gates, key=lambda g: (severity(g.state), g.pack_id, g.gate.title))
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        followups = self.session.followups()
+        table.clear()
+        for result in self.results():
+            gate = result.gate
+            follow = followups.get(gate.id)
+            table.add_row(
+                badge(result.state.value, 9),
+                _cell(gate.title, 26),
+                _cell(follow.owner or "—", 14) if follow else "—",
+                (follow.due or "—") if follow else "—",
+                follow.status.value.replace("_", " ") if follow else "open",
+                key=gate.id,
+            )
+        if not table.row_count:
+            self.query_one("#detail", Static).update(Text("No blocking gates.", style="green"))
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        gate_id = event.row_key.value
+        gate = self.session.packset.gates[gate_id]
+        area = self.session.packset.pack(self.session.packset.gate_pack[gate_id]).title
+        text = Text()
+        text.append(plain(gate.title), style="bold")
+        text.append(f"\nWhy: {plain(gate.why)}\nFix: {plain(gate.fix)}")
+        text.append(f"\n{area} · blocks the {receipt_title(gate.receipt).lower()}", style="dim")
+        waiver = self.session.waivers().get(gate_id)
+        if waiver:
+            text.append(
+                f"\nWaived until {waiver.expires} by {plain(waiver.approver)}: "
+                f"{plain(waiver.reason)}", style="cyan",
+            )
+        self.query_one("#detail", Static).update(text)
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self._edit(event.row_key.value)
+
+    def action_edit(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            self._edit(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def _edit(self, gate_id: str) -> None:
+        from app.tui.screens.followup import FollowUpDialog
+
+        dialog = FollowUpDialog(
+            self.session.packset.gates[gate_id],
+            self.session.followups().get(gate_id),
+            self.session.waivers().get(gate_id),
+        )
+        self.app.push_screen(dialog, lambda result: self._save(gate_id, result))
+
+    def _save(self, gate_id: str, result: dict | None) -> None:
+        if result is None:
+            return
+        try:
+            self.session.set_followup(gate_id, **result["followup"])
+            waiver = result["waiver"]
+            if waiver:
+                self.session.set_waiver(gate_id, **waiver)
+            elif gate_id in self.session.waivers():
+                self.session.remove_waiver(gate_id)
+        except PreflightError as exc:
+            self.notify(f"✗ Not saved: {exc}", severity="error", timeout=10)
+            return
+        self.notify("✔ Follow-up saved")
+        self.reload()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def _cell(value: str, width: int) -> Text:
+    text = Text(plain(value))
+    text.truncate(width, overflow="ellipsis")
+    return text

@@ -1,0 +1,136 @@
+"""Home: the assessments, one per pilot, with new / open / rename / archive."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from app.errors import PreflightError
+from app.tui.render import STYLES, plain
+
+EMPTY = (
+    "No assessments yet.\n\n"
+    "Press n to start one for your pilot: five questionnaires (acceptance, data, security,\n"
+    "production, adoption) with the gates that stop production shown live as you answer.\n\n"
+    "To look around first, quit (ctrl+q) and run:  preflight demo"
+)
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        Binding("n", "new", "New", id="new"),
+        Binding("o", "open", "Open (enter)", id="open"),
+        Binding("r", "rename", "Rename", id="rename"),
+        Binding("a", "archive", "Archive", id="archive"),
+        Binding("h", "toggle_archived", "Show archived", id="toggle_archived"),
+        Binding("ctrl+q", "app.quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_archived = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="assessments", cursor_type="row", zebra_stripes=True)
+        yield Static(EMPTY, id="empty", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Name", "Slug", "Answered", "Verdict", "Gates", "Updated")
+        self.reload()
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        try:
+            rows = self.app.store.list(include_archived=self.show_archived)
+        except PreflightError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            rows = []
+        table.clear()
+        for a in rows:
+            s = a.summary
+            verdict = Text(s.verdict, style=STYLES.get(s.verdict, ""))
+            name = plain(a.name) + ("  (archived)" if a.archived else "")
+            gates = f"✗{s.red} !{s.amber} ?{s.unknown}"
+            table.add_row(name, a.slug, f"{s.answered}/{s.total}", verdict, gates,
+                          a.updated_at[:16].replace("T", " "), key=a.slug)
+        self.query_one("#empty").display = not rows
+        table.display = bool(rows)
+        if rows:
+            table.focus()
+
+    def _selected_slug(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.open_assessment(event.row_key.value)
+
+    def action_open(self) -> None:
+        slug = self._selected_slug()
+        if slug:
+            self.app.open_assessment(slug)
+
+    def action_new(self) -> None:
+        from app.tui.screens.dialogs import TextDialog
+
+        def create(name: str | None) -> None:
+            if not name:
+                return
+            try:
+                assessment = self.app.store.create(name, packs=self.app.packset.versions())
+                from app.session import Session, summary_of
+
+                session = Session(self.app.store, self.app.packset, assessment)
+                self.app.store.save_summary(assessment.id, summary_of(session.evaluation))
+            except PreflightError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.reload()
+            self.app.open_assessment(assessment.slug)
+
+        self.app.push_screen(TextDialog("New assessment", "Pilot name"), create)
+
+    def action_rename(self) -> None:
+        from app.tui.screens.dialogs import TextDialog
+
+        slug = self._selected_slug()
+        if not slug:
+            return
+
+        def rename(name: str | None) -> None:
+            if name:
+                try:
+                    self.app.store.rename(slug, name)
+                except PreflightError as exc:
+                    self.notify(str(exc), severity="error")
+                self.reload()
+
+        current = self.app.store.get(slug).name
+        self.app.push_screen(TextDialog("Rename assessment", "New name", current), rename)
+
+    def action_archive(self) -> None:
+        slug = self._selected_slug()
+        if not slug:
+            return
+        try:
+            archived = self.app.store.get(slug).archived
+            self.app.store.set_archived(slug, not archived)
+        except PreflightError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"{'Restored' if archived else 'Archived'} {slug}")
+        self.reload()
+
+    def action_toggle_archived(self) -> None:
+        self.show_archived = not self.show_archived
+        self.reload()

@@ -1,0 +1,50 @@
+"""Pack preview: the receipts pack rendered as Markdown, and export from here."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown
+
+from app.errors import PreflightError
+from app.session import Session
+from app.tui.render import plain
+
+
+class PreviewScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "export", "Export", id="export"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Markdown(id="pack")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from app.tui.packview import pack_markdown
+
+        self.title = plain(self.session.assessment.name)
+        self.sub_title = "Receipts pack"
+        self.query_one(Markdown).update(pack_markdown(self.session))
+
+    def action_export(self) -> None:
+        from app.tui.packview import export
+
+        try:
+            paths = export(self.session)
+        except PreflightError as exc:
+            self.notify(f"✗ Not exported: {exc}", severity="error", timeout=10)
+            return
+        self.notify("\n".join(str(p) for p in paths), title="✔ Exported")
+
+    def action_back(self) -> None:
+        self.dismiss(None)

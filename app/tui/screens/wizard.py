@@ -1,0 +1,291 @@
+"""The wizard: areas and live gates on the left, the current question on the right.
+
+Every answer is saved through the `Session` before the status line says "Saved"; the sidebar,
+the gate panel and the verdict repaint in place, and a notice names any gate that turned red or
+amber, or cleared.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+
+from app.core.answers import AnswerError, parse_text
+from app.core.engine import GateChange, GateState, badge
+from app.errors import PreflightError
+from app.session import Session
+from app.tui.render import area_line, gate_lines, plain, verdict_text
+from app.tui.widgets.answer_input import AnswerInput
+
+NOTICE_STATES = (GateState.red, GateState.amber)
+
+
+class WizardScreen(Screen):
+    """Walks one assessment's questions, area by area."""
+
+    BINDINGS = [
+        Binding("ctrl+n,pagedown", "next", "Next", id="next"),
+        Binding("ctrl+b,pageup", "previous", "Prev", id="previous"),
+        Binding("ctrl+t", "skip", "Next unanswered", id="skip"),
+        Binding("ctrl+g", "gates", "Gates", id="gates"),
+        Binding("ctrl+r", "preview", "Pack", id="preview"),
+        Binding("ctrl+o", "people", "People", id="people"),
+        Binding("f2", "switch_person", "Answer as", id="switch_person"),
+        Binding("ctrl+x", "clear_answer", "Clear", id="clear_answer", show=False),
+        Binding("escape", "home", "Home", id="home"),
+    ]
+    """Screen keys avoid those Input uses for editing (ctrl+a/e/k/u/w/d)."""
+
+    def __init__(self, session: Session, start: str | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.current: str = start or self._first_open()
+        self.answering_as: str | None = None
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            with Vertical(id="left"):
+                yield OptionList(id="areas", markup=False)
+                yield Static(id="gate-panel", markup=False)
+            with VerticalScroll(id="main"):
+                yield Static(id="crumb", markup=False)
+                yield Static(id="question", markup=False)
+                yield Static(id="why", markup=False)
+                yield AnswerInput(id="answer")
+                with Horizontal(classes="field"):
+                    yield Static("Note ", classes="label")
+                    yield Input(id="note", compact=True, placeholder="optional; enter saves")
+                with Horizontal(classes="field"):
+                    yield Static("Link ", classes="label")
+                    yield Input(id="evidence", compact=True, placeholder="evidence path or URL")
+                yield Static(id="status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = plain(self.session.assessment.name)
+        areas = self.query_one("#areas", OptionList)
+        areas.add_options(Text(p.title) for p in self.session.packset.packs)
+        self._refresh_panels()
+        self.show_question(self.current)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refresh_panels)
+
+    # -- what is shown ----------------------------------------------------------------------
+
+    @property
+    def order(self) -> list[str]:
+        """Visible questions in pack order (hidden ones disappear and return as answers change)."""
+        visible = self.session.evaluation.visible
+        return [q.id for p in self.session.packset.packs for q in p.questions if visible.get(q.id)]
+
+    def _first_open(self) -> str:
+        answers = self.session.answers
+        order = self.order
+        return next((qid for qid in order if qid not in answers), order[0])
+
+    def show_question(self, qid: str) -> None:
+        packset = self.session.packset
+        question = packset.questions[qid]
+        pack = packset.pack(packset.question_pack[qid])
+        self.current = qid
+        visible = [q for q in pack.questions if self.session.evaluation.visible.get(q.id)]
+        position = next((i for i, q in enumerate(visible, 1) if q.id == qid), 0)
+        optional = "" if question.required else " · optional"
+        self.query_one("#crumb", Static).update(
+            Text(f"{pack.title} · question {position} of {len(visible)}{optional}", style="dim")
+        )
+        self.query_one("#question", Static).update(Text(plain(question.text), style="bold"))
+        self.query_one("#why", Static).update(Text("Why: " + plain(question.help), style="italic"))
+        record = self.session.answers.get(qid)
+        self.query_one(AnswerInput).show(question, record.value if record else None)
+        self.query_one("#note", Input).value = plain(record.note or "") if record else ""
+        evidence = record.evidence.ref if record and record.evidence else ""
+        self.query_one("#evidence", Input).value = plain(evidence)
+        areas = self.query_one("#areas", OptionList)
+        areas.highlighted = [p.id for p in packset.packs].index(pack.id)
+        self._status(record)
+
+    def _status(self, record: Any, extra: str = "") -> None:
+        who = f"Answering as {plain(self.answering_as)}" if self.answering_as else "Answering as —"
+        text = Text()
+        if record is not None:
+            text.append("✔ Saved ", style="green")
+            by = f" by {plain(record.answered_by)}" if record.answered_by else ""
+            text.append(f"{record.answered_at}{by}", style="dim")
+        else:
+            text.append("○ Not answered yet", style="dim")
+        text.append(f"   {who} (F2)", style="dim")
+        if extra:
+            text.append(f"\n{extra}")
+        self.query_one("#status", Static).update(text)
+
+    def _refresh_panels(self) -> None:
+        evaluation = self.session.evaluation
+        width = max(31, self.query_one("#left").size.width - 3)
+        areas = self.query_one("#areas", OptionList)
+        for index, pack in enumerate(self.session.packset.packs):
+            line = area_line(evaluation.areas[pack.id], width)
+            areas.replace_option_prompt_at_index(index, line)
+        height = max(3, self.size.height - 14)
+        panel = gate_lines(evaluation, limit=height, width=width)
+        self.query_one("#gate-panel", Static).update(panel)
+        self.sub_title = verdict_text(evaluation).plain
+
+    # -- answering ----------------------------------------------------------------------------
+
+    @on(AnswerInput.Answered)
+    def _answered(self, event: AnswerInput.Answered) -> None:
+        question = self.session.packset.questions[self.current]
+        answer = self.query_one(AnswerInput)
+        try:
+            value = parse_text(question, event.value) if event.typed else event.value
+        except AnswerError as exc:
+            answer.set_hint(f"✗ {exc}", error=True)
+            return
+        advance = question.kind not in ("multi",)
+        self.save(value, advance=advance)
+
+    def save(self, value: Any, advance: bool = False) -> bool:
+        """Commit the answer (with the note and link as typed), then repaint; True if saved."""
+        note = self.query_one("#note", Input).value.strip() or None
+        evidence = self.query_one("#evidence", Input).value.strip() or None
+        answer = self.query_one(AnswerInput)
+        try:
+            record, moved = self.session.answer(
+                self.current, value, note=note, evidence=evidence, answered_by=self.answering_as
+            )
+        except AnswerError as exc:
+            answer.set_hint(f"✗ {exc}", error=True)
+            return False
+        except PreflightError as exc:
+            # Nothing was saved; what the person typed stays in the inputs.
+            self.notify(f"✗ Not saved: {exc}", severity="error", timeout=10)
+            answer.set_hint("✗ Not saved — see the message; your input is kept.", error=True)
+            return False
+        self._refresh_panels()
+        self._announce(moved)
+        if advance:
+            self.action_next()
+        else:
+            answer.mark(record.value)
+            self._status(record)
+        return True
+
+    def _announce(self, moved: list[GateChange]) -> None:
+        for change in moved:
+            gate = change.gate
+            if change.after in NOTICE_STATES:
+                severity = "error" if change.after is GateState.red else "warning"
+                self.notify(f"{plain(gate.why)}\nFix: {plain(gate.fix)}",
+                            title=f"{badge(change.after.value)}  {plain(gate.title)}",
+                            severity=severity, timeout=8)
+            elif change.after is GateState.clear and change.before in NOTICE_STATES:
+                self.notify(plain(gate.title), title=f"{badge('clear')}  gate cleared", timeout=5)
+
+    @on(Input.Submitted, "#note, #evidence")
+    def _note_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        record = self.session.answers.get(self.current)
+        if record is None:
+            self.query_one(AnswerInput).set_hint("Answer the question first; the note is kept.")
+            return
+        self.save(record.value)
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def _step(self, offset: int) -> None:
+        order = self.order
+        if self.current in order:
+            index = order.index(self.current) + offset
+        else:  # the current question just became hidden: go to its neighbour in pack order
+            index = 0
+        if 0 <= index < len(order):
+            self.show_question(order[index])
+        elif index >= len(order):
+            self.notify("That was the last question. ctrl+r shows the receipts pack.")
+
+    def action_next(self) -> None:
+        self._step(+1)
+
+    def action_previous(self) -> None:
+        self._step(-1)
+
+    def action_skip(self) -> None:
+        order, answers = self.order, self.session.answers
+        start = order.index(self.current) + 1 if self.current in order else 0
+        rest = order[start:] + order[:start]
+        target = next((qid for qid in rest if qid not in answers), None)
+        if target is None:
+            self.notify("Every visible question is answered.")
+        else:
+            self.show_question(target)
+
+    def action_clear_answer(self) -> None:
+        try:
+            moved = self.session.clear(self.current, answered_by=self.answering_as)
+        except PreflightError as exc:
+            self.notify(f"✗ Not cleared: {exc}", severity="error")
+            return
+        self._refresh_panels()
+        self._announce(moved)
+        self.show_question(self.current)
+
+    @on(OptionList.OptionSelected, "#areas")
+    def _area_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        pack = self.session.packset.packs[event.option_index]
+        order = [q for q in self.order if self.session.packset.question_pack[q] == pack.id]
+        if order:
+            answers = self.session.answers
+            self.show_question(next((q for q in order if q not in answers), order[0]))
+
+    @on(AnswerInput.Advance)
+    def _advance(self) -> None:
+        self.action_next()
+
+    def action_switch_person(self) -> None:
+        people = [p.name for p in self.session.store.participants(self.session.id)]
+        if not people:
+            self.notify("Nobody to answer as yet: ctrl+o adds participants.")
+            return
+        cycle = [None, *people]
+        index = cycle.index(self.answering_as) if self.answering_as in cycle else 0
+        self.answering_as = cycle[(index + 1) % len(cycle)]
+        self._status(self.session.answers.get(self.current))
+
+    def action_gates(self) -> None:
+        from app.tui.screens.gate_board import GateBoardScreen
+
+        self.app.push_screen(GateBoardScreen(self.session), lambda _: self._after_board())
+
+    def _after_board(self) -> None:
+        self._refresh_panels()
+
+    def action_preview(self) -> None:
+        from app.tui.screens.preview import PreviewScreen
+
+        self.app.push_screen(PreviewScreen(self.session))
+
+    def action_people(self) -> None:
+        from app.tui.screens.participants import ParticipantsScreen
+
+        self.app.push_screen(ParticipantsScreen(self.session), self._people_closed)
+
+    def _people_closed(self, chosen: str | None) -> None:
+        if chosen:
+            self.answering_as = chosen
+        self._status(self.session.answers.get(self.current))
+
+    def action_home(self) -> None:
+        self.dismiss(None)

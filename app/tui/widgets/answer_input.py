@@ -1,0 +1,193 @@
+"""The input for the current question: the right control for its kind, reused across questions.
+
+Three controls are built once (an option list, a checkbox list and a one-line input) and the one
+that fits the question is shown; rebuilding widgets on every question would cost a recompose
+(~100 ms) on the path from a keypress to the repaint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.events import Key
+from textual.message import Message
+from textual.widgets import Input, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from app.core.answers import display
+from app.core.model import Kind, Question
+from app.tui.render import plain
+
+YES_NO_KEYS = {"y": "yes", "n": "no", "u": "unknown"}
+PLACEHOLDERS = {
+    Kind.number: "a number",
+    Kind.text: "type the answer",
+    Kind.person: "Name (role)",
+    Kind.date: "YYYY-MM-DD",
+    Kind.evidence: "a path or URL to the artifact",
+}
+
+
+class ChoiceList(OptionList):
+    """Options for yes/no, choice and scale questions, with single-key answers."""
+
+    class Picked(Message):
+        def __init__(self, value: Any) -> None:
+            super().__init__()
+            self.value = value
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(markup=False, **kwargs)
+        self.values: list[Any] = []
+        self.kind: Kind | None = None
+
+    def on_key(self, event: Key) -> None:
+        key = event.key
+        if self.kind is Kind.yes_no and key in YES_NO_KEYS:
+            event.stop()
+            self.post_message(self.Picked(YES_NO_KEYS[key]))
+        elif key.isdigit() and 1 <= int(key) <= len(self.values):
+            event.stop()
+            self.post_message(self.Picked(self.values[int(key) - 1]))
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(self.Picked(self.values[event.option_index]))
+
+
+class AnswerInput(Vertical):
+    """Shows the control for one question and posts `Answered` with the raw value given."""
+
+    DEFAULT_CSS = """
+    AnswerInput { height: auto; }
+    AnswerInput ChoiceList { height: auto; max-height: 9; }
+    AnswerInput SelectionList { height: auto; max-height: 10; }
+    AnswerInput #hint { color: $text-muted; height: auto; }
+    AnswerInput #hint.-error { color: $error; }
+    """
+
+    class Answered(Message):
+        """A value was given; `typed` is True when it is text still to be parsed."""
+
+        def __init__(self, value: Any, typed: bool) -> None:
+            super().__init__()
+            self.value = value
+            self.typed = typed
+
+    class Advance(Message):
+        """The person confirmed the current answer and wants the next question."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.question: Question | None = None
+
+    def compose(self) -> ComposeResult:
+        yield ChoiceList(id="choices")
+        yield SelectionList[str](id="multi")
+        yield Input(id="typed", compact=True)
+        yield Static("", id="hint", markup=False)
+
+    def show(self, question: Question, stored: Any) -> None:
+        """Configure the controls for `question`, with the stored answer preselected."""
+        self.question = question
+        choices = self.query_one("#choices", ChoiceList)
+        multi = self.query_one("#multi", SelectionList)
+        typed = self.query_one("#typed", Input)
+        kind = question.kind
+        choices.display = kind in (Kind.yes_no, Kind.choice, Kind.scale)
+        multi.display = kind is Kind.multi
+        typed.display = not (choices.display or multi.display)
+        hint = ""
+        if choices.display:
+            labels, values = _choices(question)
+            choices.kind = kind
+            choices.values = values
+            choices.set_options(
+                Option(Text(("● " if v == stored else "  ") + label)) for label, v in labels
+            )
+            choices.highlighted = values.index(stored) if stored in values else 0
+            keys = "y / n / u" if kind is Kind.yes_no else f"1–{len(values)}"
+            hint = f"Press {keys} to answer, or ↑↓ and enter."
+            choices.focus(scroll_visible=False)
+        elif multi.display:
+            chosen = set(stored or [])
+            with multi.prevent(SelectionList.SelectedChanged):
+                multi.clear_options()
+                multi.add_options(
+                    Selection(Text(o.label), o.id, o.id in chosen) for o in question.options
+                )
+            hint = "Space ticks an option (saved at once); enter goes on."
+            multi.focus(scroll_visible=False)
+        else:
+            typed.placeholder = PLACEHOLDERS[kind]
+            typed.value = "" if stored is None else plain(display(question, stored))
+            if kind is Kind.number:
+                typed.value = "" if stored is None else str(stored)
+                bounds = _bounds(question)
+                hint = f"In {question.unit}. " if question.unit else ""
+                hint += f"{bounds}. " if bounds else ""
+            hint += "Enter saves."
+            typed.focus(scroll_visible=False)
+        self.set_hint(hint)
+
+    def set_hint(self, text: str, error: bool = False) -> None:
+        hint = self.query_one("#hint", Static)
+        hint.update(text)
+        hint.set_class(error, "-error")
+
+    def mark(self, stored: Any) -> None:
+        """Move the ● to the stored choice without rebuilding the list."""
+        if self.question is None or self.question.kind not in (Kind.yes_no, Kind.choice, Kind.scale):
+            return
+        choices = self.query_one("#choices", ChoiceList)
+        labels, values = _choices(self.question)
+        for index, (label, value) in enumerate(labels):
+            prefix = "● " if value == stored else "  "
+            choices.replace_option_prompt_at_index(index, Text(prefix + label))
+
+    @on(ChoiceList.Picked)
+    def _picked(self, event: ChoiceList.Picked) -> None:
+        event.stop()
+        self.post_message(self.Answered(event.value, typed=False))
+
+    @on(SelectionList.SelectedChanged, "#multi")
+    def _ticked(self, event: SelectionList.SelectedChanged) -> None:
+        event.stop()
+        self.post_message(self.Answered(list(event.selection_list.selected), typed=False))
+
+    @on(Input.Submitted, "#typed")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Answered(event.value, typed=True))
+
+    def on_key(self, event: Key) -> None:
+        if event.key == "enter" and self.question and self.question.kind is Kind.multi:
+            event.stop()
+            self.post_message(self.Advance())
+
+
+def _choices(question: Question) -> tuple[list[tuple[str, Any]], list[Any]]:
+    if question.kind is Kind.yes_no:
+        labels = [("Yes  (y)", "yes"), ("No  (n)", "no"), ("Unknown  (u)", "unknown")]
+    elif question.kind is Kind.scale:
+        labels = [(f"{i}  {plain(label)}", i) for i, label in enumerate(question.levels, 1)]
+    else:
+        labels = [(f"{i}  {plain(o.label)}", o.id) for i, o in enumerate(question.options, 1)]
+    return labels, [value for _, value in labels]
+
+
+def _bounds(question: Question) -> str:
+    low, high = question.min, question.max
+    if low is not None and high is not None:
+        return f"From {low:g} to {high:g}"
+    if low is not None:
+        return f"At least {low:g}"
+    if high is not None:
+        return f"At most {high:g}"
+    return ""

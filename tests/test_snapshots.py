@@ -1,0 +1,56 @@
+"""Snapshot tests: what a person sees on the home screen, the wizard with a red gate and the
+gate board, at 80x24. Review `snapshot_report.html` before accepting a changed snapshot
+(`pytest tests/test_snapshots.py --snapshot-update`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.session import Session
+from app.store import Store, rows
+from app.tui.app import make_app
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch):
+    monkeypatch.setattr(rows, "now", lambda: "2026-11-23T09:30:00Z")
+    monkeypatch.setenv("NO_COLOR", "")
+
+
+def _store(tmp_path, packset) -> tuple[Store, str]:
+    store = Store.open(tmp_path / "snap.db")
+    slug = store.create("Vendor check", packs=packset.versions()).slug
+    session = Session.open(store, packset, slug)
+    session.answer("vendor_name", "Acme Models")
+    session.answer("vendor_dpa_signed", "no")
+    session.answer("vendor_region", "eu")
+    store.add_participant(session.id, "Ana Ruiz", "security")
+    other = store.create("Claims triage", packs=packset.versions())
+    Session(store, packset, other).answer("vendor_name", "Other")
+    return store, slug
+
+
+def test_home(snap_compare, tmp_path, packset, fixed_clock):
+    store, _ = _store(tmp_path, packset)
+    assert snap_compare(make_app(store=store, packset=packset), terminal_size=SIZE)
+
+
+def test_wizard_with_a_red_gate(snap_compare, tmp_path, packset, fixed_clock):
+    store, slug = _store(tmp_path, packset)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+
+    async def show_gate_question(pilot):
+        await pilot.pause()
+        app.screen.show_question("vendor_dpa_signed")
+        app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=show_gate_question)
+
+
+def test_gate_board(snap_compare, tmp_path, packset, fixed_clock):
+    store, slug = _store(tmp_path, packset)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    assert snap_compare(app, terminal_size=SIZE, press=["ctrl+g"])

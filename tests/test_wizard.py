@@ -1,0 +1,191 @@
+"""Pilot tests for the wizard: drive an area, watch a gate turn red and clear, restart on the
+same database and find every answer."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static
+
+from app.core.engine import GateState
+from app.session import Session
+from app.store import Store
+from app.tui.app import make_app
+from app.tui.screens.home import HomeScreen
+from app.tui.screens.wizard import WizardScreen
+
+SIZE = (100, 32)
+
+
+def _gate_panel(app) -> str:
+    return str(app.screen.query_one("#gate-panel", Static).render())
+
+
+async def _type(pilot, text: str) -> None:
+    await pilot.press(*text)
+    await pilot.press("enter")
+
+
+async def test_drive_an_area_gate_turns_red_then_clears_and_survives_restart(tmp_path, packset):
+    db = tmp_path / "wizard.db"
+    with Store.open(db) as store:
+        slug = store.create("Vendor check", packs=packset.versions()).slug
+
+    store = Store.open(db)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        assert wizard.current == "vendor_name"
+        await _type(pilot, "Acme | <b>Models</b>")
+        assert wizard.current == "vendor_dpa_signed"
+
+        await pilot.press("n")  # no DPA: the red gate fires at once
+        await pilot.pause()
+        assert wizard.session.evaluation.gates["vendor_no_dpa"].state is GateState.red
+        assert "✗ RED     No data processing" in _gate_panel(app)
+        assert "NO-GO" in app.screen.sub_title
+        assert any("No data processing agreement" in str(n.title) for n in app._notifications)
+
+        await pilot.press("ctrl+b")
+        assert wizard.current == "vendor_dpa_signed"
+        await pilot.press("y")  # fixed: the gate clears without leaving the screen
+        await pilot.pause()
+        assert wizard.session.evaluation.gates["vendor_no_dpa"].state is GateState.clear
+        assert "No data processing" not in _gate_panel(app)
+        assert app.screen is wizard
+
+        assert wizard.current == "vendor_region"
+        await pilot.press("2")  # US only: the transfer-basis question appears
+        assert "vendor_eu_transfer_basis" in wizard.order
+        await pilot.press("3", "2")  # two scale questions
+        await _type(pilot, "0.02")
+        await _type(pilot, "10000")
+        await _type(pilot, "50000")  # 0.02 * 10,000 * 10 * 30 = 60,000 > 50,000: red
+        await pilot.pause()
+        assert wizard.session.evaluation.gates["vendor_cost_over_budget"].state is GateState.red
+        await pilot.press("ctrl+b")
+        assert wizard.current == "vendor_monthly_budget"
+        typed = app.screen.query_one("#typed", Input)
+        typed.value = ""
+        await _type(pilot, "60000")
+        await pilot.pause()
+        assert wizard.session.evaluation.gates["vendor_cost_over_budget"].state is GateState.clear
+        await _type(pilot, "https://example.com/scc.pdf")
+    store.close()
+
+    with Store.open(db) as reopened:
+        answers = {k: r.value for k, r in reopened.answers(reopened.get(slug).id).items()}
+    assert answers == {
+        "vendor_name": "Acme | <b>Models</b>",
+        "vendor_dpa_signed": "yes",
+        "vendor_region": "us",
+        "vendor_exit_plan": 3,
+        "vendor_support": 2,
+        "vendor_cost_per_call": 0.02,
+        "vendor_calls_per_day": 10000,
+        "vendor_monthly_budget": 60000,
+        "vendor_eu_transfer_basis": "https://example.com/scc.pdf",
+    }
+
+    # Restart the app on the same file: every answer is there, and the wizard resumes.
+    app = make_app(store=Store.open(db), packset=packset, open_ref=slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert len(app.screen.session.answers) == 9
+        assert app.screen.session.evaluation.verdict.value == "GO"
+    app.store.close()
+
+
+async def test_bad_value_is_refused_and_kept(tmp_path, packset, store):
+    slug = store.create("Bad input", packs=packset.versions()).slug
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+t")  # nothing answered: the first question again
+        wizard = app.screen
+        wizard.show_question("vendor_calls_per_day")
+        await _type(pilot, "lots")
+        assert "vendor_calls_per_day" not in wizard.session.answers
+        assert app.screen.query_one("#typed", Input).value == "lots"
+        assert "not a number" in str(app.screen.query_one("#hint", Static).render())
+
+
+async def test_store_error_is_a_message_not_a_crash(tmp_path, packset, store, monkeypatch):
+    from app.store.errors import StoreError
+
+    slug = store.create("Locked", packs=packset.versions()).slug
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+
+        def locked(*args, **kwargs):
+            raise StoreError("database is locked by another process (wizard.db)")
+
+        monkeypatch.setattr(store, "save_answer", locked)
+        await _type(pilot, "Acme")
+        await pilot.pause()
+        assert app.screen.query_one("#typed", Input).value == "Acme"
+        assert any("locked" in str(n.message) for n in app._notifications)
+        assert app.screen.session.answers == {}
+
+
+async def test_home_empty_state_and_new(tmp_path, packset, store):
+    app = make_app(store=store, packset=packset)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "No assessments yet" in str(app.screen.query_one("#empty", Static).render())
+        await pilot.press("n")
+        await _type(pilot, "Claims triage")
+        await pilot.pause()
+        assert isinstance(app.screen, WizardScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert [a.slug for a in store.list()] == ["claims-triage"]
+
+
+async def test_participants_and_answering_as(tmp_path, packset, store):
+    slug = store.create("People", packs=packset.versions()).slug
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press(*"Ana Ruiz", "tab", *"security", "enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        wizard = app.screen
+        await pilot.press("f2")
+        assert wizard.answering_as == "Ana Ruiz"
+        await _type(pilot, "Acme")
+    record = store.answers(store.get(slug).id)["vendor_name"]
+    assert record.answered_by == "Ana Ruiz"
+
+
+async def test_gate_board_edits_follow_up_and_waiver(tmp_path, packset, store):
+    slug = store.create("Board", packs=packset.versions()).slug
+    session = Session.open(store, packset, slug)
+    session.answer("vendor_dpa_signed", "no")
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        board = app.screen
+        rows = [board.query_one("DataTable").get_row_at(i) for i in range(3)]
+        assert "No data processing agreement" in str(rows[0][1])
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"Lee Chan", "tab", *"2026-12-15")
+        dialog = app.screen
+        dialog.query_one("#reason", Input).value = "Pilot uses synthetic data only"
+        dialog.query_one("#approver", Input).value = "CISO"
+        dialog.query_one("#expires", Input).value = "2099-01-31"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    followup = store.followups(store.get(slug).id)["vendor_no_dpa"]
+    assert (followup.owner, followup.due) == ("Lee Chan", "2026-12-15")
+    assert store.waivers(store.get(slug).id)["vendor_no_dpa"].approver == "CISO"
+    assert Session.open(store, packset, slug).evaluation.gates["vendor_no_dpa"].state.value == "waived"
