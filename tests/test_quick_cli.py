@@ -89,7 +89,7 @@ def test_good_file_red_gate_is_no_go(db, tmp_path):
     result = run_cli(*EX, "quick", slug, "--answers", str(path), db=db)
     assert result.returncode == 1
     assert "Applied 1 answer(s)" in result.stdout
-    assert "  ✗ RED  No data processing agreement — Customer data" in result.stdout
+    assert "  ✗ RED        No data processing agreement — Customer data" in result.stdout
     assert "Verdict: NO-GO" in result.stdout
     assert "\x1b[" not in result.stdout  # not a terminal: no colour
 

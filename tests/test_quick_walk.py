@@ -170,3 +170,11 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
     import io
 
     assert not use_colour(io.StringIO())
+
+
+def test_stored_text_with_escapes_is_shown_clean(db):
+    packs = packset()
+    with assessment(db, packs) as session:
+        session.answer("vendor_name", "Acme\x1b[2J\nCorp")
+        _, printed = walk(session, packs, BACK + ":q" + ENTER)  # resume at DPA, back to name
+    assert "  now: Acme?[2J Corp" in printed

@@ -51,6 +51,11 @@ def paint(text: str, state: str, colour: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if colour and code else text
 
 
+def clean(text: str) -> str:
+    """One printable line: answers may come from files, so no escapes or line breaks pass."""
+    return "".join(ch if ch.isprintable() else " " if ch in "\n\t" else "?" for ch in text)
+
+
 def gate_line(change: GateChange, colour: bool = False) -> str:
     """`✗ RED  No named production owner — fix: …`, `✔ CLEAR  …` for one gate that moved."""
     gate, state = change.gate, change.after
@@ -82,11 +87,12 @@ def verdict_lines(evaluation: Evaluation, colour: bool = False) -> list[str]:
     gates = [r for r in evaluation.reasons if r.state != "unanswered"]
     missing = len(evaluation.reasons) - len(gates)
     for reason in gates[:MAX_REASONS]:
-        out.append(f"  {paint(badge(reason.state), reason.state, colour)}  {reason.text}")
+        label = badge(reason.state)
+        out.append(f"  {paint(label, reason.state, colour)}{' ' * (12 - len(label))} {reason.text}")
     if len(gates) > MAX_REASONS:
         out.append(f"  … and {len(gates) - MAX_REASONS} more gate(s)")
     if missing:
-        out.append(f"  {missing} required question(s) unanswered")
+        out.append(f"  {'? UNANSWERED':<12} {missing} required question(s)")
     return out
 
 

@@ -145,7 +145,7 @@ def _text_default(question: Question, current: Any) -> str:
         return ""
     if question.kind is Kind.number:
         return str(current)
-    return display(question, current).replace("\n", " ")
+    return "".join(ch if ch.isprintable() else " " for ch in display(question, current))
 
 
 def text_hint(question: Question) -> str:

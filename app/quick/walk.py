@@ -149,4 +149,4 @@ class Walk:
         self.out(f"  why: {question.help}")
         current = self.session.answers.get(qid)
         if current is not None and current.value is not None:
-            self.out(f"  now: {display(question, current.value)}")
+            self.out(f"  now: {lines.clean(display(question, current.value))}")
