@@ -191,3 +191,11 @@ def test_readme_template_matches_the_example():
     lines = [line for line in lines if line and not line.startswith("bands")]
     missing = [line for line in lines if line not in VALID]
     assert not missing
+
+
+def test_control_characters_in_pack_text_are_refused(tmp_path):
+    text = VALID.replace(
+        'title = "No data processing agreement"', 'title = "No DPA \\u001b[31mRED\\u001b[0m"'
+    )
+    problems = _problems(tmp_path, text)
+    assert any("gates[0].title: contains a control character" in p for p in problems), problems

@@ -3,6 +3,8 @@ what it may import."""
 
 from __future__ import annotations
 
+import re
+
 import json
 import subprocess
 import sys
@@ -33,8 +35,8 @@ def test_demo_answer_file_applies_and_prints_verdict(db):
     result = run_cli("quick", slug, "--answers", str(DEMO), db=db)
     assert result.returncode in (1, 3), result.stderr
     assert f"answer(s) from {DEMO} to {slug}." in result.stdout
-    assert "Verdict: " in result.stdout
-    verdict = result.stdout.split("Verdict: ")[1].split()[0]
+    # The verdict line is the one `preflight check` prints: "NAME (slug): ✗ NO-GO — …".
+    verdict = re.search(r"\): [✔!✗?] (\S+) — ", result.stdout)[1]
     assert {"NO-GO": 1, "INCOMPLETE": 3}[verdict] == result.returncode
     answers = stored(db, packset(ROOT / "questionnaires"), slug)
     assert answers["kpi_owner"] == {"name": "Dana Whitfield", "role": "Head of Customer Support"}
@@ -90,7 +92,7 @@ def test_good_file_red_gate_is_no_go(db, tmp_path):
     assert result.returncode == 1
     assert "Applied 1 answer(s)" in result.stdout
     assert "  ✗ RED        No data processing agreement — Customer data" in result.stdout
-    assert "Verdict: NO-GO" in result.stdout
+    assert "✗ NO-GO —" in result.stdout
     assert "\x1b[" not in result.stdout  # not a terminal: no colour
 
 
@@ -125,7 +127,7 @@ def test_interactive_command_ends_with_verdict(db, monkeypatch, capsys):
     assert code == 1
     assert "✗ RED  No data processing agreement" in out
     assert "Stopped; 2 answer(s) saved this run." in out
-    assert "Verdict: NO-GO" in out
+    assert "✗ NO-GO —" in out
     from app.store import Store
 
     with Store.open(db) as store:

@@ -9,9 +9,6 @@ COMMANDS = [
     "home",
     "open",
     "demo",
-    "validate",
-    "schema",
-    "questions",
     "quick",
     "new",
     "list_",
@@ -21,5 +18,8 @@ COMMANDS = [
     "check",
     "export",
     "verify",
+    "validate",
+    "schema",
+    "questions",
 ]
 """Sub-command modules, in the order `preflight --help` lists them (`list_` is `list`)."""

@@ -26,22 +26,12 @@ def run(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from app.commands._snapshot import load_snapshot
-    from app.core.engine import SYMBOLS, Verdict, badge
-    from app.errors import EXIT_FAIL, EXIT_INCOMPLETE, EXIT_OK
-    from app.export.common import VERDICT_WORDS, verdict_badge
+    from app.core.summary import exit_code, verdict_lines
     from app.export.escape import clean
 
     data = load_snapshot(args, args.ref, dt.date.today().isoformat())
     ev = data.evaluation
-    name = clean(data.assessment.name)
-    print(f"{name} ({data.assessment.slug}): {verdict_badge(ev.verdict)} — {VERDICT_WORDS[ev.verdict]}")
-    for reason in ev.reasons:
-        label = badge(reason.state) if reason.state in SYMBOLS else "? UNANSWERED"
-        print(f"  {label:<12} {clean(reason.text)}")
-    if ev.verdict is Verdict.no_go:
-        return EXIT_FAIL
-    if ev.verdict is Verdict.incomplete:
-        return EXIT_INCOMPLETE
-    if ev.verdict is Verdict.conditional and args.strict:
-        return EXIT_FAIL
-    return EXIT_OK
+    heading = f"{clean(data.assessment.name)} ({data.assessment.slug})"
+    for line in verdict_lines(ev, heading):
+        print(line)
+    return exit_code(ev.verdict, strict=args.strict)

@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         areas = ", ".join(p.id for p in packset.packs)
         raise PreflightError(f"no area {args.area!r}; areas: {areas}", EXIT_USAGE)
 
+    from app.core.summary import exit_code, verdict_lines
     from app.quick import lines
     from app.session import Session
 
@@ -96,9 +97,10 @@ def run(args: argparse.Namespace) -> int:
                 return 130
             print(f"{'Stopped' if result.ending == 'quit' else 'Done'}; {saved}.")
         evaluation = session.evaluation
-    for line in lines.verdict_lines(evaluation, colour):
+    heading = f"{lines.clean(session.assessment.name)} ({session.assessment.slug})"
+    for line in verdict_lines(evaluation, heading, lines.painter(colour), max_gates=12):
         print(line)
-    return lines.exit_code(evaluation)
+    return exit_code(evaluation.verdict)
 
 
 def _participant(session, given: str | None) -> str | None:

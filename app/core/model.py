@@ -11,14 +11,38 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from app.core import expr
 
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 Identifier = Annotated[str, Field(pattern=ID_PATTERN)]
-ShortText = Annotated[str, Field(min_length=1, max_length=300)]
-LongText = Annotated[str, Field(min_length=1, max_length=1000)]
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(value: str) -> str:
+    """Pack text reaches terminals and Markdown: no control characters (ANSI escapes among
+    them); a line break is allowed in longer texts only."""
+    if _CONTROL.search(value):
+        raise ValueError("contains a control character (an escape sequence?); remove it")
+    return value
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value:
+        raise ValueError("must be one line")
+    return _printable(value)
+
+
+ShortText = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_one_line)]
+LongText = Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(_printable)]
 
 
 class Receipt(StrEnum):

@@ -10,8 +10,7 @@ import os
 from collections.abc import Iterable
 from typing import TextIO
 
-from app.core.engine import Evaluation, GateChange, GateState, Verdict, badge
-from app.errors import EXIT_FAIL, EXIT_INCOMPLETE, EXIT_OK
+from app.core.engine import GateChange, GateState, Verdict, badge
 
 _COLOURS = {
     "red": "31",
@@ -27,15 +26,6 @@ _COLOURS = {
     Verdict.incomplete.value: "35",
 }
 
-VERDICT_EXIT = {
-    Verdict.go: EXIT_OK,
-    Verdict.conditional: EXIT_OK,
-    Verdict.no_go: EXIT_FAIL,
-    Verdict.incomplete: EXIT_INCOMPLETE,
-}
-"""The same exit codes as `preflight check`: 0 GO/CONDITIONAL, 1 NO-GO, 3 INCOMPLETE."""
-
-MAX_REASONS = 8
 
 
 def use_colour(stream: TextIO) -> bool:
@@ -73,28 +63,6 @@ def gate_lines(changes: Iterable[GateChange], colour: bool = False) -> list[str]
     return [gate_line(change, colour) for change in changes]
 
 
-def verdict_lines(evaluation: Evaluation, colour: bool = False) -> list[str]:
-    """The verdict word and the reasons behind it, briefly, as `preflight check` prints them."""
-    verdict = evaluation.verdict
-    counts = evaluation.counts()
-    answered = sum(a.answered for a in evaluation.areas.values())
-    visible = sum(a.visible for a in evaluation.areas.values())
-    head = paint(verdict.value, verdict.value, colour)
-    out = [
-        f"Verdict: {head}  ({answered}/{visible} answered; {counts['red']} red, "
-        f"{counts['amber']} amber, {counts['unknown']} unknown gates)"
-    ]
-    gates = [r for r in evaluation.reasons if r.state != "unanswered"]
-    missing = len(evaluation.reasons) - len(gates)
-    for reason in gates[:MAX_REASONS]:
-        label = badge(reason.state)
-        out.append(f"  {paint(label, reason.state, colour)}{' ' * (12 - len(label))} {reason.text}")
-    if len(gates) > MAX_REASONS:
-        out.append(f"  … and {len(gates) - MAX_REASONS} more gate(s)")
-    if missing:
-        out.append(f"  {'? UNANSWERED':<12} {missing} required question(s)")
-    return out
-
-
-def exit_code(evaluation: Evaluation) -> int:
-    return VERDICT_EXIT[evaluation.verdict]
+def painter(colour: bool):
+    """A `paint(text, state)` for `app.core.summary.verdict_lines`."""
+    return lambda text, state: paint(text, state, colour)
