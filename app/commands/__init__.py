@@ -17,5 +17,8 @@ COMMANDS = [
     "rename",
     "archive",
     "delete",
+    "check",
+    "export",
+    "verify",
 ]
 """Sub-command modules, in the order `preflight --help` lists them (`list_` is `list`)."""

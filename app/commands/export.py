@@ -1,0 +1,42 @@
+"""`preflight export SLUG [--out PATH] [--format md|json] [--date DAY] [--force]`."""
+
+from __future__ import annotations
+
+import argparse
+
+from app.commands._snapshot import day
+
+
+def add(sub, common) -> None:
+    parser = sub.add_parser(
+        "export",
+        parents=[common],
+        help="write the receipts pack (one page + appendix, or JSON)",
+        description="Write the one-page receipts pack and its appendix as Markdown (or the same "
+        "content as JSON). The same stored answers always give the same bytes.",
+    )
+    parser.add_argument("ref", metavar="SLUG", help="the assessment's slug or id")
+    parser.add_argument(
+        "--out",
+        metavar="PATH",
+        help="a folder (default: ./exports) or a file ending in .md or .json",
+    )
+    parser.add_argument("--format", choices=["md", "json"], default="md", dest="fmt")
+    parser.add_argument(
+        "--date",
+        type=day,
+        metavar="YYYY-MM-DD",
+        help="the pack's date, on which waivers are judged (default: the latest answer's day)",
+    )
+    parser.add_argument("--force", action="store_true", help="replace files that exist")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from app.commands._snapshot import load_snapshot
+    from app.export import write_pack
+
+    snapshot = load_snapshot(args, args.ref, args.date)
+    for path in write_pack(snapshot, args.out, force=args.force, fmt=args.fmt):
+        print(path)
+    return 0

@@ -1,0 +1,58 @@
+"""`preflight verify FILE`: does an exported pack still match the database, unedited?
+
+Exit 0 when the file is exactly as exported and its digest matches the stored answers, pack
+versions and Preflight version; 1 when the file was edited or the answers changed since.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add(sub, common) -> None:
+    parser = sub.add_parser(
+        "verify",
+        parents=[common],
+        help="check an exported pack against the database (exit 1 if it no longer matches)",
+        description="Recompute the digest of an exported pack (Markdown page, appendix or JSON) "
+        "from the database and check the file was not edited. Exit 0 match, 1 mismatch.",
+    )
+    parser.add_argument("file", metavar="FILE", help="an exported .md or .json file")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app import __version__
+    from app.commands._snapshot import load_snapshot
+    from app.errors import EXIT_FAIL, EXIT_OK, PreflightError
+    from app.export.seal import read_any
+    from app.export.snapshot import answers_digest
+
+    path = Path(args.file)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise PreflightError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        print(f"{path}: MISMATCH: not a Preflight pack (not UTF-8 text)")
+        return EXIT_FAIL
+    claim = read_any(text)
+    if claim.ref is None or claim.digest is None:
+        print(f"{path}: MISMATCH: not a Preflight pack (no assessment reference or digest)")
+        return EXIT_FAIL
+    if not claim.intact:
+        print(f"{path}: MISMATCH: the file was edited after export (page digest differs)")
+        return EXIT_FAIL
+    data = load_snapshot(args, claim.ref)
+    values = {qid: record.value for qid, record in data.answers.items()}
+    now = answers_digest(values, data.packset.versions(), __version__)
+    if now != claim.digest:
+        print(
+            f"{path}: MISMATCH: answers or pack versions of {data.assessment.slug!r} changed "
+            f"since export (or it was made by another Preflight version)"
+        )
+        return EXIT_FAIL
+    print(f"{path}: OK: matches {data.assessment.slug!r} (sha256:{now[:12]}…)")
+    return EXIT_OK

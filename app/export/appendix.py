@@ -1,0 +1,164 @@
+"""The appendix: every question, answer, note, evidence, who and when, grouped by area.
+
+No length limit here: this is where the one page sends readers for the rest. One table row per
+participant, gate, receipt and question; hidden questions are marked, never dropped.
+"""
+
+from __future__ import annotations
+
+from app.core.answers import display
+from app.core.engine import badge, severity
+from app.core.model import receipt_title
+from app.export import escape
+from app.export.common import VERDICT_WORDS, table, verdict_badge
+from app.export.page import value_lines, waiver_text
+from app.export.seal import digest_line, ref_comment, seal
+from app.export.snapshot import RECEIPT_RULE, SHELF_BADGES, PackData
+
+NO_LIMIT = 10_000
+
+
+def render_appendix(data: PackData) -> str:
+    lines = _header(data) + _participants(data) + _gates(data) + _receipts(data)
+    lines += _values(data)
+    for pack in data.packset.packs:
+        lines += _area(data, pack)
+    lines += _orphans(data)
+    lines += ["", digest_line(data.digest, data.version)]
+    return seal("\n".join(lines) + "\n")
+
+
+def _header(data: PackData) -> list[str]:
+    a = data.assessment
+    packs = ", ".join(f"{pid} {version}" for pid, version in data.versions.items())
+    ev = data.evaluation
+    return [
+        f"# Appendix: {escape.text(a.name)}",
+        "",
+        f"Date: {escape.text(data.date)} · Preflight {escape.text(data.version)}",
+        f"Packs: {packs or 'none'}",
+        f"Verdict: {verdict_badge(ev.verdict)} — {VERDICT_WORDS[ev.verdict]}",
+        ref_comment(a),
+    ]
+
+
+def _participants(data: PackData) -> list[str]:
+    lines = ["", "## Participants", ""]
+    if not data.participants:
+        return [*lines, "None recorded."]
+    rows = [[escape.text(p.name), escape.text(p.role)] for p in data.participants]
+    return lines + table(["Name", "Role"], rows)
+
+
+def _gates(data: PackData) -> list[str]:
+    results = sorted(data.evaluation.gates.values(), key=lambda g: severity(g.state))
+    rows = []
+    for g in results:
+        follow = data.followups.get(g.gate.id)
+        waiver = data.waivers.get(g.gate.id)
+        fired = "" if g.fired is g.state else f" (fired: {badge(g.fired)})"
+        rows.append(
+            [
+                escape.text(g.gate.title),
+                escape.text(data.packset.pack(g.pack_id).title),
+                badge(g.state) + fired,
+                escape.text(g.gate.why),
+                escape.text(g.gate.fix),
+                escape.text(follow.owner or "") if follow else "",
+                escape.text(follow.due or "") if follow else "",
+                escape.text(follow.status.value) if follow else "",
+                escape.text(follow.note or "") if follow else "",
+                escape.text(waiver_text(waiver, data.date)),
+            ]
+        )
+    header = ["Gate", "Area", "State", "Why", "Fix", "Owner", "Due", "Status", "Note", "Waiver"]
+    lines = ["", "## Gates", ""]
+    return lines + (table(header, rows) if rows else ["No gates in the packs in use."])
+
+
+def _receipts(data: PackData) -> list[str]:
+    rows = []
+    for item in data.shelf:
+        titles = [escape.text(data.packset.gates[gid].title) for gid in item.blocking]
+        rows.append(
+            [
+                receipt_title(item.receipt),
+                SHELF_BADGES[item.status],
+                f"{item.answered}/{item.total}",
+                ", ".join(titles),
+                ", ".join(escape.link(ref) for ref in item.evidence),
+            ]
+        )
+    header = ["Receipt", "Status", "Answered", "Open gates", "Evidence"]
+    return ["", "## Receipts", "", *table(header, rows), "", RECEIPT_RULE]
+
+
+def _values(data: PackData) -> list[str]:
+    values = value_lines(data, NO_LIMIT)
+    lines = [v if v.startswith("  ") else f"- {v}" for v in values]
+    return ["", "## Scores and costs", "", *lines] if values else []
+
+
+def _area(data: PackData, pack) -> list[str]:
+    ev = data.evaluation
+    area = ev.areas[pack.id]
+    lines = [
+        "",
+        f"## {escape.text(pack.title)} ({pack.id} {pack.version})",
+        "",
+        f"Answered {area.answered} of {area.visible} shown · {badge(area.state)} · "
+        f"red {area.red} · amber {area.amber} · unknown {area.unknown_gates}",
+        "",
+    ]
+    rows = []
+    for q in pack.questions:
+        record = data.answers.get(q.id)
+        shown = "yes" if ev.visible.get(q.id) else "hidden"
+        answer = escape.text(display(q, record.value)) if record else ""
+        if record is not None and record.value == "unknown":
+            answer = badge("unknown")
+        if record is None and ev.visible.get(q.id) and q.required:
+            answer = "unanswered (required)"
+        rows.append(
+            [
+                f"`{q.id}` {escape.text(q.text)}",
+                shown,
+                answer,
+                escape.text(record.note or "") if record else "",
+                _evidence(record),
+                escape.text(record.answered_by or "") if record else "",
+                escape.text(record.answered_at) if record else "",
+            ]
+        )
+    header = ["Question", "Shown", "Answer", "Note", "Evidence", "By", "When"]
+    return lines + table(header, rows)
+
+
+def _evidence(record) -> str:
+    if record is None or record.evidence is None:
+        return ""
+    out = escape.link(record.evidence.ref)
+    if record.evidence.sha256:
+        out += f" (sha256 {escape.text(record.evidence.sha256)[:16]}…)"
+    return out
+
+
+def _orphans(data: PackData) -> list[str]:
+    """Stored answers to questions no pack in use asks (e.g. a pack was removed)."""
+    orphans = [r for qid, r in data.answers.items() if qid not in data.packset.questions]
+    if not orphans:
+        return []
+    rows = [
+        [
+            escape.text(r.question_id),
+            escape.text(r.value),
+            escape.text(r.note or ""),
+            _evidence(r),
+            escape.text(r.answered_by or ""),
+            escape.text(r.answered_at),
+        ]
+        for r in orphans
+    ]
+    header = ["Question id", "Value", "Note", "Evidence", "By", "When"]
+    return ["", "## Answers to questions not in the packs in use", "", *table(header, rows)]
+

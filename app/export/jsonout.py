@@ -1,0 +1,140 @@
+"""The receipts pack as JSON, for machines: the same content as the Markdown files.
+
+Values are stored values (question id → value, exactly as the digest reads them) beside their
+display text. The output is ASCII-only (`ensure_ascii`), so no control character can reach the
+file raw, and it carries a `seal`: SHA-256 of the canonical JSON of everything else, which
+`preflight verify` checks like the page digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from typing import Any
+
+from app.core.answers import display
+from app.export.page import waiver_text
+from app.export.seal import ref_comment
+from app.export.snapshot import RECEIPT_RULE, PackData, canonical_json
+
+FORMAT = 1
+
+
+def document(data: PackData) -> dict[str, Any]:
+    a, ev = data.assessment, data.evaluation
+    answers = []
+    for pack in data.packset.packs:
+        for q in pack.questions:
+            r = data.answers.get(q.id)
+            answers.append(
+                {
+                    "question_id": q.id,
+                    "pack": pack.id,
+                    "text": q.text,
+                    "kind": q.kind.value,
+                    "visible": bool(ev.visible.get(q.id)),
+                    "required": q.required,
+                    "value": r.value if r else None,
+                    "display": display(q, r.value) if r else None,
+                    "note": r.note if r else None,
+                    "evidence": r.evidence.model_dump() if r and r.evidence else None,
+                    "answered_by": r.answered_by if r else None,
+                    "answered_at": r.answered_at if r else None,
+                }
+            )
+    known = data.packset.questions
+    orphans = [r.model_dump() for qid, r in data.answers.items() if qid not in known]
+    gates = []
+    for gid, g in ev.gates.items():
+        follow, waiver = data.followups.get(gid), data.waivers.get(gid)
+        gates.append(
+            {
+                "id": gid,
+                "pack": g.pack_id,
+                "title": g.gate.title,
+                "level": g.gate.level.value,
+                "state": g.state.value,
+                "fired": g.fired.value,
+                "why": g.gate.why,
+                "fix": g.gate.fix,
+                "receipt": g.gate.receipt.value,
+                "followup": follow.model_dump(mode="json") if follow else None,
+                "waiver": waiver.model_dump(mode="json") if waiver else None,
+                "waiver_text": waiver_text(waiver, data.date) or None,
+            }
+        )
+    return {
+        "format": FORMAT,
+        "ref": ref_comment(a).split("ref=")[1].removesuffix(" -->"),
+        "assessment": {"id": a.id, "slug": a.slug, "name": a.name, "description": a.description},
+        "date": data.date,
+        "preflight": data.version,
+        "packs": data.versions,
+        "digest": data.digest,
+        "verdict": ev.verdict.value,
+        "gate_counts": ev.counts(),
+        "reasons": [{"state": r.state, "text": r.text, "ref": r.ref} for r in ev.reasons],
+        "participants": [{"name": p.name, "role": p.role} for p in data.participants],
+        "receipt_rule": RECEIPT_RULE,
+        "receipts": [
+            {
+                "receipt": item.receipt.value,
+                "status": item.status,
+                "answered": item.answered,
+                "total": item.total,
+                "blocking_gates": item.blocking,
+                "evidence": item.evidence,
+            }
+            for item in data.shelf
+        ],
+        "areas": [
+            {
+                "pack": area.pack_id,
+                "title": area.title,
+                "answered": area.answered,
+                "visible": area.visible,
+                "state": area.state.value,
+                "red": area.red,
+                "amber": area.amber,
+                "unknown": area.unknown_gates,
+                "required_missing": area.required_missing,
+            }
+            for area in ev.areas.values()
+        ],
+        "scores": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "value": s.value,
+                "maximum": s.maximum,
+                "band": s.band.label if s.band else None,
+            }
+            for s in ev.scores.values()
+        ],
+        "derived": [
+            {"id": d.id, "title": d.title, "value": _finite(ev.derived(d.id)), "unit": d.unit}
+            for d in data.packset.derived.values()
+        ],
+        "gates": gates,
+        "answers": answers,
+        "other_answers": orphans,
+    }
+
+
+def json_seal(doc: dict[str, Any]) -> str:
+    body = {k: v for k, v in doc.items() if k != "seal"}
+    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+
+
+def render_json(data: PackData) -> str:
+    doc = document(data)
+    doc["seal"] = json_seal(doc)
+    return json.dumps(doc, indent=2, ensure_ascii=True) + "\n"
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no NaN or infinity; a derived value that is not a finite number reads as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

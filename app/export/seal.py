@@ -1,0 +1,81 @@
+"""The digest line and seal at the foot of every exported Markdown file, and reading them back.
+
+A pack ends with three machine-readable pieces:
+
+    <!-- preflight-pack ref=support-summariser -->           (near the top: which assessment)
+    Digest: sha256:<answers digest> · …                     (answers + pack versions + tool)
+    <!-- preflight-page-sha256:<hex> -->                     (last line: SHA-256 of all above)
+
+`preflight verify` recomputes the answers digest from the database and the page digest from the
+file, so it notices both a changed answer and a hand-edited file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from app.store.models import Assessment
+
+_SAFE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
+REF_LINE = re.compile(r"^<!-- preflight-pack ref=(?P<ref>[A-Za-z0-9_.-]+) -->$", re.MULTILINE)
+DIGEST_LINE = re.compile(r"^Digest: sha256:(?P<digest>[0-9a-f]{64})\b", re.MULTILINE)
+SEAL_LINE = re.compile(r"^<!-- preflight-page-sha256:(?P<sha>[0-9a-f]{64}) -->$")
+
+
+def ref_comment(assessment: Assessment) -> str:
+    """Names the assessment for `verify`: by slug when it is plain, by id otherwise."""
+    ref = assessment.slug if _SAFE_REF.match(assessment.slug) else str(assessment.id)
+    return f"<!-- preflight-pack ref={ref} -->"
+
+
+def digest_line(digest: str, version: str) -> str:
+    return f"Digest: sha256:{digest} · answers + packs + Preflight {version}"
+
+
+def seal(body: str) -> str:
+    """`body` (ending in a newline) followed by the seal line over it."""
+    sha = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return f"{body}<!-- preflight-page-sha256:{sha} -->\n"
+
+
+@dataclass(frozen=True)
+class Sealed:
+    ref: str | None
+    digest: str | None
+    intact: bool
+    """The seal line is there and matches everything above it."""
+
+
+def read_sealed(text: str) -> Sealed:
+    """What a Markdown pack says about itself, and whether it was edited after export."""
+    body, _, last = text.rstrip("\n").rpartition("\n")
+    match = SEAL_LINE.match(last)
+    intact = False
+    if match:
+        sha = hashlib.sha256((body + "\n").encode("utf-8")).hexdigest()
+        intact = sha == match["sha"] and text.endswith("\n") and not text.endswith("\n\n")
+    ref = REF_LINE.search(text)
+    digest = DIGEST_LINE.search(text)
+    return Sealed(ref["ref"] if ref else None, digest["digest"] if digest else None, intact)
+
+
+def read_any(text: str) -> Sealed:
+    """`read_sealed` for Markdown, or the same reading of an exported JSON document."""
+    if not text.lstrip().startswith("{"):
+        return read_sealed(text)
+    import json
+
+    from app.export.jsonout import json_seal
+
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return Sealed(None, None, False)
+    if not isinstance(doc, dict):
+        return Sealed(None, None, False)
+    ref, digest = doc.get("ref"), doc.get("digest")
+    ref = ref if isinstance(ref, str) and _SAFE_REF.match(ref) else None
+    digest = digest if isinstance(digest, str) else None
+    return Sealed(ref, digest, doc.get("seal") == json_seal(doc))

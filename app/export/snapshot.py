@@ -1,0 +1,181 @@
+"""The receipts-pack snapshot: everything an export shows, gathered once, plus the digests.
+
+`make_snapshot` is pure: the CLI and the wizard read the records from the store and hand them
+in, and every export format is a function of the resulting `PackData`. Nothing here reads a
+clock: the pack date is the day of the latest answer (or the day given), and waivers are
+judged active on that day, so the same stored data always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from app import __version__
+from app.core.engine import Evaluation, GateState, evaluate
+from app.core.model import Kind, Receipt
+from app.core.packs import PackSet
+from app.store.models import AnswerRecord, Assessment, GateFollowUp, Participant, Waiver
+
+BLOCKING = (GateState.red, GateState.unknown, GateState.amber)
+
+
+class ReceiptStatus:
+    present = "present"
+    partial = "partial"
+    missing = "missing"
+
+
+SHELF_BADGES = {"present": "✔ PRESENT", "partial": "◐ PARTIAL", "missing": "✗ MISSING"}
+"""Receipt states as symbol + word, like gate badges."""
+
+RECEIPT_RULE = (
+    "Present: every required question that evidences it is answered and no gate on it is "
+    "red, amber or unknown. Missing: none of its questions has an answer. Partial: in between."
+)
+
+
+@dataclass(frozen=True)
+class ReceiptShelfItem:
+    receipt: Receipt
+    status: str
+    answered: int
+    """Visible evidencing questions with a real answer (not unanswered, not "unknown")."""
+    total: int
+    blocking: list[str]
+    """Ids of gates on this receipt that are red, unknown or amber (waived ones are not)."""
+    evidence: list[str]
+    """Evidence references (paths or URLs) attached to its answers, in question order."""
+
+
+@dataclass(frozen=True)
+class PackData:
+    """One assessment as exported: the records, the packs, their evaluation, the date."""
+
+    assessment: Assessment
+    participants: list[Participant]
+    answers: dict[str, AnswerRecord]
+    followups: dict[str, GateFollowUp]
+    waivers: dict[str, Waiver]
+    packset: PackSet
+    evaluation: Evaluation
+    date: str
+    version: str = __version__
+    digest: str = ""
+    shelf: list[ReceiptShelfItem] = field(default_factory=list)
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return self.packset.versions()
+
+    def blocking_gates(self) -> list[Any]:
+        """Gates that stop GO, most severe first (red, unknown, amber), then in pack order."""
+        results = self.evaluation.gates_in(*BLOCKING)
+        return sorted(results, key=lambda g: BLOCKING.index(g.state))
+
+
+def pack_date(assessment: Assessment, answers: Mapping[str, AnswerRecord]) -> str:
+    """The day of the latest answer; the creation day when nothing is answered yet."""
+    days = [record.answered_at[:10] for record in answers.values() if record.answered_at]
+    return max(days) if days else assessment.created_at[:10]
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def answers_digest(
+    answers: Mapping[str, Any], versions: Mapping[str, str], tool_version: str = __version__
+) -> str:
+    """SHA-256 over the stored answers (id → value), the pack ids and versions and the tool."""
+    payload = {
+        "answers": {qid: answers[qid] for qid in sorted(answers)},
+        "packs": dict(sorted(versions.items())),
+        "preflight": tool_version,
+    }
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+def make_snapshot(
+    assessment: Assessment,
+    participants: Iterable[Participant],
+    answers: Mapping[str, AnswerRecord],
+    followups: Mapping[str, GateFollowUp],
+    waivers: Mapping[str, Waiver],
+    packset: PackSet,
+    date: str | None = None,
+    version: str = __version__,
+) -> PackData:
+    """Evaluate the answers (waivers active on the pack date) and build the snapshot."""
+    answers = dict(sorted(answers.items()))
+    day = date or pack_date(assessment, answers)
+    values = {qid: record.value for qid, record in answers.items()}
+    waived = {gid for gid, waiver in waivers.items() if waiver.active_on(day)}
+    evaluation = evaluate(packset, values, waived)
+    return PackData(
+        assessment=assessment,
+        participants=list(participants),
+        answers=answers,
+        followups=dict(sorted(followups.items())),
+        waivers=dict(sorted(waivers.items())),
+        packset=packset,
+        evaluation=evaluation,
+        date=day,
+        version=version,
+        digest=answers_digest(values, packset.versions(), version),
+        shelf=receipt_shelf(packset, evaluation, answers),
+    )
+
+
+def has_real_answer(record: AnswerRecord | None) -> bool:
+    return record is not None and record.value is not None and record.value != "unknown"
+
+
+def evidence_refs(question_kind: Kind, record: AnswerRecord | None) -> list[str]:
+    """The references an answer carries: its attached evidence, and the value of an evidence
+    question."""
+    if record is None:
+        return []
+    refs = []
+    if question_kind is Kind.evidence and isinstance(record.value, str):
+        refs.append(record.value)
+    if record.evidence is not None and record.evidence.ref not in refs:
+        refs.append(record.evidence.ref)
+    return refs
+
+
+def receipt_shelf(
+    packset: PackSet, evaluation: Evaluation, answers: Mapping[str, AnswerRecord]
+) -> list[ReceiptShelfItem]:
+    """The six receipts and their status (see RECEIPT_RULE)."""
+    out = []
+    for receipt in Receipt:
+        questions = [
+            q
+            for pack in packset.packs
+            for q in pack.questions
+            if receipt in q.receipts and evaluation.visible.get(q.id)
+        ]
+        answered = [q for q in questions if has_real_answer(answers.get(q.id))]
+        required_missing = [
+            q for q in questions if q.required and not has_real_answer(answers.get(q.id))
+        ]
+        blocking = [
+            gid
+            for gid, result in evaluation.gates.items()
+            if result.gate.receipt == receipt and result.state in BLOCKING
+        ]
+        if not answered:
+            status = ReceiptStatus.missing
+        elif required_missing or blocking:
+            status = ReceiptStatus.partial
+        else:
+            status = ReceiptStatus.present
+        evidence = [ref for q in questions for ref in evidence_refs(q.kind, answers.get(q.id))]
+        out.append(
+            ReceiptShelfItem(receipt, status, len(answered), len(questions), blocking, evidence)
+        )
+    return out

@@ -1,0 +1,126 @@
+"""Writing a receipts pack to disk: the one function the CLI and the wizard both call.
+
+Writes are atomic (a temporary file in the target folder, then `os.replace`), nothing is
+overwritten without `force`, and every target is checked before the first byte is written, so a
+refused export leaves the folder as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from app.errors import EXIT_ERROR, PreflightError
+from app.export.appendix import render_appendix
+from app.export.jsonout import render_json
+from app.export.page import render_page
+from app.export.snapshot import PackData, make_snapshot
+
+FORMATS = ("md", "json")
+DEFAULT_DIR = "exports"
+
+
+def file_stem(data: PackData) -> str:
+    """A file-name-safe stem from the slug (the id when the slug has nothing usable)."""
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", data.assessment.slug).strip("-.")[:80]
+    return stem or f"assessment-{data.assessment.id}"
+
+
+def targets(data: PackData, out: Path, fmt: str = "md") -> dict[Path, str]:
+    """Where each file goes: `out` is a folder unless it ends in .md or .json."""
+    if fmt not in FORMATS:
+        raise PreflightError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if out.suffix.lower() in (".md", ".json"):
+        base = out.with_suffix("")
+    else:
+        base = out / f"{file_stem(data)}-receipts"
+    if fmt == "json":
+        return {base.with_name(base.name + ".json"): "json"}
+    appendix = base.with_name(base.name.removesuffix("-receipts") + "-appendix.md")
+    return {base.with_name(base.name + ".md"): "page", appendix: "appendix"}
+
+
+def render(data: PackData, kind: str) -> str:
+    return {"page": render_page, "appendix": render_appendix, "json": render_json}[kind](data)
+
+
+def write_pack(
+    snapshot: PackData,
+    out: Path | str | None = None,
+    force: bool = False,
+    date: str | None = None,
+    fmt: str = "md",
+) -> list[Path]:
+    """Write the pack for `snapshot` (re-dated to `date` if given); return the files written."""
+    data = redate(snapshot, date) if date and date != snapshot.date else snapshot
+    out_path = Path(out) if out is not None else Path(DEFAULT_DIR)
+    files = targets(data, out_path, fmt)
+    contents = {path: render(data, kind).encode("utf-8") for path, kind in files.items()}
+    if not force:
+        existing = [str(p) for p in files if p.exists()]
+        if existing:
+            raise PreflightError(
+                f"{', '.join(existing)} already exists; use --force to replace it", EXIT_ERROR
+            )
+    for path in files:
+        _make_folder(path.parent)
+    for path, content in contents.items():
+        atomic_write(path, content)
+    return list(files)
+
+
+def redate(snapshot: PackData, date: str) -> PackData:
+    """The same records judged on another day (waivers may expire)."""
+    return make_snapshot(
+        snapshot.assessment,
+        snapshot.participants,
+        snapshot.answers,
+        snapshot.followups,
+        snapshot.waivers,
+        snapshot.packset,
+        date=date,
+        version=snapshot.version,
+    )
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise PreflightError(f"cannot write to {folder}: it is a file, not a folder") from None
+    except OSError as exc:
+        raise PreflightError(f"cannot write to {folder}: {exc.strerror or exc}") from None
+    if not folder.is_dir():
+        raise PreflightError(f"cannot write to {folder}: it is a file, not a folder")
+
+
+def atomic_write(path: Path, content: bytes) -> None:
+    """Write `content` to a temporary file beside `path`, then move it into place."""
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a pack is meant to be shared
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except IsADirectoryError:
+        raise PreflightError(f"cannot write {path}: a folder has that name") from None
+    except OSError as exc:
+        raise PreflightError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
