@@ -12,6 +12,7 @@ COMMANDS = [
     "validate",
     "schema",
     "questions",
+    "quick",
     "new",
     "list_",
     "rename",

@@ -1,0 +1,130 @@
+"""`preflight quick SLUG`: answer the packs one prompt at a time in the plain terminal.
+
+Interactive by default (questionary); `--answers FILE` applies a TOML or JSON answer file
+instead. Either way it ends with the verdict and `check`'s exit codes: 0 GO or CONDITIONAL,
+1 NO-GO, 3 INCOMPLETE; 2 for usage errors (no terminal, unknown area); 4 when an answer file
+is refused (nothing applied). Ctrl-C keeps every answer given and exits 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+EPILOG = """\
+keys: arrows and Enter in lists; space ticks boxes. Every list ends with '← back', 'skip'
+and 'quit'; in typed answers enter :back, :skip or :quit (:b, :s, :q). Enter on a shown
+answer keeps it. Ctrl-C stops at once; everything answered so far is already saved.
+"""
+
+
+def add(sub, common) -> None:
+    parser = sub.add_parser(
+        "quick",
+        parents=[common],
+        help="answer questions one prompt at a time (plain terminal)",
+        description="Walk the questionnaires one prompt at a time, starting at the first "
+        "unanswered question. Gates that turn red or clear are printed as they happen.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("slug", metavar="SLUG", help="the assessment (slug or id)")
+    parser.add_argument("--area", metavar="PACK", help="only this area (pack id, e.g. data)")
+    parser.add_argument(
+        "--only-unanswered", action="store_true", help="skip questions that have an answer"
+    )
+    parser.add_argument(
+        "--as",
+        dest="answered_as",
+        metavar="NAME",
+        help="answer as this participant; 'Name (role)' adds them if missing",
+    )
+    parser.add_argument(
+        "--answers",
+        metavar="FILE",
+        help="apply a TOML or JSON answer file instead of asking (all or nothing; exit 4 "
+        "if it has any problem)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+    from pathlib import Path
+
+    from app.commands._packs import packset_or_fail
+    from app.commands._store import open_store
+    from app.errors import EXIT_USAGE, PreflightError
+
+    if not args.answers and not sys.stdin.isatty():
+        raise PreflightError(
+            "quick asks questions and needs a terminal; standard input is not one. "
+            "To answer from a file: preflight quick SLUG --answers FILE",
+            EXIT_USAGE,
+        )
+    packset = packset_or_fail(args)
+    if args.area is not None and args.area not in {p.id for p in packset.packs}:
+        areas = ", ".join(p.id for p in packset.packs)
+        raise PreflightError(f"no area {args.area!r}; areas: {areas}", EXIT_USAGE)
+
+    from app.quick import lines
+    from app.session import Session
+
+    colour = lines.use_colour(sys.stdout)
+    with open_store(args) as store:
+        session = Session.open(store, packset, args.slug)
+        name = _participant(session, args.answered_as)
+        if args.answers:
+            from app.quick.answerfile import apply_file
+
+            moved = apply_file(session, Path(args.answers), name)
+            print(f"Applied {args.answers} to {session.assessment.slug}.")
+            for line in lines.gate_lines(moved, colour):
+                print(line)
+        else:
+            from app.quick.walk import Walk
+
+            result = Walk(
+                session,
+                packset,
+                area=args.area,
+                only_unanswered=args.only_unanswered,
+                answered_by=name,
+                colour=colour,
+            ).run()
+            print()
+            saved = f"{len(result.saved)} answer(s) saved this run"
+            if result.ending == "interrupted":
+                print(f"Interrupted; {saved}. Run the same command to carry on.")
+                return 130
+            print(f"{'Stopped' if result.ending == 'quit' else 'Done'}; {saved}.")
+        evaluation = session.evaluation
+    for line in lines.verdict_lines(evaluation, colour):
+        print(line)
+    return lines.exit_code(evaluation)
+
+
+def _participant(session, given: str | None) -> str | None:
+    """`--as NAME`: an existing participant, or `Name (role)` to add one."""
+    if not given:
+        return None
+    from app.core.answers import AnswerError, check_value
+    from app.core.model import Kind, Question
+    from app.errors import EXIT_USAGE, PreflightError
+
+    store, assessment_id = session.store, session.assessment.id
+    people = store.participants(assessment_id)
+    for person in people:
+        if person.name.casefold() == given.strip().casefold():
+            return person.name
+    if "(" in given:
+        probe = Question(id="as", text="as", help="as", kind=Kind.person)
+        try:
+            person = check_value(probe, given)
+        except AnswerError as exc:
+            raise PreflightError(f"--as: {exc}", EXIT_USAGE) from None
+        return store.add_participant(assessment_id, person["name"], person["role"]).name
+    names = ", ".join(p.name for p in people) or "none yet"
+    raise PreflightError(
+        f"--as: {given!r} is not a participant ({names}); give 'Name (role)' to add them",
+        EXIT_USAGE,
+    )

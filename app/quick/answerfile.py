@@ -1,0 +1,40 @@
+"""`preflight quick SLUG --answers FILE`: apply an answer file without prompting.
+
+The file is read and checked by `app.core.answerfile` (all or nothing); on any problem every
+`FILE: question_id: message` line goes to stderr, nothing is written, and the command exits 4
+(EXIT_ERROR: Preflight could not do its job), so a script can tell "file refused" apart from a
+NO-GO (1) or INCOMPLETE (3) verdict on an applied file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.core.answerfile import AnswerFileError, read_answer_file
+from app.core.engine import GateChange
+from app.errors import EXIT_ERROR, PreflightError
+
+
+def apply_file(session: Any, path: Path, answered_as: str | None = None) -> list[GateChange]:
+    """Read `path`, add missing `_meta` participants, write every answer in one transaction.
+
+    Raises PreflightError (exit 4) after printing each problem line to stderr.
+    """
+    try:
+        answer_file = read_answer_file(path, session.packset)
+    except AnswerFileError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        raise PreflightError(
+            f"{path}: {len(exc.lines)} problem(s); nothing was applied", EXIT_ERROR
+        ) from None
+    store, assessment_id = session.store, session.assessment.id
+    known = {p.name.casefold() for p in store.participants(assessment_id)}
+    for person in answer_file.participants:
+        if person.name.casefold() not in known:
+            store.add_participant(assessment_id, person.name, person.role)
+            known.add(person.name.casefold())
+    answered_by = answered_as or answer_file.answered_as
+    return session.apply(answer_file.entries, answered_by=answered_by)

@@ -1,0 +1,92 @@
+"""What plain mode prints: gate changes as they happen and the verdict summary.
+
+Every state carries a symbol and a word (`✗ RED`), so colour is only a help: it is off under
+NO_COLOR and whenever the stream is not a terminal.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import TextIO
+
+from app.core.engine import Evaluation, GateChange, GateState, Verdict, badge
+from app.errors import EXIT_FAIL, EXIT_INCOMPLETE, EXIT_OK
+
+_COLOURS = {
+    "red": "31",
+    "amber": "33",
+    "unknown": "35",
+    "clear": "32",
+    "waived": "36",
+    "inactive": "2",
+    "unanswered": "35",
+    Verdict.go.value: "32",
+    Verdict.conditional.value: "33",
+    Verdict.no_go.value: "31",
+    Verdict.incomplete.value: "35",
+}
+
+VERDICT_EXIT = {
+    Verdict.go: EXIT_OK,
+    Verdict.conditional: EXIT_OK,
+    Verdict.no_go: EXIT_FAIL,
+    Verdict.incomplete: EXIT_INCOMPLETE,
+}
+"""The same exit codes as `preflight check`: 0 GO/CONDITIONAL, 1 NO-GO, 3 INCOMPLETE."""
+
+MAX_REASONS = 8
+
+
+def use_colour(stream: TextIO) -> bool:
+    """Colour only on a terminal and only when NO_COLOR is unset (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def paint(text: str, state: str, colour: bool) -> str:
+    code = _COLOURS.get(state)
+    return f"\x1b[{code}m{text}\x1b[0m" if colour and code else text
+
+
+def gate_line(change: GateChange, colour: bool = False) -> str:
+    """`✗ RED  No named production owner — fix: …`, `✔ CLEAR  …` for one gate that moved."""
+    gate, state = change.gate, change.after
+    head = paint(badge(state.value), state.value, colour)
+    if state in (GateState.red, GateState.amber):
+        return f"{head}  {gate.title} — fix: {gate.fix}"
+    if state is GateState.unknown:
+        return f"{head}  {gate.title} — waiting on an answer"
+    if state is GateState.clear and change.before in (GateState.red, GateState.amber):
+        return f"{head}  {gate.title} — no longer {change.before.value}"
+    return f"{head}  {gate.title}"
+
+
+def gate_lines(changes: Iterable[GateChange], colour: bool = False) -> list[str]:
+    return [gate_line(change, colour) for change in changes]
+
+
+def verdict_lines(evaluation: Evaluation, colour: bool = False) -> list[str]:
+    """The verdict word and the reasons behind it, briefly, as `preflight check` prints them."""
+    verdict = evaluation.verdict
+    counts = evaluation.counts()
+    answered = sum(a.answered for a in evaluation.areas.values())
+    visible = sum(a.visible for a in evaluation.areas.values())
+    head = paint(verdict.value, verdict.value, colour)
+    out = [
+        f"Verdict: {head}  ({answered}/{visible} answered; {counts['red']} red, "
+        f"{counts['amber']} amber, {counts['unknown']} unknown gates)"
+    ]
+    reasons = evaluation.reasons
+    for reason in reasons[:MAX_REASONS]:
+        word = badge(reason.state) if reason.state != "unanswered" else "? UNANSWERED"
+        out.append(f"  {paint(word, reason.state, colour)}  {reason.text}")
+    if len(reasons) > MAX_REASONS:
+        out.append(f"  … and {len(reasons) - MAX_REASONS} more (preflight check SLUG lists all)")
+    return out
+
+
+def exit_code(evaluation: Evaluation) -> int:
+    return VERDICT_EXIT[evaluation.verdict]

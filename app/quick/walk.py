@@ -1,0 +1,151 @@
+"""The plain-mode loop: one question at a time, in pack order, over a Session.
+
+Answers go through `Session.answer`, so a value given here is the very row the wizard shows;
+gate changes are printed the moment they happen. Visibility is re-read before every step, so
+a question hidden by `show_if` is skipped and appears as soon as an answer shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from app.core.answers import display
+from app.core.engine import Evaluation, GateChange
+from app.core.packs import PackSet
+from app.quick import lines
+from app.quick.prompts import Nav, ask
+
+
+class SessionLike(Protocol):
+    """What the walk needs from `app.session.Session`."""
+
+    @property
+    def answers(self) -> dict[str, Any]: ...
+    @property
+    def evaluation(self) -> Evaluation: ...
+    def answer(
+        self, qid: str, value: Any, *, answered_by: str | None = None
+    ) -> tuple[Any, list[GateChange]]: ...
+
+
+@dataclass
+class WalkResult:
+    ending: str
+    """"done" (ran off the end), "quit" (chose quit) or "interrupted" (Ctrl-C)."""
+    saved: list[str] = field(default_factory=list)
+    """Question ids answered (or changed) in this run, in order."""
+
+
+@dataclass
+class Walk:
+    session: SessionLike
+    packset: PackSet
+    area: str | None = None
+    only_unanswered: bool = False
+    answered_by: str | None = None
+    out: Callable[[str], None] = print
+    colour: bool = False
+    prompt_kwargs: dict[str, Any] = field(default_factory=dict)
+    """Passed to every questionary prompt (tests hand in `input=` and `output=`)."""
+
+    def __post_init__(self) -> None:
+        self.order = [
+            q.id
+            for pack in self.packset.packs
+            if self.area in (None, pack.id)
+            for q in pack.questions
+        ]
+        self.history: list[int] = []
+
+    # -- where to go ---------------------------------------------------------------------------
+
+    def _visible(self, index: int) -> bool:
+        return self.session.evaluation.visible.get(self.order[index], False)
+
+    def _answered(self, index: int) -> bool:
+        record = self.session.answers.get(self.order[index])
+        return record is not None and record.value is not None
+
+    def _wanted(self, index: int) -> bool:
+        if not self._visible(index):
+            return False
+        return not (self.only_unanswered and self._answered(index))
+
+    def next_from(self, index: int) -> int | None:
+        """The first question at or after `index` the walk should ask, or None at the end."""
+        for i in range(index, len(self.order)):
+            if self._wanted(i):
+                return i
+        return None
+
+    def start(self) -> int | None:
+        """Resume: the first visible question without an answer."""
+        for i in range(len(self.order)):
+            if self._visible(i) and not self._answered(i):
+                return i
+        if self.only_unanswered:
+            return None
+        if self.order:
+            self.out("Every visible question is answered; walking from the top "
+                     "(Enter keeps an answer).")
+        return self.next_from(0)
+
+    def _back(self, index: int) -> int:
+        while self.history:
+            previous = self.history.pop()
+            if self._visible(previous):
+                return previous
+        for i in range(index - 1, -1, -1):
+            if self._visible(i):
+                return i
+        self.out("(this is the first question)")
+        return index
+
+    # -- the loop ------------------------------------------------------------------------------
+
+    def run(self) -> WalkResult:
+        saved: list[str] = []
+        index = self.start()
+        try:
+            while index is not None:
+                qid = self.order[index]
+                self._header(qid)
+                current = self.session.answers.get(qid)
+                value = ask(
+                    self.packset.questions[qid],
+                    current.value if current is not None else None,
+                    **self.prompt_kwargs,
+                )
+                if value is Nav.quit:
+                    return WalkResult("quit", saved)
+                if value is Nav.back:
+                    index = self._back(index)
+                    continue
+                if value is not Nav.skip and (current is None or current.value != value):
+                    _, changed = self.session.answer(qid, value, answered_by=self.answered_by)
+                    saved.append(qid)
+                    for line in lines.gate_lines(changed, self.colour):
+                        self.out(line)
+                self.history.append(index)
+                index = self.next_from(index + 1)
+        except KeyboardInterrupt:
+            return WalkResult("interrupted", saved)
+        except EOFError:
+            return WalkResult("quit", saved)
+        return WalkResult("done", saved)
+
+    def _header(self, qid: str) -> None:
+        pack_id = self.packset.question_pack[qid]
+        pack = self.packset.pack(pack_id)
+        shown = [q.id for q in pack.questions if self.session.evaluation.visible.get(q.id)]
+        position = shown.index(qid) + 1 if qid in shown else 0
+        question = self.packset.questions[qid]
+        optional = "  (optional)" if not question.required else ""
+        self.out("")
+        self.out(f"{pack.title} · {position} of {len(shown)}{optional}")
+        self.out(f"  why: {question.help}")
+        current = self.session.answers.get(qid)
+        if current is not None and current.value is not None:
+            self.out(f"  now: {display(question, current.value)}")
