@@ -176,3 +176,26 @@ def test_locked_beyond_timeout(tmp_path):
         holder.close()
     with Store.open(path) as s:
         assert s.save_answer(1, "q0", "now").value == "now"
+
+
+def test_large_file_skips_the_full_scan_but_still_refuses_damage(tmp_path, monkeypatch):
+    """Past QUICK_CHECK_MAX_BYTES the open does not read every page (it would cost every command
+    seconds on a large file); a truncated copy is still refused at open, and damaged pages
+    deeper in the file still give one clear "corrupt" error, with nothing written."""
+    from app.store import db
+
+    monkeypatch.setattr(db, "QUICK_CHECK_MAX_BYTES", 0)
+    truncated = tmp_path / "truncated.db"
+    make_db(truncated)
+    data = truncated.read_bytes()
+    truncated.write_bytes(data[: len(data) // 2])
+    with pytest.raises(StoreError, match="corrupt"):
+        Store.open(truncated)
+    assert truncated.read_bytes() == data[: len(data) // 2]
+
+    damaged = corrupt(tmp_path)
+    before = damaged.read_bytes()
+    with pytest.raises(StoreError, match="corrupt"):
+        with Store.open(damaged) as s:
+            [s.answers(a.id) for a in s.list()]
+    assert damaged.read_bytes() == before

@@ -189,3 +189,22 @@ async def test_gate_board_edits_follow_up_and_waiver(tmp_path, packset, store):
     assert (followup.owner, followup.due) == ("Lee Chan", "2026-12-15")
     assert store.waivers(store.get(slug).id)["vendor_no_dpa"].approver == "CISO"
     assert Session.open(store, packset, slug).evaluation.gates["vendor_no_dpa"].state.value == "waived"
+
+
+async def test_home_shows_the_newest_page_and_says_how_to_reach_the_rest(
+    monkeypatch, packset, store
+):
+    from app.tui.screens import home
+
+    monkeypatch.setattr(home, "HOME_LIMIT", 2)
+    for name in ("Oldest", "Middle", "Newest"):
+        store.create(name, packs=packset.versions())
+    store.rename("newest", "Newest pilot")  # the latest change comes first
+    app = make_app(store=store, packset=packset)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#assessments")
+        assert [k.value for k in table.rows] == ["newest", "middle"]
+        more = app.screen.query_one("#more", Static)
+        assert more.display and "2 most recently changed of 3" in str(more.render())
+        assert "preflight open SLUG" in str(more.render())

@@ -107,6 +107,16 @@ def m0002_summary(db: Database) -> None:
     db.execute("PRAGMA user_version = 2")
 
 
+@migrations(name="0003_assessments_by_change")
+def m0003_by_change(db: Database) -> None:
+    # `Store.list` (home screen, `preflight list`) reads assessments newest change first;
+    # with this index SQLite walks it in order and stops at the LIMIT instead of sorting all.
+    db.execute(
+        "CREATE INDEX assessments_by_change ON assessments (archived, updated_at DESC, id DESC)"
+    )
+    db.execute("PRAGMA user_version = 3")
+
+
 # Migrations has no public list of registered names; _migrations is the registry.
 KNOWN = [m.name for m in migrations._migrations]
 SCHEMA_VERSION = len(KNOWN)

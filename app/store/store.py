@@ -138,12 +138,23 @@ class Store(AnswerWrites):
             raise NotFound(f"no assessment {str(ref)!r} (see 'preflight list')")
         return rows.assessment(found[0])
 
-    def list(self, include_archived: bool = False) -> list[Assessment]:
+    def list(self, include_archived: bool = False, limit: int | None = None) -> list[Assessment]:
+        """Newest change first (archived last): one query along `assessments_by_change`."""
         where = "" if include_archived else "WHERE archived = 0"
-        found = self._query(
-            f"SELECT * FROM assessments {where} ORDER BY archived, updated_at DESC, id DESC"
-        )
-        return [rows.assessment(r) for r in found]
+        sql = f"SELECT * FROM assessments {where} ORDER BY archived, updated_at DESC, id DESC"
+        params: list[Any] = []
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(max(0, limit))
+        with self._lock, mapped(self.path, self.timeout):
+            cursor = self.db.execute(sql, params)
+            columns = [c[0] for c in cursor.description]
+            return [rows.listed(dict(zip(columns, r, strict=True))) for r in cursor.fetchall()]
+
+    def count(self, include_archived: bool = False) -> int:
+        where = "" if include_archived else "WHERE archived = 0"
+        with self._lock, mapped(self.path, self.timeout):
+            return self.db.execute(f"SELECT count(*) FROM assessments {where}").fetchone()[0]
 
     def rename(self, ref: int | str, new_name: str) -> Assessment:
         """A new display name; the slug stays so scripts and links keep working."""

@@ -20,6 +20,11 @@ EMPTY = (
 )
 
 
+HOME_LIMIT = 300
+"""Rows the home screen shows, newest change first. A database of thousands would cost seconds
+to load and paint in full; older assessments stay reachable by `preflight open SLUG`."""
+
+
 class HomeScreen(Screen):
     BINDINGS = [
         Binding("n", "new", "New", id="new"),
@@ -38,6 +43,7 @@ class HomeScreen(Screen):
         yield Header()
         yield DataTable(id="assessments", cursor_type="row", zebra_stripes=True)
         yield Static(EMPTY, id="empty", markup=False)
+        yield Static("", id="more", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -47,11 +53,22 @@ class HomeScreen(Screen):
 
     def reload(self) -> None:
         table = self.query_one(DataTable)
+        store = self.app.store
+        total = 0
         try:
-            rows = self.app.store.list(include_archived=self.show_archived)
+            rows = store.list(include_archived=self.show_archived, limit=HOME_LIMIT)
+            if len(rows) == HOME_LIMIT:
+                total = store.count(include_archived=self.show_archived)
         except PreflightError as exc:
             self.notify(str(exc), severity="error", timeout=10)
             rows = []
+        more = self.query_one("#more", Static)
+        more.display = total > len(rows)
+        if more.display:
+            more.update(
+                f"Showing the {len(rows)} most recently changed of {total:,} assessments. "
+                "Others: preflight list, then preflight open SLUG."
+            )
         table.clear()
         for a in rows:
             s = a.summary

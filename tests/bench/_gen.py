@@ -1,0 +1,90 @@
+"""Generated inputs for `run.py`: a 1,000-question pack and a database of 10,000 assessments with
+1,000,000 answers, both cached in a temp folder between runs."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import tempfile
+from pathlib import Path
+
+CACHE = Path(tempfile.gettempdir()) / "preflight-bench"
+BIG_ASSESSMENTS = 10_000
+ANSWERS_EACH = 100
+
+
+def bulk_pack(folder: Path, questions: int = 1000) -> Path:
+    """One pack of `questions` yes/no questions: every 5th guarded by a red gate, every 10th
+    shown only when the one before is yes, and a derived value reading 10 of them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [
+        'id = "bulk"', 'title = "Bulk checks"', 'version = "1.0"',
+        'description = "A generated pack of many yes/no questions for benchmarks."', "",
+    ]
+    for i in range(questions):
+        qid = f"bulk_q{i:04d}"
+        lines += [
+            "[[questions]]", f'id = "{qid}"', f'text = "Generated check number {i}?"',
+            'help = "Generated for the keypress benchmark."', 'kind = "yes_no"',
+            'receipts = ["production_plan"]',
+        ]
+        if i % 10 == 9:
+            lines.append(f"show_if = 'bulk_q{i - 1:04d} == \"yes\"'")
+        lines.append("")
+    for i in range(0, questions, 5):
+        lines += [
+            "[[gates]]", f'id = "bulk_gate_{i:04d}"', f'title = "Generated check {i} failed"',
+            'level = "red"', f"when = 'bulk_q{i:04d} == \"no\"'", 'why = "Generated."',
+            'fix = "Answer yes."', 'receipt = "production_plan"', "",
+        ]
+    terms = " + ".join(f'(1 if bulk_q{i:04d} == "yes" else 0)' for i in range(0, 10))
+    lines += ["[[derived]]", 'id = "bulk_yes_count"', 'title = "Yes answers in the first 10"',
+              f"expr = '{terms}'", ""]
+    path = folder / "bulk.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def big_db(packset) -> Path:
+    """10,000 assessments and 1,000,000 answers in a database created by `Store.open`, so the
+    schema (and its migrations) is the real one; cached per schema version."""
+    from app.store import Store
+    from app.store.schema import SCHEMA_VERSION
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"big-{BIG_ASSESSMENTS}x{ANSWERS_EACH}-s{SCHEMA_VERSION}.db"
+    if path.exists():
+        return path
+    tmp = path.with_suffix(".part")
+    for stale in CACHE.glob(tmp.name + "*"):
+        stale.unlink()
+    Store.open(tmp).close()
+    rng = random.Random(8)
+    qids = list(packset.questions)
+    qids += [f"retired_q{i:02d}" for i in range(ANSWERS_EACH - len(qids))]
+    packs = json.dumps(packset.versions())
+    conn = sqlite3.connect(tmp)
+    conn.execute("PRAGMA synchronous = OFF")
+    with conn:
+        assessments = []
+        for i in range(1, BIG_ASSESSMENTS + 1):
+            day = f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:00Z"
+            verdict = rng.choice(["NO-GO", "INCOMPLETE", "CONDITIONAL", "GO"])
+            summary = {"answered": rng.randint(0, 74), "total": 74, "verdict": verdict,
+                       "red": rng.randint(0, 5), "amber": rng.randint(0, 5),
+                       "unknown": rng.randint(0, 9)}
+            assessments.append((i, f"pilot-{i:05d}", f"Pilot number {i}", "Generated.", packs,
+                                int(i % 20 == 0), day, day, json.dumps(summary)))
+        conn.executemany(
+            "INSERT INTO assessments (id, slug, name, description, packs, archived, created_at,"
+            " updated_at, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", assessments)
+        conn.executemany(
+            "INSERT INTO answers (assessment_id, question_id, value, note, answered_by,"
+            " answered_at) VALUES (?, ?, ?, ?, ?, ?)",
+            ((a, q, '"yes"', None, "Generated", "2025-01-01T10:00:00Z")
+             for a in range(1, BIG_ASSESSMENTS + 1) for q in qids[:ANSWERS_EACH]))
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    tmp.rename(path)
+    return path

@@ -1,0 +1,304 @@
+"""Preflight benchmarks, each measured side by side with a bare Textual app in the same run.
+
+    /work/venv/bin/python tests/bench/run.py [--rounds N] [--keys N] [--only cold,keys]
+
+Prints medians (and p99 for keypresses) with the ratio to the baseline and the target. Cold
+starts are whole processes (spawn to exit, ru_maxrss of the child), run round-robin so machine
+noise falls on every variant alike; `_child.py` explains the exit-after-first-paint hook.
+Keypresses are measured in-process (see `keypress_latency`). Generated inputs are cached in
+$TMPDIR/preflight-bench (`_gen.py`). Not part of the test suite (pytest ignores tests/bench).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path[:0] = [str(ROOT), str(HERE)]
+
+PY = sys.executable
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "TERM": "xterm-256color"}
+ENV.pop("PREFLIGHT_QUESTIONNAIRES", None)
+
+
+# -- whole-process runs ------------------------------------------------------------------------
+
+
+def spawn(argv: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall seconds from spawn to exit, and the child's peak RSS in KiB; fails on a bad exit."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env=ENV, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):  # `check demo` exits 1: the demo is NO-GO
+            err.seek(0)
+            raise SystemExit(f"{argv} exited {code}:\n{err.read().decode()[-2000:]}")
+    return wall, usage.ru_maxrss
+
+
+def child(*args: str) -> list[str]:
+    return [PY, str(HERE / "_child.py"), *args]
+
+
+def cli(*args: str) -> list[str]:
+    return [PY, "-m", "app", *args]
+
+
+def cold_starts(rounds: int, work: Path, only_small: bool) -> dict[str, list[tuple[float, int]]]:
+    from _gen import big_db
+
+    from app.core.packs import load_packs, shipped_dir
+
+    demo_db, empty_db, out = work / "demo.db", work / "empty.db", work / "exports"
+    subprocess.run(cli("--db", str(demo_db), "demo", "--no-open"), env=ENV, cwd=work,
+                   check=True, capture_output=True)
+    subprocess.run(cli("--db", str(empty_db), "list"), env=ENV, cwd=work, check=True,
+                   capture_output=True)
+    variants = {
+        "bare app": child("bare", "1"),
+        "home (demo db)": child("app", "--db", str(demo_db), "home"),
+        "check demo": cli("--db", str(demo_db), "check", "demo"),
+        "export demo": cli("--db", str(demo_db), "export", "demo", "--out", str(out), "--force"),
+        "list (demo db)": cli("--db", str(demo_db), "list"),
+        "validate": cli("validate"),
+        "home (empty db)": child("app", "--db", str(empty_db), "home"),
+        "list (empty db)": cli("--db", str(empty_db), "list"),
+    }
+    if not only_small:
+        started = time.perf_counter()
+        big = big_db(load_packs([shipped_dir()]).packset)
+        print(f"big database: {big} ({big.stat().st_size / 1e6:.0f} MB, ready in "
+              f"{time.perf_counter() - started:.1f} s)", flush=True)
+        variants["home (big db)"] = child("app", "--db", str(big), "home")
+        variants["list (big db)"] = cli("--db", str(big), "list")
+    names = list(variants)
+    for name in names:  # warm-up: page cache, .pyc files, first-open migrations
+        spawn(variants[name], work)
+    results: dict[str, list[tuple[float, int]]] = {name: [] for name in names}
+    for r in range(rounds):
+        order = names[r % len(names):] + names[: r % len(names)]
+        for name in order:
+            results[name].append(spawn(variants[name], work))
+        print(f"  round {r + 1}/{rounds}", flush=True, file=sys.stderr)
+    return results
+
+
+# -- keypress latency -----------------------------------------------------------------------
+
+
+async def keypress_latency(app, keys: list[str], setup, count: int, warmup: int = 5) -> list[float]:
+    """Seconds from each key's arrival at the App to the end of the last frame it caused.
+
+    Start: `App.on_event` receives the Key straight from the driver's queue (textual 8.2.8
+    app.py: an InputEvent not yet forwarded), before any binding or widget sees it.
+    End: every frame goes through `App._display(screen, update)`, called by
+    `Screen._compositor_refresh` once the compositor has rendered the dirty widgets; headless it
+    stops short of building terminal codes, so the hook calls `render_segments` to pay for that
+    too and stamps the time after it. Textual paints at most 60 times a second (the screen's
+    update timer), so a reaction may take more than one frame: after the key the run waits until
+    no frame has come for 80 ms and takes the last one. The wait is outside the figure; Pilot's
+    own pause floor is never measured. `setup(i)` runs (untimed) before key i and its frames
+    settle before the key is sent.
+    """
+    from textual import events
+
+    frames: list[float] = []
+    arrived: list[float] = []
+    display, on_event = app._display, app.on_event
+
+    def timed_display(screen, renderable):
+        display(screen, renderable)
+        if renderable is not None and not app._batch_count:
+            renderable.render_segments(app.console)
+            frames.append(time.perf_counter())
+
+    async def timed_on_event(event):
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            arrived.append(time.perf_counter())
+        await on_event(event)
+
+    app._display, app.on_event = timed_display, timed_on_event
+
+    async def settle(pilot) -> None:
+        await pilot.pause()
+        while True:
+            seen = len(frames)
+            await asyncio.sleep(0.08)
+            await pilot.pause()
+            if len(frames) == seen:
+                return
+
+    samples = []
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        for i in range(warmup + count):
+            setup(i)
+            await settle(pilot)
+            frames.clear()
+            arrived.clear()
+            key = keys[i % len(keys)]
+            event = events.Key(key, key)
+            event.set_sender(app)
+            app._driver.send_message(event)
+            await settle(pilot)
+            assert arrived and frames, f"key {key!r} caused no frame"
+            if i >= warmup:
+                samples.append(frames[-1] - arrived[0])
+    return samples
+
+
+def bare_keys(count: int) -> list[float]:
+    from _bare import BareApp
+
+    return asyncio.run(keypress_latency(BareApp(1), ["y", "n"], lambda i: None, count))
+
+
+def wizard_keys(count: int, work: Path, bulk: bool) -> list[float]:
+    from _gen import bulk_pack
+
+    from app.core.model import Kind
+    from app.core.packs import load_packs, shipped_dir
+    from app.session import Session
+    from app.store import Store
+    from app.tui.app import make_app
+
+    folders = [shipped_dir()]
+    if bulk:
+        folders.append(bulk_pack(work / "bulk-pack").parent)
+    result = load_packs(folders)
+    assert result.ok, result.problems
+    packset = result.packset
+    db = work / ("bulk.db" if bulk else "demo.db")
+    store = Store.open(db)
+    if bulk:
+        a = store.create("Bulk", packs=packset.versions())
+        session = Session(store, packset, a)
+        session.apply([(f"bulk_q{i:04d}", "yes" if i % 3 else "no", None, None)
+                       for i in range(0, 1000, 2)])
+        slug, qid = a.slug, "bulk_q0500"
+    else:
+        slug = "demo"
+        session = Session.open(store, packset, slug)
+        visible = session.evaluation.visible
+        # A visible yes/no question whose answer moves a gate, so the panel really changes.
+        readers = {q for key, e in packset.compiled.items() if key.startswith("gate:")
+                   for q in getattr(e, "names", ())}
+        candidates = [q.id for q in packset.questions.values()
+                      if q.kind is Kind.yes_no and visible.get(q.id)]
+        qid = next((q for q in candidates if q in readers), candidates[0])
+    print(f"  wizard keys on {qid} ({len(packset.questions)} questions in use)", file=sys.stderr)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+
+    def back_to_question(i: int) -> None:
+        app.clear_notifications()
+        app.screen.show_question(qid)
+
+    try:
+        return asyncio.run(keypress_latency(app, ["y", "n"], back_to_question, count))
+    finally:
+        store.close()
+
+
+# -- report ----------------------------------------------------------------------------------
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
+
+
+def p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable), {model}, "
+            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+
+
+def row(name: str, value: str, base: str, ratio: float, target: str, ok: bool) -> None:
+    verdict = "—" if target == "(info)" else ("ok" if ok else "MISSED")
+    print(f"| {name} | {value} | {base} | {ratio:.2f}× | {target} | {verdict} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=11, help="cold starts per variant")
+    parser.add_argument("--keys", type=int, default=150, help="keypresses per variant")
+    parser.add_argument("--only", default="cold,keys", help="cold, keys or both")
+    parser.add_argument("--small", action="store_true", help="skip the 10,000-assessment db")
+    opts = parser.parse_args()
+    parts = set(opts.only.split(","))
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory(prefix="preflight-bench-") as tmp:
+        work = Path(tmp)
+        print("| measure | Preflight | baseline | ratio | target | |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        if "cold" in parts:
+            res = cold_starts(opts.rounds, work, opts.small)
+            wall = {k: statistics.median(w for w, _ in v) for k, v in res.items()}
+            rss = {k: statistics.median(m for _, m in v) for k, v in res.items()}
+            bare = wall["bare app"]
+            row("home screen, demo db: cold start to first paint", ms(wall["home (demo db)"]),
+                ms(bare), wall["home (demo db)"] / bare, "≤ 1.3× bare app",
+                wall["home (demo db)"] <= 1.3 * bare)
+            for name in ("check demo", "export demo", "list (demo db)", "validate"):
+                row(f"`preflight {name}`", ms(wall[name]), ms(bare), wall[name] / bare,
+                    "≤ 0.6× bare app" if name in ("check demo", "export demo") else "(info)",
+                    wall[name] <= 0.6 * bare)
+            if "home (big db)" in wall:
+                for what in ("home", "list"):
+                    big, empty = wall[f"{what} (big db)"], wall[f"{what} (empty db)"]
+                    row(f"{what}, 10,000 assessments / 1M answers vs empty db", ms(big),
+                        ms(empty), big / empty, "≤ 1.2× empty db", big <= 1.2 * empty)
+                big_rss, bare_rss = rss["home (big db)"], rss["bare app"]
+                row("home, big db: peak RSS", f"{big_rss / 1024:.0f} MiB",
+                    f"{bare_rss / 1024:.0f} MiB", big_rss / bare_rss, "≤ 1.5× bare app",
+                    big_rss <= 1.5 * bare_rss)
+            print(f"({opts.rounds} rounds each, medians; peak RSS: home demo "
+                  f"{rss['home (demo db)'] / 1024:.0f} MiB, check "
+                  f"{rss['check demo'] / 1024:.0f} MiB)")
+        if "keys" in parts:
+            subprocess.run(cli("--db", str(work / "demo.db"), "demo", "--no-open"), env=ENV,
+                           cwd=work, check=True, capture_output=True)
+            # Interleave in chunks so drift on a shared machine hits both sides alike.
+            base, demo, bulk = [], [], []
+            chunk = max(10, opts.keys // 3)
+            done = 0
+            while done < opts.keys:
+                n = min(chunk, opts.keys - done)
+                base += bare_keys(n)
+                demo += wizard_keys(n, work, bulk=False)
+                bulk += wizard_keys(n, work, bulk=True)
+                done += n
+            mb = statistics.median(base)
+            for name, values in (("demo assessment", demo), ("1,000-question pack", bulk)):
+                m = statistics.median(values)
+                row(f"answer key → saved → gates → repainted, {name}: median", ms(m), ms(mb),
+                    m / mb, "≤ 2× bare key", m <= 2 * mb)
+                row(f"… same, p99 ({len(values)} keys)", ms(p99(values)), ms(p99(base)),
+                    p99(values) / p99(base), "≤ 50 ms", p99(values) <= 0.050)
+
+
+if __name__ == "__main__":
+    main()
