@@ -50,8 +50,11 @@ class Session:
         self.packset = packset
         self._assessment = assessment
         self._today = today
+        self._assessment_stale = False
         self._answers: dict[str, AnswerRecord] | None = None
         self._evaluation: Evaluation | None = None
+        self._waived: set[str] | None = None
+        """Gate ids with a waiver active today, read once (see `_evaluate`)."""
 
     @classmethod
     def open(
@@ -63,6 +66,9 @@ class Session:
 
     @property
     def assessment(self) -> Assessment:
+        if self._assessment_stale:
+            self._assessment = self.store.get(self.id)
+            self._assessment_stale = False
         return self._assessment
 
     @property
@@ -86,15 +92,20 @@ class Session:
     def refresh(self) -> None:
         """Forget the caches (after another process may have written)."""
         self._assessment = self.store.get(self.id)
+        self._assessment_stale = False
         self._answers = None
         self._evaluation = None
+        self._waived = None
 
     def _values(self) -> dict[str, Any]:
         return {qid: record.value for qid, record in self.answers.items()}
 
     def _evaluate(self, values: dict[str, Any]) -> Evaluation:
-        waived = self.store.active_waivers(self.id, self._today())
-        return evaluate(self.packset, values, waived)
+        # Waivers change only through this session (or a refresh), so read them once, not on
+        # every answer key.
+        if self._waived is None:
+            self._waived = self.store.active_waivers(self.id, self._today())
+        return evaluate(self.packset, values, self._waived)
 
     def _check(self, question_id: str, value: Any) -> Any:
         question = self.packset.questions.get(question_id)
@@ -104,7 +115,7 @@ class Session:
 
     def _moved(self, before: Evaluation, after: Evaluation) -> list[GateChange]:
         self._evaluation = after
-        self._assessment = self.store.get(self.id)
+        self._assessment_stale = True  # its updated_at and summary moved; read it when asked
         return changes(before, after)
 
     # -- answering ---------------------------------------------------------------------------
@@ -198,6 +209,7 @@ class Session:
         return self._rewaive(before)
 
     def _rewaive(self, before: Evaluation) -> list[GateChange]:
+        self._waived = None
         after = self._evaluate(self._values())
         self.store.save_summary(self.id, summary_of(after))
         return self._moved(before, after)

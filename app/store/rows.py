@@ -68,13 +68,17 @@ def unique_slug(base: str, taken: set[str]) -> str:
         n += 1
 
 
+MAX_HASHED_BYTES = 64 * 1024 * 1024
+
+
 def sha256_of(ref: str) -> str | None:
     """SHA-256 of `ref` when it names a readable local file (URLs and folders give None)."""
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", ref):
         return None
     try:
         path = Path(ref).expanduser()
-        if not path.is_file():
+        # Hashing runs while someone waits on a keypress: skip what would take seconds.
+        if not path.is_file() or path.stat().st_size > MAX_HASHED_BYTES:
             return None
         digest = hashlib.sha256()
         with open(path, "rb") as handle:

@@ -98,7 +98,9 @@ def cold_starts(rounds: int, work: Path, only_small: bool) -> dict[str, list[tup
 # -- keypress latency -----------------------------------------------------------------------
 
 
-async def keypress_latency(app, keys: list[str], setup, count: int, warmup: int = 5) -> list[float]:
+async def keypress_latency(
+    app, keys: list[str], setup, count: int, warmup: int = 5, panels=None
+) -> tuple[list[float], list[float]]:
     """Seconds from each key's arrival at the App to the end of the last frame it caused.
 
     Start: `App.on_event` receives the Key straight from the driver's queue (textual 8.2.8
@@ -111,12 +113,20 @@ async def keypress_latency(app, keys: list[str], setup, count: int, warmup: int 
     no frame has come for 80 ms and takes the last one. The wait is outside the figure; Pilot's
     own pause floor is never measured. `setup(i)` runs (untimed) before key i and its frames
     settle before the key is sent.
+
+    Returns two lists: to the first frame painted after `panels` (a `(class, method)` whose
+    call means the sidebar and gate panel were updated) ran — the path the target names — and
+    to the last frame the key caused (for the wizard: the next question on screen). Without
+    `panels` both are the last frame.
     """
     from textual import events
 
     frames: list[float] = []
     arrived: list[float] = []
     display, on_event = app._display, app.on_event
+
+    marks: list[int] = []
+    """Index into `frames` of the first frame after `mark()` was called (panels repainted)."""
 
     def timed_display(screen, renderable):
         display(screen, renderable)
@@ -130,6 +140,16 @@ async def keypress_latency(app, keys: list[str], setup, count: int, warmup: int 
         await on_event(event)
 
     app._display, app.on_event = timed_display, timed_on_event
+    if panels is not None:
+        owner, name = panels
+        original = getattr(owner, name)
+
+        def marked(self, *args, **kwargs):
+            result = original(self, *args, **kwargs)
+            marks.append(len(frames))
+            return result
+
+        setattr(owner, name, marked)
 
     async def settle(pilot) -> None:
         await pilot.pause()
@@ -140,7 +160,8 @@ async def keypress_latency(app, keys: list[str], setup, count: int, warmup: int 
             if len(frames) == seen:
                 return
 
-    samples = []
+    samples: list[float] = []
+    to_panels: list[float] = []
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         for i in range(warmup + count):
@@ -148,6 +169,7 @@ async def keypress_latency(app, keys: list[str], setup, count: int, warmup: int 
             await settle(pilot)
             frames.clear()
             arrived.clear()
+            marks.clear()
             key = keys[i % len(keys)]
             event = events.Key(key, key)
             event.set_sender(app)
@@ -156,16 +178,21 @@ async def keypress_latency(app, keys: list[str], setup, count: int, warmup: int 
             assert arrived and frames, f"key {key!r} caused no frame"
             if i >= warmup:
                 samples.append(frames[-1] - arrived[0])
-    return samples
+                first = marks[0] if marks and marks[0] < len(frames) else len(frames) - 1
+                to_panels.append(frames[first if panels else -1] - arrived[0])
+    if panels is not None:
+        setattr(owner, name, original)
+    return to_panels, samples
 
 
 def bare_keys(count: int) -> list[float]:
     from _bare import BareApp
 
-    return asyncio.run(keypress_latency(BareApp(1), ["y", "n"], lambda i: None, count))
+    _, last = asyncio.run(keypress_latency(BareApp(1), ["y", "n"], lambda i: None, count))
+    return last
 
 
-def wizard_keys(count: int, work: Path, bulk: bool) -> list[float]:
+def wizard_keys(count: int, work: Path, bulk: bool) -> tuple[list[float], list[float]]:
     from _gen import bulk_pack
 
     from app.core.model import Kind
@@ -206,7 +233,12 @@ def wizard_keys(count: int, work: Path, bulk: bool) -> list[float]:
         app.screen.show_question(qid)
 
     try:
-        return asyncio.run(keypress_latency(app, ["y", "n"], back_to_question, count))
+        from app.tui.screens.wizard import WizardScreen
+
+        panels = (WizardScreen, "_refresh_panels")
+        return asyncio.run(
+            keypress_latency(app, ["y", "n"], back_to_question, count, panels=panels)
+        )
     finally:
         store.close()
 
@@ -282,22 +314,30 @@ def main() -> None:
             subprocess.run(cli("--db", str(work / "demo.db"), "demo", "--no-open"), env=ENV,
                            cwd=work, check=True, capture_output=True)
             # Interleave in chunks so drift on a shared machine hits both sides alike.
-            base, demo, bulk = [], [], []
+            base: list[float] = []
+            demo: tuple[list[float], list[float]] = ([], [])
+            bulk: tuple[list[float], list[float]] = ([], [])
             chunk = max(10, opts.keys // 3)
             done = 0
             while done < opts.keys:
                 n = min(chunk, opts.keys - done)
                 base += bare_keys(n)
-                demo += wizard_keys(n, work, bulk=False)
-                bulk += wizard_keys(n, work, bulk=True)
+                for into, got in ((demo, wizard_keys(n, work, bulk=False)),
+                                  (bulk, wizard_keys(n, work, bulk=True))):
+                    into[0].extend(got[0])
+                    into[1].extend(got[1])
                 done += n
             mb = statistics.median(base)
-            for name, values in (("demo assessment", demo), ("1,000-question pack", bulk)):
+            for name, (values, whole) in (("demo assessment", demo),
+                                          ("1,000-question pack", bulk)):
                 m = statistics.median(values)
-                row(f"answer key → saved → gates → repainted, {name}: median", ms(m), ms(mb),
-                    m / mb, "≤ 2× bare key", m <= 2 * mb)
+                row(f"answer key → saved → gates → sidebar and gate panel repainted, {name}: "
+                    "median", ms(m), ms(mb), m / mb, "≤ 2× bare key", m <= 2 * mb)
                 row(f"… same, p99 ({len(values)} keys)", ms(p99(values)), ms(p99(base)),
                     p99(values) / p99(base), "≤ 50 ms", p99(values) <= 0.050)
+                w = statistics.median(whole)
+                row(f"… then the next question on screen (last frame the key caused), {name}: "
+                    "median", ms(w), ms(mb), w / mb, "(info)", True)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,8 @@ class WizardScreen(Screen):
         self.session = session
         self.current: str = start or self._first_open()
         self.answering_as: str | None = None
+        self._painted: dict[str, Text] = {}
+        """What the sidebar last showed, so a repaint touches only what changed."""
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -116,31 +118,43 @@ class WizardScreen(Screen):
         areas.highlighted = [p.id for p in packset.packs].index(pack.id)
         self._status(record)
 
-    def _status(self, record: Any, extra: str = "") -> None:
-        who = f"Answering as {plain(self.answering_as)}" if self.answering_as else "Answering as —"
-        text = Text()
+    def _status(self, record: Any) -> None:
+        """Two fixed lines: when (and as whom) the answer was saved, and who is answering."""
+        text = Text(no_wrap=True, overflow="ellipsis")
         if record is not None:
             text.append("✔ Saved ", style="green")
             by = f" by {plain(record.answered_by)}" if record.answered_by else ""
             text.append(f"{record.answered_at}{by}", style="dim")
         else:
             text.append("○ Not answered yet", style="dim")
-        text.append(f"   {who} (F2)", style="dim")
-        if extra:
-            text.append(f"\n{extra}")
-        self.query_one("#status", Static).update(text)
+        who = plain(self.answering_as) if self.answering_as else "—"
+        text.append(f"\nAnswering as {who} (F2 to switch)", style="dim")
+        # Fixed height in the stylesheet, so no reflow is needed on every answer.
+        self.query_one("#status", Static).update(text, layout=False)
 
     def _refresh_panels(self) -> None:
+        """Repaint what an answer can change: area rows, gate panel, verdict in the title.
+
+        Only what changed is touched: a replaced option or an updated Static costs a repaint,
+        and this runs on every answer key.
+        """
         evaluation = self.session.evaluation
         width = max(31, self.query_one("#left").size.width - 3)
         areas = self.query_one("#areas", OptionList)
         for index, pack in enumerate(self.session.packset.packs):
             line = area_line(evaluation.areas[pack.id], width)
-            areas.replace_option_prompt_at_index(index, line)
+            if self._painted.get(pack.id) != line:
+                self._painted[pack.id] = line
+                areas.replace_option_prompt_at_index(index, line)
         height = max(3, self.size.height - 14)
         panel = gate_lines(evaluation, limit=height, width=width)
-        self.query_one("#gate-panel", Static).update(panel)
-        self.sub_title = verdict_text(evaluation).plain
+        if self._painted.get("#gate-panel") != panel:
+            self._painted["#gate-panel"] = panel
+            # The panel's size is fixed by the layout: skip the reflow a plain update() asks for.
+            self.query_one("#gate-panel", Static).update(panel, layout=False)
+        verdict = verdict_text(evaluation).plain
+        if self.sub_title != verdict:
+            self.sub_title = verdict
 
     # -- answering ----------------------------------------------------------------------------
 
@@ -158,8 +172,10 @@ class WizardScreen(Screen):
 
     def save(self, value: Any, advance: bool = False) -> bool:
         """Commit the answer (with the note and link as typed), then repaint; True if saved."""
-        note = self.query_one("#note", Input).value.strip() or None
-        evidence = self.query_one("#evidence", Input).value.strip() or None
+        # Empty strings, not None: the store keeps a note given as None, and a person who
+        # emptied the field means to remove it.
+        note = self.query_one("#note", Input).value.strip()
+        evidence = self.query_one("#evidence", Input).value.strip()
         answer = self.query_one(AnswerInput)
         try:
             record, moved = self.session.answer(
@@ -173,14 +189,18 @@ class WizardScreen(Screen):
             self.notify(f"✗ Not saved: {exc}", severity="error", timeout=10)
             answer.set_hint("✗ Not saved — see the message; your input is kept.", error=True)
             return False
+        # The sidebar and gate panel repaint first; the notice and the move to the next
+        # question follow once that frame is on screen, so a gate's change is seen at once.
         self._refresh_panels()
+        answer.mark(record.value)
+        self._status(record)
+        self.call_after_refresh(self._after_save, moved, advance)
+        return True
+
+    def _after_save(self, moved: list[GateChange], advance: bool) -> None:
         self._announce(moved)
         if advance:
             self.action_next()
-        else:
-            answer.mark(record.value)
-            self._status(record)
-        return True
 
     def _announce(self, moved: list[GateChange]) -> None:
         for change in moved:
