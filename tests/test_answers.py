@@ -95,3 +95,21 @@ def test_display():
     assert display(Q["vendor_region"], "eu") == "EU only"
     assert display(Q["vendor_exit_plan"], 3) == "3 — Ready to switch"
     assert display(Q["vendor_monthly_budget"], 5000) == "5,000 USD/month"
+
+
+@pytest.mark.parametrize(
+    ("meta", "message"),
+    [
+        ("participants = 5", "_meta.participants: expected a list"),
+        ('answered_as = [1]', "_meta.answered_as: expected a participant's name"),
+        ('participants = [{ name = "A" }]', "_meta.participants[0]"),
+    ],
+)
+def test_answer_file_meta_problems_are_lines_not_tracebacks(tmp_path, meta, message):
+    from app.core.answerfile import AnswerFileError, read_answer_file
+
+    path = tmp_path / "answers.toml"
+    path.write_text(f'vendor_name = "Acme"\n\n[_meta]\n{meta}\n')
+    with pytest.raises(AnswerFileError) as caught:
+        read_answer_file(path, PACKSET)
+    assert any(message in line for line in caught.value.lines), caught.value.lines

@@ -95,3 +95,21 @@ def test_rejects_at_load(source, message):
 
 def test_overflow_reads_as_unknown():
     assert parse("a * a").evaluate({"a": 1e200}) is UNKNOWN
+
+
+def test_round_cannot_hang():
+    assert parse("round(a, b)").evaluate({"a": 5, "b": -10**7}) is UNKNOWN
+    assert parse("round(a, 1)").evaluate({"a": 2.26}) == 2.3
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"x": "no", "a": UNKNOWN}, UNKNOWN),  # x might equal the unknown item
+        ({"x": "yes", "a": UNKNOWN}, True),  # found among the known items
+        ({"x": "no", "a": "maybe"}, False),
+    ],
+)
+def test_in_a_list_with_an_unknown_item(env, expected):
+    result = parse('x in [a, "yes"]').evaluate(env)
+    assert result is expected if isinstance(expected, expr._Marker) else result == expected

@@ -94,3 +94,14 @@ def test_followups_pass_through(session):
     f = session.set_followup("vendor_no_dpa", owner="Ana", due="2026-04-01", status="open",
                              note="chase legal")
     assert session.followups() == {"vendor_no_dpa": f}
+
+
+def test_answer_file_keeps_notes_and_links_it_does_not_mention(store, packset):
+    from app.session import Session
+
+    session = Session(store, packset, store.create("Keep notes", packs=packset.versions()))
+    session.answer("vendor_name", "Acme", note="from the kickoff", evidence="https://x.example/a")
+    session.apply([("vendor_name", "Acme Models", None, None)])
+    record = store.answers(session.id)["vendor_name"]
+    assert (record.value, record.note) == ("Acme Models", "from the kickoff")
+    assert record.evidence.ref == "https://x.example/a"

@@ -17,5 +17,9 @@ def open_store(args: argparse.Namespace):
     try:
         timeout = float(raw) if raw else DEFAULT_TIMEOUT
     except ValueError:
-        raise PreflightError(f"PREFLIGHT_DB_TIMEOUT must be seconds, got {raw!r}", EXIT_USAGE) from None
+        timeout = -1.0
+    if not 0 <= timeout <= 3600:  # also refuses nan and inf
+        raise PreflightError(
+            f"PREFLIGHT_DB_TIMEOUT must be seconds from 0 to 3600, got {raw!r}", EXIT_USAGE
+        )
     return Store.open(getattr(args, "db", None), timeout=timeout)

@@ -125,15 +125,22 @@ def _read_meta(name: str, meta: Any, problems: list[str]) -> tuple[list[Particip
     if not isinstance(meta, dict) or set(meta) - {"participants", "answered_as"}:
         problems.append(f"{name}: _meta: expected a table with participants and answered_as")
         return [], None
-    people = []
-    for index, person in enumerate(meta.get("participants", [])):
+    people: list[Participant] = []
+    listed = meta.get("participants", [])
+    if not isinstance(listed, list):
+        problems.append(f"{name}: _meta.participants: expected a list of {{name, role}}")
+        listed = []
+    for index, person in enumerate(listed):
         ok = isinstance(person, dict) and set(person) == {"name", "role"}
         if not ok or not all(isinstance(v, str) and v.strip() for v in person.values()):
             problems.append(f"{name}: _meta.participants[{index}]: expected {{name, role}}")
             continue
         people.append(Participant(person["name"].strip(), person["role"].strip()))
     answered_as = meta.get("answered_as")
-    if answered_as is not None and answered_as not in {p.name for p in people}:
+    if answered_as is not None and not isinstance(answered_as, str):
+        problems.append(f"{name}: _meta.answered_as: expected a participant's name")
+        answered_as = None
+    elif answered_as is not None and answered_as not in {p.name for p in people}:
         problems.append(f"{name}: _meta.answered_as: {answered_as!r} is not a participant")
     return people, answered_as
 

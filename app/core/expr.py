@@ -104,6 +104,13 @@ def _fn_numeric(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+def _round(value: Any, ndigits: Any = 0) -> Any:
+    # Python's round(5, -10**7) runs for seconds: a pack must not be able to hang the app.
+    if isinstance(ndigits, bool) or not isinstance(ndigits, int) or not -15 <= ndigits <= 15:
+        raise ValueError("round() takes 0-15 digits")
+    return round(value, ndigits)
+
+
 FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int]] = {
     # name: (function, min args, max args)
     "answered": (_fn_answered, 1, 1),
@@ -113,7 +120,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int]] = {
     "min": (_fn_numeric("min", min), 2, 8),
     "max": (_fn_numeric("max", max), 2, 8),
     "abs": (_fn_numeric("abs", abs), 1, 1),
-    "round": (_fn_numeric("round", round), 1, 2),
+    "round": (_fn_numeric("round", _round), 1, 2),
 }
 """The whole vocabulary of callable names; anything else is rejected at load."""
 
@@ -321,6 +328,15 @@ def _compare(left: Compiled, ops: list, rights: list[Compiled], env: Env) -> Any
         b = right(env)
         if _is_marker(a) or _is_marker(b):
             pending = _merge(*(v for v in (a, b) if _is_marker(v)))
+        elif isinstance(b, tuple) and op in (_CMPOPS[ast.In], _CMPOPS[ast.NotIn]):
+            # `x in (a, b)` with `a` unknown: a miss among the known items decides nothing.
+            markers = [v for v in b if _is_marker(v)]
+            known = [v for v in b if not _is_marker(v)]
+            found = a in known
+            if markers and not found:
+                pending = _merge(*markers)
+            elif op(a, tuple(known)) is False:
+                return False
         elif not op(a, b):
             return False
         a = b

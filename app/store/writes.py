@@ -131,9 +131,11 @@ class AnswerWrites:
         summary: Summary | None = None,
         clear_others: bool = False,
     ) -> dict[str, AnswerRecord]:
-        """Write every entry as given (note and evidence included), all or nothing.
+        """Write every entry, all or nothing; an entry's None note or evidence keeps the stored
+        one.
 
-        With `clear_others`, answers not in `entries` are cleared too (the demo reset).
+        With `clear_others`, answers not in `entries` are cleared too and entries are written
+        exactly as given (the demo reset).
         """
         items = [_entry(e) for e in entries]
         hashes = {ev: rows.sha256_of(ev) for _, _, _, ev in items if ev}
@@ -149,6 +151,14 @@ class AnswerWrites:
                     raise ValueError(f"{qid}: an entry needs a value")
                 old = current.get(qid)
                 ev = self._evidence(old, evidence or None, hashes.get(evidence or ""), when)
+                if not clear_others and old is not None:
+                    # An answer file that gives only a value keeps the note and link already
+                    # there (as save_answer does); the demo reset writes exactly what it has.
+                    if note is None:
+                        note = old["note"]
+                    if evidence is None:
+                        ev = (old["evidence_ref"], old["evidence_sha256"],
+                              old["evidence_captured_at"])
                 self._put(assessment_id, qid, value, note or None, ev, answered_by, when, old)
             if clear_others:
                 keep = {qid for qid, *_ in items}
