@@ -23,9 +23,13 @@ def run(args: argparse.Namespace, open_ref: str | None = None) -> int:
     packset = packset_or_fail(args)
     store = open_store(args)
     if open_ref is not None:
-        store.get(open_ref)  # an unknown slug is a one-line error before the screen starts
-    from app.tui.app import PreflightApp
+        try:
+            store.get(open_ref)  # an unknown slug is a one-line error before the screen starts
+        except BaseException:
+            store.close()
+            raise
+    from app.tui.app import make_app
 
     with store:
-        PreflightApp(store, packset, open_ref).run()
+        make_app(store=store, packset=packset, open_ref=open_ref).run()
     return 0

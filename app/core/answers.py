@@ -50,8 +50,11 @@ def parse_text(question: Question, text: str) -> Any:
     elif kind is Kind.scale:
         value = _int_or_text(raw)
     elif kind is Kind.number:
+        number = raw
+        for suffix in filter(None, (question.unit, "%")):
+            number = number.removesuffix(suffix).strip()  # "88%" or "120 ms" read as numbers
         try:
-            value = float(raw.replace(",", "").replace("_", ""))
+            value = float(number.replace(",", "").replace("_", ""))
         except ValueError:
             raise AnswerError(f"{raw!r} is not a number") from None
         if value.is_integer() and abs(value) < 2**53:
@@ -168,17 +171,16 @@ def _check_text(question: Question, value: Any) -> str:
 def _check_person(question: Question, value: Any) -> dict[str, str]:
     if isinstance(value, str):
         match = _PERSON.match(value)
-        if match:
-            value = {"name": match["name"], "role": match["role"]}
-        else:
-            value = {"name": value, "role": ""}
+        if not match:
+            raise AnswerError('expected a name and a role, as "Name (role)"')
+        value = {"name": match["name"], "role": match["role"]}
     if not isinstance(value, dict) or set(value) - {"name", "role"}:
         raise AnswerError('expected "Name (role)" or {name, role}')
     name, role = value.get("name"), value.get("role", "")
     if not isinstance(name, str) or not name.strip():
         raise AnswerError("a person needs a name")
-    if not isinstance(role, str):
-        raise AnswerError("a role must be text")
+    if not isinstance(role, str) or not role.strip():
+        raise AnswerError('a person needs a role too, as "Name (role)": who they are here')
     if len(name) > 300 or len(role) > 300:
         raise AnswerError("name and role are limited to 300 characters each")
     return {"name": name.strip(), "role": role.strip()}
@@ -193,7 +195,7 @@ def _check_date(question: Question, value: Any) -> str:
         try:
             return dt.date.fromisoformat(value.strip()).isoformat()
         except ValueError:
-            pass
+            raise AnswerError(f"{value.strip()} is not a day in the calendar") from None
     raise AnswerError(f"expected a date as YYYY-MM-DD, got {_show(value)}")
 
 

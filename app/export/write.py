@@ -22,6 +22,10 @@ FORMATS = ("md", "json")
 DEFAULT_DIR = "exports"
 
 
+class PackExists(PreflightError):
+    """The files an export would write are there already (and `force` was not given)."""
+
+
 def file_stem(data: PackData) -> str:
     """A file-name-safe stem from the slug (the id when the slug has nothing usable)."""
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", data.assessment.slug).strip("-.")[:80]
@@ -62,7 +66,7 @@ def write_pack(
         existing = [str(p) for p in files if p.exists()]
         if existing:
             verb = "exists" if len(existing) == 1 else "exist"
-            raise PreflightError(
+            raise PackExists(
                 f"{', '.join(existing)} already {verb}; use --force to replace", EXIT_ERROR
             )
     for path in files:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -10,6 +11,21 @@ from textual.screen import Screen
 
 from app.core.packs import PackSet
 from app.store import Store
+
+
+SCREEN_COMMANDS = (
+    ("next", "Next question", "Save what was typed and show the next question"),
+    ("previous", "Previous question", "Save what was typed and show the previous question"),
+    ("skip", "Next unanswered question", "Jump to the next question with no answer"),
+    ("clear_answer", "Clear this answer", "Remove the answer to the current question"),
+    ("switch_person", "Answer as the next participant", "Cycle who is answering"),
+    ("gates", "Gate board", "Every red, amber and unknown gate with owner and due date"),
+    ("preview", "Receipts pack", "Preview and export the receipts pack"),
+    ("people", "Participants", "Add people and roles; choose who is answering"),
+    ("home", "Home", "Back to the list of assessments"),
+    ("new", "New assessment", "Start an assessment for another pilot"),
+    ("export", "Export the receipts pack", "Write the page and the appendix to exports/"),
+)
 
 
 class PreflightApp(App[None]):
@@ -42,7 +58,7 @@ class PreflightApp(App[None]):
             session = Session.open(self.store, self.packset, ref)
             wizard = WizardScreen(session)
         except PreflightError as exc:
-            self.notify(str(exc), title="Cannot open", severity="error", timeout=10)
+            self.notify(str(exc), title="Cannot open", severity="error", timeout=10, markup=False)
             return
         self.push_screen(wizard, lambda _: self._refresh_home())
 
@@ -58,16 +74,19 @@ class PreflightApp(App[None]):
             "Toggle light/dark theme", "Switch between the light and dark themes",
             self.action_toggle_dark_theme,
         )
-        for binding_id, title, help_text in (
-            ("gates", "Gate board", "Every red, amber and unknown gate with owner and due date"),
-            ("preview", "Receipts pack", "Preview and export the receipts pack"),
-            ("people", "Participants", "Add people and roles; choose who is answering"),
-            ("skip", "Next unanswered question", "Jump to the next question with no answer"),
-            ("new", "New assessment", "Start an assessment for another pilot"),
-        ):
-            action = getattr(screen, f"action_{binding_id}", None)
-            if action is not None:
-                yield SystemCommand(title, help_text, action)
+        # Every screen action that has a key also gets a palette entry (the footer at 80
+        # columns cannot show them all).
+        for action, title, help_text in SCREEN_COMMANDS:
+            method = getattr(screen, f"action_{action}", None)
+            if method is not None:
+                yield SystemCommand(title, help_text, method)
+        area = getattr(screen, "action_area", None)
+        if area is not None:
+            for index, pack in enumerate(self.packset.packs):
+                yield SystemCommand(
+                    f"Go to area: {pack.title}", "Its first unanswered question",
+                    lambda i=index: area(i),
+                )
 
     def action_toggle_dark_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
@@ -86,4 +105,9 @@ def make_app(
         packset = load_packs([shipped_dir()]).packset
     if store is None:
         store = Store.open(db)
+    if os.environ.get("NO_COLOR"):
+        # Textual greys colours out under NO_COLOR (and removes the variable): decide first.
+        from app.tui.render import use_monochrome
+
+        use_monochrome()
     return PreflightApp(store, packset, open_ref)

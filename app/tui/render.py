@@ -23,6 +23,24 @@ STYLES: dict[str, str] = {
 }
 
 
+MONOCHROME: dict[str, str] = {
+    "red": "bold reverse",
+    "NO-GO": "bold reverse",
+    "amber": "bold",
+    "CONDITIONAL": "bold",
+    "unknown": "bold",
+    "INCOMPLETE": "bold",
+    "inactive": "dim",
+}
+"""Under NO_COLOR the colours collapse to greys (often dark on dark): red reads as reverse video."""
+
+
+def use_monochrome() -> None:
+    """Switch every state style to its NO_COLOR form (called before the app starts)."""
+    for key in STYLES:
+        STYLES[key] = MONOCHROME.get(key, "")
+
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 
 

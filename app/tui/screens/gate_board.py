@@ -20,7 +20,7 @@ SHOWN = (GateState.red, GateState.unknown, GateState.amber, GateState.waived)
 
 class GateBoardScreen(Screen[None]):
     BINDINGS = [
-        Binding("enter", "edit", "Edit follow-up", id="edit"),
+        Binding("e", "edit", "Edit follow-up (enter)", id="edit"),
         Binding("escape", "back", "Back", id="back"),
     ]
 
@@ -114,7 +114,7 @@ class GateBoardScreen(Screen[None]):
             elif gate_id in self.session.waivers():
                 self.session.remove_waiver(gate_id)
         except PreflightError as exc:
-            self.notify(f"✗ Not saved: {exc}", severity="error", timeout=10)
+            self.notify(f"✗ Not saved: {exc}", severity="error", timeout=10, markup=False)
             return
         self.notify("✔ Follow-up saved")
         self.reload()

@@ -30,8 +30,8 @@ class HomeScreen(Screen):
         Binding("n", "new", "New", id="new"),
         Binding("o", "open", "Open (enter)", id="open"),
         Binding("r", "rename", "Rename", id="rename"),
-        Binding("a", "archive", "Archive", id="archive"),
-        Binding("h", "toggle_archived", "Show archived", id="toggle_archived"),
+        Binding("a", "archive", "Archive/restore", id="archive"),
+        Binding("h", "toggle_archived", "Archived on/off", id="toggle_archived"),
         Binding("ctrl+q", "app.quit", "Quit", id="quit"),
     ]
 
@@ -60,7 +60,7 @@ class HomeScreen(Screen):
             if len(rows) == HOME_LIMIT:
                 total = store.count(include_archived=self.show_archived)
         except PreflightError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
+            self.notify(str(exc), severity="error", timeout=10, markup=False)
             rows = []
         more = self.query_one("#more", Static)
         more.display = total > len(rows)
@@ -102,6 +102,7 @@ class HomeScreen(Screen):
 
         def create(name: str | None) -> None:
             if not name:
+                self.notify("No name given: nothing created.", markup=False)
                 return
             try:
                 assessment = self.app.store.create(name, packs=self.app.packset.versions())
@@ -110,7 +111,7 @@ class HomeScreen(Screen):
                 session = Session(self.app.store, self.app.packset, assessment)
                 self.app.store.save_summary(assessment.id, summary_of(session.evaluation))
             except PreflightError as exc:
-                self.notify(str(exc), severity="error")
+                self.notify(str(exc), severity="error", markup=False)
                 return
             self.reload()
             self.app.open_assessment(assessment.slug)
@@ -129,7 +130,7 @@ class HomeScreen(Screen):
                 try:
                     self.app.store.rename(slug, name)
                 except PreflightError as exc:
-                    self.notify(str(exc), severity="error")
+                    self.notify(str(exc), severity="error", markup=False)
                 self.reload()
 
         current = self.app.store.get(slug).name
@@ -143,9 +144,9 @@ class HomeScreen(Screen):
             archived = self.app.store.get(slug).archived
             self.app.store.set_archived(slug, not archived)
         except PreflightError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
-        self.notify(f"{'Restored' if archived else 'Archived'} {slug}")
+        self.notify(f"{'Restored' if archived else 'Archived'} {slug}", markup=False)
         self.reload()
 
     def action_toggle_archived(self) -> None:

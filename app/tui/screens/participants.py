@@ -59,6 +59,9 @@ class ParticipantsScreen(ModalScreen[str | None]):
         if not name or not role:
             self.query_one("#error", Label).update("✗ A participant needs a name and a role")
             return
+        if name.casefold() in (n.casefold() for n in self.names):
+            self.query_one("#error", Label).update(f"✗ {name} is already a participant")
+            return
         try:
             self.session.store.add_participant(self.session.id, name, role)
         except PreflightError as exc:

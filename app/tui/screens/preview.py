@@ -36,21 +36,30 @@ class PreviewScreen(Screen[None]):
 
         self.title = plain(self.session.assessment.name)
         self.sub_title = "Receipts pack"
-        self.query_one(Markdown).update(pack_markdown(self.session))
+        try:
+            text = pack_markdown(self.session)
+        except PreflightError as exc:
+            text = f"The pack cannot be built right now: {exc}"
+            self.notify(text, severity="error", timeout=10, markup=False)
+        self.query_one(Markdown).update(text)
 
     def action_export(self) -> None:
+        from app.export.write import PackExists
         from app.tui.packview import export
 
         try:
             paths = export(self.session, force=self.replace_next)
-        except PreflightError as exc:
-            self.replace_next = "--force" in str(exc)
-            hint = "\nPress ctrl+s again to replace them." if self.replace_next else ""
+        except PackExists as exc:
+            self.replace_next = True
             message = str(exc).replace("; use --force to replace", "")
-            self.notify(f"✗ Not exported: {message}{hint}", severity="error", timeout=10)
+            self.notify(f"✗ Not exported: {message}\nPress ctrl+s again to replace them.",
+                        severity="warning", timeout=10, markup=False)
+            return
+        except PreflightError as exc:
+            self.notify(f"✗ Not exported: {exc}", severity="error", timeout=10, markup=False)
             return
         self.replace_next = False
-        self.notify("\n".join(str(p) for p in paths), title="✔ Exported")
+        self.notify("\n".join(str(p) for p in paths), title="✔ Exported", markup=False)
 
     def action_back(self) -> None:
         self.dismiss(None)

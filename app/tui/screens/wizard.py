@@ -25,6 +25,7 @@ from app.tui.render import area_line, gate_lines, plain, verdict_text
 from app.tui.widgets.answer_input import AnswerInput
 
 NOTICE_STATES = (GateState.red, GateState.amber)
+BLOCKING = (GateState.red, GateState.amber, GateState.unknown)
 
 
 class WizardScreen(Screen):
@@ -38,16 +39,17 @@ class WizardScreen(Screen):
         Binding("ctrl+r", "preview", "Pack", id="preview"),
         Binding("ctrl+o", "people", "People", id="people"),
         Binding("f2", "switch_person", "Answer as", id="switch_person"),
-        Binding("ctrl+x", "clear_answer", "Clear", id="clear_answer", show=False),
+        Binding("f8", "clear_answer", "Clear", id="clear_answer"),
         Binding("escape", "home", "Home", id="home"),
     ]
-    """Screen keys avoid those Input uses for editing (ctrl+a/e/k/u/w/d)."""
+    """Screen keys avoid those Input uses for editing (ctrl+a/e/k/u/w/d/x/c/v)."""
 
     def __init__(self, session: Session, start: str | None = None) -> None:
         super().__init__()
         self.session = session
         self.current: str = start or self._first_open()
         self.answering_as: str | None = None
+        self._as_index = 0
         self._painted: dict[str, Text] = {}
         """What the sidebar last showed, so a repaint touches only what changed."""
 
@@ -186,7 +188,7 @@ class WizardScreen(Screen):
             return False
         except PreflightError as exc:
             # Nothing was saved; what the person typed stays in the inputs.
-            self.notify(f"✗ Not saved: {exc}", severity="error", timeout=10)
+            self.notify(f"✗ Not saved: {exc}", severity="error", timeout=10, markup=False)
             answer.set_hint("✗ Not saved — see the message; your input is kept.", error=True)
             return False
         # The sidebar and gate panel repaint first; the notice and the move to the next
@@ -203,15 +205,20 @@ class WizardScreen(Screen):
             self.action_next()
 
     def _announce(self, moved: list[GateChange]) -> None:
+        """A notice per gate that turned red or amber; one for all the gates that cleared."""
+        cleared = []
         for change in moved:
             gate = change.gate
             if change.after in NOTICE_STATES:
                 severity = "error" if change.after is GateState.red else "warning"
                 self.notify(f"{plain(gate.why)}\nFix: {plain(gate.fix)}",
                             title=f"{badge(change.after.value)}  {plain(gate.title)}",
-                            severity=severity, timeout=8)
-            elif change.after is GateState.clear and change.before in NOTICE_STATES:
-                self.notify(plain(gate.title), title=f"{badge('clear')}  gate cleared", timeout=5)
+                            severity=severity, timeout=8, markup=False)
+            elif change.after is GateState.clear and change.before in BLOCKING:
+                cleared.append(plain(gate.title))
+        if cleared:
+            title = f"{badge('clear')}  {len(cleared)} gate(s) cleared"
+            self.notify("\n".join(cleared), title=title, timeout=5, markup=False)
 
     @on(Input.Submitted, "#note, #evidence")
     def _note_submitted(self, event: Input.Submitted) -> None:
@@ -224,15 +231,46 @@ class WizardScreen(Screen):
 
     # -- actions ------------------------------------------------------------------------------
 
+    def go(self, qid: str) -> None:
+        """Show another question, first saving what was typed here (or staying to fix it)."""
+        if qid == self.current or self._keep_typed():
+            self.show_question(qid)
+
+    def _keep_typed(self) -> bool:
+        """Save typed-but-unsaved text before leaving; False (stay) if it does not fit."""
+        answer = self.query_one(AnswerInput)
+        pending = answer.pending_text()
+        if pending is not None and pending.strip():
+            question = self.session.packset.questions[self.current]
+            try:
+                value = parse_text(question, pending)
+            except AnswerError as exc:
+                answer.set_hint(f"✗ Not saved: {exc}. Fix it, or empty the field to leave it.",
+                                error=True)
+                return False
+            return self.save(value)
+        record = self.session.answers.get(self.current)
+        note = self.query_one("#note", Input).value.strip()
+        link = self.query_one("#evidence", Input).value.strip()
+        if record is None:
+            if note or link:
+                self.notify("The note and link are saved with an answer; this one has none.",
+                            severity="warning", markup=False)
+            return True
+        stored_link = record.evidence.ref if record.evidence else ""
+        if note != plain(record.note or "") or link != plain(stored_link):
+            return self.save(record.value)
+        return True
+
     def _step(self, offset: int) -> None:
         order = self.order
         if self.current in order:
             index = order.index(self.current) + offset
-        else:  # the current question just became hidden: go to its neighbour in pack order
+        else:  # the current question just became hidden: start again from the first
             index = 0
         if 0 <= index < len(order):
-            self.show_question(order[index])
-        elif index >= len(order):
+            self.go(order[index])
+        elif index >= len(order) and self._keep_typed():
             self.notify("That was the last question. ctrl+r shows the receipts pack.")
 
     def action_next(self) -> None:
@@ -249,13 +287,21 @@ class WizardScreen(Screen):
         if target is None:
             self.notify("Every visible question is answered.")
         else:
-            self.show_question(target)
+            self.go(target)
+
+    def action_area(self, index: int) -> None:
+        """Go to the first unanswered (else the first) question of the `index`-th area."""
+        pack = self.session.packset.packs[index]
+        order = [q for q in self.order if self.session.packset.question_pack[q] == pack.id]
+        if order:
+            answers = self.session.answers
+            self.go(next((q for q in order if q not in answers), order[0]))
 
     def action_clear_answer(self) -> None:
         try:
             moved = self.session.clear(self.current, answered_by=self.answering_as)
         except PreflightError as exc:
-            self.notify(f"✗ Not cleared: {exc}", severity="error")
+            self.notify(f"✗ Not cleared: {exc}", severity="error", markup=False)
             return
         self._refresh_panels()
         self._announce(moved)
@@ -264,24 +310,25 @@ class WizardScreen(Screen):
     @on(OptionList.OptionSelected, "#areas")
     def _area_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        pack = self.session.packset.packs[event.option_index]
-        order = [q for q in self.order if self.session.packset.question_pack[q] == pack.id]
-        if order:
-            answers = self.session.answers
-            self.show_question(next((q for q in order if q not in answers), order[0]))
+        self.action_area(event.option_index)
 
     @on(AnswerInput.Advance)
     def _advance(self) -> None:
-        self.action_next()
+        question = self.session.packset.questions[self.current]
+        if question.kind == "multi" and self.current not in self.session.answers:
+            self.save([], advance=True)  # enter with nothing ticked: "none of these"
+        else:
+            self.action_next()
 
     def action_switch_person(self) -> None:
+        """Cycle nobody → each participant in turn → nobody."""
         people = [p.name for p in self.session.store.participants(self.session.id)]
         if not people:
             self.notify("Nobody to answer as yet: ctrl+o adds participants.")
             return
         cycle = [None, *people]
-        index = cycle.index(self.answering_as) if self.answering_as in cycle else 0
-        self.answering_as = cycle[(index + 1) % len(cycle)]
+        self._as_index = (self._as_index + 1) % len(cycle)
+        self.answering_as = cycle[self._as_index]
         self._status(self.session.answers.get(self.current))
 
     def action_gates(self) -> None:
@@ -305,7 +352,10 @@ class WizardScreen(Screen):
     def _people_closed(self, chosen: str | None) -> None:
         if chosen:
             self.answering_as = chosen
+            people = [p.name for p in self.session.store.participants(self.session.id)]
+            self._as_index = people.index(chosen) + 1 if chosen in people else 0
         self._status(self.session.answers.get(self.current))
 
     def action_home(self) -> None:
-        self.dismiss(None)
+        if self._keep_typed():
+            self.dismiss(None)

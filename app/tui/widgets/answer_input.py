@@ -15,9 +15,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.events import Key
 from textual.message import Message
-from textual.widgets import Input, OptionList, SelectionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.widgets.selection_list import Selection
 
 from app.core.answers import display
 from app.core.model import Kind, Question
@@ -61,13 +60,73 @@ class ChoiceList(OptionList):
         self.post_message(self.Picked(self.values[event.option_index]))
 
 
+class TickList(OptionList):
+    """Options of a multi-choice question: ☑ ticked, ☐ not (a symbol, never colour alone).
+
+    Space (or a digit) ticks the highlighted (or numbered) option and posts the new selection;
+    enter asks for the next question.
+    """
+
+    class Ticked(Message):
+        def __init__(self, chosen: list[str]) -> None:
+            super().__init__()
+            self.chosen = chosen
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(markup=False, **kwargs)
+        self.question: Question | None = None
+        self.chosen: set[str] = set()
+
+    def show(self, question: Question, stored: list[str] | None) -> None:
+        self.question = question
+        self.chosen = set(stored or [])
+        self.set_options(Option(self._prompt(i)) for i in range(len(question.options)))
+        self.highlighted = 0
+
+    def _prompt(self, index: int) -> Text:
+        assert self.question is not None
+        option = self.question.options[index]
+        box = "☑" if option.id in self.chosen else "☐"
+        return Text(f"{box} {index + 1}  {plain(option.label)}")
+
+    def toggle(self, index: int) -> None:
+        assert self.question is not None
+        option_id = self.question.options[index].id
+        self.chosen ^= {option_id}
+        self.replace_option_prompt_at_index(index, self._prompt(index))
+        self.post_message(self.Ticked([o for o in self.question.option_ids() if o in self.chosen]))
+
+    class Done(Message):
+        """Enter: the ticks are set; go on."""
+
+    def on_key(self, event: Key) -> None:
+        if self.question is None:
+            return
+        if event.key == "enter":
+            # Handled here, before OptionList's own enter binding would select the row.
+            event.stop()
+            self.post_message(self.Done())
+        elif event.key == "space" and self.highlighted is not None:
+            event.stop()
+            self.toggle(self.highlighted)
+        elif event.key.isdigit() and 1 <= int(event.key) <= len(self.question.options):
+            event.stop()
+            self.toggle(int(event.key) - 1)
+
+    @on(OptionList.OptionSelected)
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        # Only a click gets here (enter is taken in on_key): a click ticks the row.
+        event.stop()
+        self.toggle(event.option_index)
+
+
 class AnswerInput(Vertical):
     """Shows the control for one question and posts `Answered` with the raw value given."""
 
     DEFAULT_CSS = """
     AnswerInput { height: auto; }
-    AnswerInput ChoiceList { height: auto; max-height: 9; }
-    AnswerInput SelectionList { height: auto; max-height: 10; }
+    AnswerInput ChoiceList { height: auto; max-height: 12; }
+    AnswerInput TickList { height: auto; max-height: 12; }
     AnswerInput #hint { color: $text-muted; height: auto; }
     AnswerInput #hint.-error { color: $error; }
     """
@@ -86,10 +145,19 @@ class AnswerInput(Vertical):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.question: Question | None = None
+        self.shown_text: str | None = None
+        """What the one-line input showed for the stored answer (None for list kinds)."""
+
+    def pending_text(self) -> str | None:
+        """Typed text that differs from the stored answer and is not saved yet, if any."""
+        if self.shown_text is None:
+            return None
+        value = self.query_one("#typed", Input).value
+        return value if value.strip() != self.shown_text.strip() else None
 
     def compose(self) -> ComposeResult:
         yield ChoiceList(id="choices")
-        yield SelectionList[str](id="multi")
+        yield TickList(id="multi")
         yield Input(id="typed", compact=True)
         yield Static("", id="hint", markup=False)
 
@@ -97,7 +165,7 @@ class AnswerInput(Vertical):
         """Configure the controls for `question`, with the stored answer preselected."""
         self.question = question
         choices = self.query_one("#choices", ChoiceList)
-        multi = self.query_one("#multi", SelectionList)
+        multi = self.query_one("#multi", TickList)
         typed = self.query_one("#typed", Input)
         kind = question.kind
         choices.display = kind in (Kind.yes_no, Kind.choice, Kind.scale)
@@ -116,13 +184,8 @@ class AnswerInput(Vertical):
             hint = f"Press {keys} to answer, or ↑↓ and enter."
             choices.focus(scroll_visible=False)
         elif multi.display:
-            chosen = set(stored or [])
-            with multi.prevent(SelectionList.SelectedChanged):
-                multi.clear_options()
-                multi.add_options(
-                    Selection(Text(o.label), o.id, o.id in chosen) for o in question.options
-                )
-            hint = "Space ticks an option (saved at once); enter goes on."
+            multi.show(question, stored)
+            hint = "Space or 1–9 ticks an option (saved at once); enter goes on."
             multi.focus(scroll_visible=False)
         else:
             typed.placeholder = PLACEHOLDERS[kind]
@@ -133,7 +196,9 @@ class AnswerInput(Vertical):
                 hint = f"In {question.unit}. " if question.unit else ""
                 hint += f"{bounds}. " if bounds else ""
             hint += "Enter saves."
+            typed.cursor_position = len(typed.value)  # type at the end, never mid-answer
             typed.focus(scroll_visible=False)
+        self.shown_text = typed.value if typed.display else None
         self.set_hint(hint)
 
     def set_hint(self, text: str, error: bool = False) -> None:
@@ -156,20 +221,25 @@ class AnswerInput(Vertical):
         event.stop()
         self.post_message(self.Answered(event.value, typed=False))
 
-    @on(SelectionList.SelectedChanged, "#multi")
-    def _ticked(self, event: SelectionList.SelectedChanged) -> None:
+    @on(TickList.Ticked)
+    def _ticked(self, event: TickList.Ticked) -> None:
         event.stop()
-        self.post_message(self.Answered(list(event.selection_list.selected), typed=False))
+        self.post_message(self.Answered(event.chosen, typed=False))
 
     @on(Input.Submitted, "#typed")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.pending_text() is None and self.shown_text:
+            # Unchanged: don't write it again (a multi-line answer shown on one line would be
+            # flattened by a re-save); just go on.
+            self.post_message(self.Advance())
+            return
         self.post_message(self.Answered(event.value, typed=True))
 
-    def on_key(self, event: Key) -> None:
-        if event.key == "enter" and self.question and self.question.kind is Kind.multi:
-            event.stop()
-            self.post_message(self.Advance())
+    @on(TickList.Done)
+    def _ticks_done(self, event: TickList.Done) -> None:
+        event.stop()
+        self.post_message(self.Advance())
 
 
 def _choices(question: Question) -> tuple[list[tuple[str, Any]], list[Any]]:
