@@ -15,6 +15,8 @@ from app.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "questionnaires" / "examples"
+KINDS = ROOT / "tests" / "packs"
+"""A small pack with one question of every kind."""
 
 
 @pytest.fixture(autouse=True)
@@ -57,5 +59,13 @@ def store(tmp_path):
 def packset():
     """The example pack set (questionnaires/examples)."""
     result = load_packs([EXAMPLES])
+    assert result.ok, result.problems
+    return result.packset
+
+
+@pytest.fixture(scope="session")
+def kinds_packset():
+    """tests/packs/kinds.toml: one question of every kind and a red gate on the number."""
+    result = load_packs([KINDS])
     assert result.ok, result.problems
     return result.packset

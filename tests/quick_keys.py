@@ -22,75 +22,8 @@ QUIT = UP + ENTER
 SKIP = UP * 2 + ENTER
 BACK = UP * 3 + ENTER
 
-KINDS_PACK = """
-id = "kinds"
-title = "Every kind"
-version = "1.0"
-description = "One question of each kind."
-
-[[questions]]
-id = "k_yes"
-text = "Yes or no?"
-help = "A yes/no question."
-kind = "yes_no"
-
-[[questions]]
-id = "k_choice"
-text = "Which one?"
-help = "A choice."
-kind = "choice"
-options = [{ id = "a", label = "Option A" }, { id = "b", label = "Option B" }]
-
-[[questions]]
-id = "k_multi"
-text = "Which ones?"
-help = "Several."
-kind = "multi"
-options = [{ id = "x", label = "X" }, { id = "y", label = "Y" }, { id = "z", label = "Z" }]
-
-[[questions]]
-id = "k_scale"
-text = "How ready?"
-help = "A scale."
-kind = "scale"
-levels = ["Low", "Medium", "High"]
-
-[[questions]]
-id = "k_number"
-text = "How many?"
-help = "A bounded number."
-kind = "number"
-unit = "tickets"
-min = 0
-max = 100
-
-[[questions]]
-id = "k_person"
-text = "Who owns it?"
-help = "A person."
-kind = "person"
-
-[[questions]]
-id = "k_date"
-text = "When?"
-help = "A date."
-kind = "date"
-
-[[questions]]
-id = "k_evidence"
-text = "Where is it written down?"
-help = "A link."
-kind = "evidence"
-
-[[gates]]
-id = "k_too_many"
-title = "Too many tickets"
-level = "red"
-when = "k_number > 50"
-why = "The team cannot keep up."
-fix = "Cut the queue below 50."
-receipt = "production_plan"
-"""
+KINDS_PACK = (EXAMPLES.parent.parent / "tests" / "packs" / "kinds.toml").read_text()
+"""A small pack with one question of every kind (tests/packs/kinds.toml)."""
 
 
 def packset(folder: Path | None = None):

@@ -208,3 +208,84 @@ async def test_home_shows_the_newest_page_and_says_how_to_reach_the_rest(
         more = app.screen.query_one("#more", Static)
         assert more.display and "2 most recently changed of 3" in str(more.render())
         assert "preflight open SLUG" in str(more.render())
+
+
+# -- every kind, and nothing typed is lost ----------------------------------------------------
+
+
+async def _kinds_app(store, kinds_packset):
+    slug = store.create("Kinds", packs=kinds_packset.versions()).slug
+    return make_app(store=store, packset=kinds_packset, open_ref=slug), slug
+
+
+async def test_typed_text_is_saved_when_moving_on_without_enter(store, kinds_packset):
+    app, slug = await _kinds_app(store, kinds_packset)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.show_question("k_number")
+        await pilot.press("4", "2", "ctrl+n")  # no enter
+        await pilot.pause()
+        assert app.screen.current == "k_person"
+        await pilot.press(*"Ana Ruiz (security)", "ctrl+b")
+        await pilot.pause()
+        assert app.screen.current == "k_number"
+        assert store.answers(store.get(slug).id)["k_number"].value == 42
+        # Back on a typed answer the cursor sits at the end: backspace takes the last digit.
+        await pilot.press("backspace", "enter")
+        await pilot.pause()
+    answers = {k: r.value for k, r in store.answers(store.get(slug).id).items()}
+    assert answers["k_number"] == 4
+    assert answers["k_person"] == {"name": "Ana Ruiz", "role": "security"}
+
+
+async def test_a_bad_typed_answer_keeps_you_there_until_fixed_or_emptied(store, kinds_packset):
+    app, slug = await _kinds_app(store, kinds_packset)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.show_question("k_date")
+        await pilot.press(*"2026-02-30", "ctrl+n")
+        await pilot.pause()
+        assert app.screen.current == "k_date"
+        assert "not a day in the calendar" in str(app.screen.query_one("#hint", Static).render())
+        app.screen.query_one("#typed", Input).value = ""
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert app.screen.current == "k_evidence"
+    assert "k_date" not in store.answers(store.get(slug).id)
+
+
+async def test_multi_ticks_show_a_symbol_and_save_at_once(store, kinds_packset):
+    app, slug = await _kinds_app(store, kinds_packset)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.show_question("k_multi")
+        await pilot.pause()
+        await pilot.press("space", "3")
+        await pilot.pause()
+        ticks = app.screen.query_one("#multi")
+        prompts = [str(ticks.get_option_at_index(i).prompt) for i in range(3)]
+        assert prompts == ["☑ 1  X", "☐ 2  Y", "☑ 3  Z"]
+        assert store.answers(store.get(slug).id)["k_multi"].value == ["x", "z"]
+        await pilot.press("1", "3", "enter")  # untick both: an empty answer, then go on
+        await pilot.pause()
+        assert app.screen.current == "k_scale"
+    assert store.answers(store.get(slug).id)["k_multi"].value == []
+
+
+async def test_a_note_can_be_removed(store, kinds_packset):
+    app, slug = await _kinds_app(store, kinds_packset)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#note", Input).value = "said in the kickoff"
+        await pilot.press("y")
+        await pilot.pause()
+        assert store.answers(store.get(slug).id)["k_yes"].note == "said in the kickoff"
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert app.screen.query_one("#note", Input).value == "said in the kickoff"
+        app.screen.query_one("#note", Input).value = ""
+        await pilot.press("ctrl+n")  # leaving saves the emptied note
+        await pilot.pause()
+    assert store.answers(store.get(slug).id)["k_yes"].note is None
+    history = store.history(store.get(slug).id, "k_yes")
+    assert [h.note for h in history][-1] is None
