@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from app.errors import PreflightError
-from app.export import write_pack
+from app.export.write import write_pack
 from app.store import Store
 from tests.conftest import ROOT, run_cli
 from tests.export_demo import load_demo, shipped_packset

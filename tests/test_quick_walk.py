@@ -177,4 +177,5 @@ def test_stored_text_with_escapes_is_shown_clean(db):
     with assessment(db, packs) as session:
         session.answer("vendor_name", "Acme\x1b[2J\nCorp")
         _, printed = walk(session, packs, BACK + ":q" + ENTER)  # resume at DPA, back to name
-    assert "  now: Acme?[2J Corp" in printed
+    assert "  now: Acme[2J Corp" in printed
+    assert not any("\x1b" in line for line in printed)

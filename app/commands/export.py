@@ -34,7 +34,7 @@ def add(sub, common) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from app.commands._snapshot import load_snapshot
-    from app.export import write_pack
+    from app.export.write import write_pack
 
     snapshot = load_snapshot(args, args.ref, args.date)
     for path in write_pack(snapshot, args.out, force=args.force, fmt=args.fmt):

@@ -19,9 +19,9 @@ def add(sub, common) -> None:
 
 def _clean(text: str) -> str:
     # Names are checked on the way in, but an old or hand-edited file may still hold escapes.
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
+    from app.core.text import one_line
+
+    return one_line(text)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,18 +8,27 @@ from collections.abc import Callable
 from app.core.engine import SYMBOLS, Evaluation, Verdict, badge
 from app.errors import EXIT_FAIL, EXIT_INCOMPLETE, EXIT_OK
 
+VERDICT_STATE = {
+    Verdict.no_go: "red",
+    Verdict.incomplete: "unknown",
+    Verdict.conditional: "amber",
+    Verdict.go: "clear",
+}
+"""The gate state whose symbol (and colour) a verdict borrows."""
+
 VERDICT_MEANING = {
-    Verdict.go: "no gate blocks production",
-    Verdict.conditional: "only amber gates: production may go ahead with them on record",
+    Verdict.go: "nothing blocks production",
+    Verdict.conditional: "production may go ahead once the amber gates are fixed or accepted",
     Verdict.no_go: "red gates block production",
-    Verdict.incomplete: "unknown gates or unanswered required questions",
+    Verdict.incomplete: "unknown gates or unanswered required questions block a decision",
 }
-VERDICT_SYMBOL = {
-    Verdict.go: "✔",
-    Verdict.conditional: "!",
-    Verdict.no_go: "✗",
-    Verdict.incomplete: "?",
-}
+
+
+def verdict_badge(verdict: Verdict) -> str:
+    """`✗ NO-GO`, `? INCOMPLETE`, `! CONDITIONAL`, `✔ GO`: symbol and word, never colour."""
+    return f"{SYMBOLS[VERDICT_STATE[verdict]]} {verdict.value}"
+
+
 VERDICT_EXIT = {
     Verdict.go: EXIT_OK,
     Verdict.conditional: EXIT_OK,
@@ -53,7 +62,7 @@ def verdict_lines(
     counts = evaluation.counts()
     answered = sum(a.answered for a in evaluation.areas.values())
     visible = sum(a.visible for a in evaluation.areas.values())
-    head = paint(f"{VERDICT_SYMBOL[verdict]} {verdict.value}", verdict.value)
+    head = paint(verdict_badge(verdict), verdict.value)
     out = [
         f"{heading}: {head} — {VERDICT_MEANING[verdict]}",
         f"  {answered}/{visible} answered · {counts['red']} red · {counts['amber']} amber · "

@@ -10,7 +10,7 @@ from app.core.answers import display
 from app.core.engine import badge, severity
 from app.core.model import receipt_title
 from app.export import escape
-from app.export.common import VERDICT_WORDS, table, verdict_badge
+from app.export.common import VERDICT_MEANING, table, verdict_badge
 from app.export.page import value_lines, waiver_text
 from app.export.seal import digest_line, ref_comment, seal
 from app.export.snapshot import RECEIPT_RULE, SHELF_BADGES, PackData
@@ -37,7 +37,7 @@ def _header(data: PackData) -> list[str]:
         "",
         f"Date: {escape.text(data.date)} · Preflight {escape.text(data.version)}",
         f"Packs: {packs or 'none'}",
-        f"Verdict: {verdict_badge(ev.verdict)} — {VERDICT_WORDS[ev.verdict]}",
+        f"Verdict: {verdict_badge(ev.verdict)} — {VERDICT_MEANING[ev.verdict]}.",
         ref_comment(a),
     ]
 

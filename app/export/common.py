@@ -1,35 +1,18 @@
-"""Small pieces shared by the page and the appendix: numbers, verdict words, table rows."""
+"""Small pieces shared by the page and the appendix: numbers, table rows, people.
+
+The verdict's badge and meaning come from `app.core.summary`, as `check` prints them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from app.core.engine import Verdict, badge
+from app.core.summary import VERDICT_MEANING, verdict_badge
 from app.export import escape
 
 if TYPE_CHECKING:  # app.store imports SQLite; the builder only needs the record types
     from app.store.models import Participant
-
-VERDICT_STATE = {
-    Verdict.no_go: "red",
-    Verdict.incomplete: "unknown",
-    Verdict.conditional: "amber",
-    Verdict.go: "clear",
-}
-
-VERDICT_WORDS = {
-    Verdict.go: "nothing blocks production.",
-    Verdict.conditional: "production may go ahead once the amber gates are fixed or accepted.",
-    Verdict.no_go: "red gates block production.",
-    Verdict.incomplete: "unknown gates or unanswered required questions block a decision.",
-}
-
-
-def verdict_badge(verdict: Verdict) -> str:
-    """`✗ NO-GO`, `? INCOMPLETE`, `! CONDITIONAL`, `✔ GO`: symbol and word, never colour."""
-    return f"{badge(VERDICT_STATE[verdict]).split(' ')[0]} {verdict.value}"
-
 
 def number(value: object) -> str:
     """A number for people: thousands separators, at most two decimals."""
@@ -102,3 +85,6 @@ def join_fit(
 def person(participant: Participant, width: int = 0) -> str:
     label = f"{participant.name} ({participant.role})" if participant.role else participant.name
     return escape.fit(label, width) if width else escape.text(label)
+
+
+__all__ = ["VERDICT_MEANING", "verdict_badge"]

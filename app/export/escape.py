@@ -18,12 +18,10 @@ Rules, in order:
 from __future__ import annotations
 
 import re
-import unicodedata
 from urllib.parse import quote
 
-_BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_BREAKS = set("\n\r\t\v\f\x85\u2028\u2029")
-_SPACES = re.compile(r"\s+")
+from app.core.text import one_line
+
 # ASCII punctuation that is Markdown, GFM or HTML syntax anywhere in a line. Block markers
 # (`-`, `+`, `1.`, `=`) only matter at the start of a line, and exports never start a line
 # with user text: it always follows a label, a list marker or a table pipe.
@@ -33,18 +31,8 @@ _PATH = re.compile(r"^(?:\.{0,2}/|~/|[A-Za-z]:[\\/])?[\w.\-][\w.\-/\\ +@%,]*$")
 _URL_SAFE = "/?#@!$&*+,;=%-._~:"
 
 
-def clean(value: object) -> str:
-    """One line of printable text: no control characters, breaks or bidi overrides."""
-    out = []
-    for ch in str(value):
-        if ch in _BREAKS:
-            out.append(" ")
-            continue
-        category = unicodedata.category(ch)
-        if category in ("Cc", "Cs") or ch in _BIDI:
-            continue
-        out.append(ch)
-    return _SPACES.sub(" ", "".join(out)).strip()
+clean = one_line
+"""One line of printable text (see `app.core.text.one_line`)."""
 
 
 def text(value: object) -> str:

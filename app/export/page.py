@@ -12,7 +12,7 @@ from app.core.engine import GateState, badge
 from app.core.model import Kind, receipt_title
 from app.export import escape
 from app.export.common import (
-    VERDICT_WORDS,
+    VERDICT_MEANING,
     Safe,
     fit_row,
     join_fit,
@@ -71,7 +71,7 @@ def _verdict(data: PackData) -> list[str]:
         "",
         f"## Verdict: {verdict_badge(ev.verdict)}",
         "",
-        f"{ev.verdict.value}: {VERDICT_WORDS[ev.verdict]}",
+        f"{ev.verdict.value}: {VERDICT_MEANING[ev.verdict]}.",
         f"Gates: {' · '.join(parts)}; required questions unanswered: {missing}.",
     ]
 

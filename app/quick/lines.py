@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterable
 from typing import TextIO
 
+from app.core.text import one_line
 from app.core.engine import GateChange, GateState, Verdict, badge
 
 _COLOURS = {
@@ -41,9 +42,8 @@ def paint(text: str, state: str, colour: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if colour and code else text
 
 
-def clean(text: str) -> str:
-    """One printable line: answers may come from files, so no escapes or line breaks pass."""
-    return "".join(ch if ch.isprintable() else " " if ch in "\n\t" else "?" for ch in text)
+clean = one_line
+"""Answers may come from files: no escapes or line breaks reach the terminal."""
 
 
 def gate_line(change: GateChange, colour: bool = False) -> str:

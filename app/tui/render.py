@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 
 from app.core.engine import SYMBOLS, WORDS, AreaProgress, Evaluation, GateResult, severity
+from app.core.summary import verdict_badge
+from app.core.text import one_line
 
 STYLES: dict[str, str] = {
     "red": "bold red",
@@ -41,12 +41,8 @@ def use_monochrome() -> None:
         STYLES[key] = MONOCHROME.get(key, "")
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
-
-
-def plain(value: object) -> str:
-    """User text made safe for one screen line: no escape sequences or control characters."""
-    return _CONTROL.sub(" ", str(value))
+plain = one_line
+"""User text made safe for one screen line (see `app.core.text.one_line`)."""
 
 
 def badge(state: str, width: int = 0) -> Text:
@@ -56,9 +52,8 @@ def badge(state: str, width: int = 0) -> Text:
 
 
 def verdict_text(evaluation: Evaluation) -> Text:
-    symbol = {"GO": "✔", "CONDITIONAL": "!", "NO-GO": "✗", "INCOMPLETE": "?"}
-    verdict = evaluation.verdict.value
-    return Text(f"{symbol[verdict]} {verdict}", style=STYLES[verdict])
+    verdict = evaluation.verdict
+    return Text(verdict_badge(verdict), style=STYLES[verdict.value])
 
 
 def area_line(area: AreaProgress, width: int = 31) -> Text:
