@@ -138,8 +138,13 @@ class Session:
         values = self._values() | {question_id: stored}
         after = self._evaluate(values)
         record = self.store.save_answer(
-            self.id, question_id, stored, note=note, evidence=evidence,
-            answered_by=answered_by, summary=summary_of(after),
+            self.id,
+            question_id,
+            stored,
+            note=note,
+            evidence=evidence,
+            answered_by=answered_by,
+            summary=summary_of(after),
         )
         self.answers[question_id] = record
         return record, self._moved(before, after)
@@ -178,7 +183,10 @@ class Session:
         values.update({qid: value for qid, value, _, _ in checked})
         after = self._evaluate(values)
         self._answers = self.store.replace_answers(
-            self.id, checked, answered_by=answered_by, summary=summary_of(after),
+            self.id,
+            checked,
+            answered_by=answered_by,
+            summary=summary_of(after),
             clear_others=clear_others,
         )
         return self._moved(before, after)

@@ -46,17 +46,22 @@ def _no_network_prefix() -> list[str]:
 
 def _offline_env(tmp: Path) -> dict[str, str]:
     """No pip configuration (its find-links would hide a missing wheel), no repo on the path."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PIP_", "PYTHON", "PREFLIGHT_", "VIRTUAL_ENV"))}
-    env.update({
-        "PIP_CONFIG_FILE": os.devnull,
-        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-        "PYTHONPATH": str(GUARD),
-        "NETGUARD_LOG": str(tmp / "network.log"),
-        "PREFLIGHT_DB": str(tmp / "data" / "preflight.db"),
-        "NO_COLOR": "1",
-        "HOME": str(tmp / "home"),
-    })
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PIP_", "PYTHON", "PREFLIGHT_", "VIRTUAL_ENV"))
+    }
+    env.update(
+        {
+            "PIP_CONFIG_FILE": os.devnull,
+            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+            "PYTHONPATH": str(GUARD),
+            "NETGUARD_LOG": str(tmp / "network.log"),
+            "PREFLIGHT_DB": str(tmp / "data" / "preflight.db"),
+            "NO_COLOR": "1",
+            "HOME": str(tmp / "home"),
+        }
+    )
     return env
 
 
@@ -65,7 +70,9 @@ def test_wheelhouse_installs_and_runs_offline(tmp_path):
     # The connected step, exactly as the README gives it.
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", str(ROOT), "-w", str(wheelhouse), "-q"],
-        capture_output=True, text=True, timeout=240,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert built.returncode == 0, built.stderr[-3000:]
     assert list(wheelhouse.glob("ai_preflight-*.whl"))
@@ -80,16 +87,30 @@ def test_wheelhouse_installs_and_runs_offline(tmp_path):
 
     def offline(*cmd: str, code: int = 0, guard: bool = True) -> subprocess.CompletedProcess:
         result = subprocess.run(
-            [*prefix, *cmd], cwd=work, env=env if guard else {**env, "PYTHONPATH": ""},
-            capture_output=True, text=True,
-            stdin=subprocess.DEVNULL, timeout=240,
+            [*prefix, *cmd],
+            cwd=work,
+            env=env if guard else {**env, "PYTHONPATH": ""},
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=240,
         )
         assert result.returncode == code, (cmd, result.stdout[-2000:], result.stderr[-3000:])
         return result
 
     # pip probes for IPv6 support with a socket at import, so the guard is for Preflight only.
-    offline(str(bin_dir / "python"), "-m", "pip", "install", "-q", "--no-index",
-            "--find-links", str(wheelhouse), "ai-preflight", guard=False)
+    offline(
+        str(bin_dir / "python"),
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--no-index",
+        "--find-links",
+        str(wheelhouse),
+        "ai-preflight",
+        guard=False,
+    )
     where = offline(str(bin_dir / "python"), "-c", "import app; print(app.__file__)").stdout
     assert str(env_dir) in where and str(ROOT) not in where
 

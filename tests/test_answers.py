@@ -105,7 +105,7 @@ def test_display():
     ("meta", "message"),
     [
         ("participants = 5", "_meta.participants: expected a list"),
-        ('answered_as = [1]', "_meta.answered_as: expected a participant's name"),
+        ("answered_as = [1]", "_meta.answered_as: expected a participant's name"),
         ('participants = [{ name = "A" }]', "_meta.participants[0]"),
     ],
 )

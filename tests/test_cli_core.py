@@ -4,6 +4,7 @@ command may import."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -77,25 +78,77 @@ def test_schema_is_json_schema():
 
 
 HEAVY = ("textual", "questionary", "prompt_toolkit", "sqlite_utils", "sqlite3")
+FRONT_ENDS = ("textual", "questionary", "prompt_toolkit")
 
 
-@pytest.mark.parametrize("argv", [["validate"], ["schema"], ["questions"], ["--help"]])
-def test_light_commands_import_no_front_end(argv):
+def _loaded_after(argv: list[str], watch: tuple[str, ...], env: dict | None = None) -> list[str]:
+    """Run `preflight ARGV` in a fresh interpreter; the watched packages it loaded."""
     code = (
-        "import sys, runpy, io, contextlib\n"
-        f"sys.argv = ['preflight', *{argv!r}]\n"
+        "import sys, io, contextlib\n"
         "out = io.StringIO()\n"
         "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):\n"
         "    try:\n"
-        "        from app.cli import main; main(sys.argv[1:])\n"
+        f"        from app.cli import main; main({argv!r})\n"
         "    except SystemExit:\n"
         "        pass\n"
-        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({watch!r})))\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
     )
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    return eval(result.stdout.strip().splitlines()[-1])  # a printed list of names
+
+
+@pytest.mark.parametrize("argv", [["validate"], ["schema"], ["questions"], ["--help"]])
+def test_pack_commands_import_no_front_end_and_no_sqlite(argv):
+    assert _loaded_after(argv, HEAVY) == []
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("hygiene") / "demo.db"
+    assert run_cli("demo", "--no-open", db=db).returncode == 0
+    return db
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list"],
+        ["new", "Other"],
+        ["check", "demo"],
+        ["export", "demo", "--out", "{tmp}"],
+        ["verify", "{tmp}/none.md"],
+        ["demo", "--no-open"],
+        ["rename", "demo", "Demo"],
+    ],
+    ids=lambda argv: argv[0],
+)
+def test_store_commands_import_no_front_end(demo_db, tmp_path, argv):
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    assert _loaded_after(["--db", str(demo_db), *argv], FRONT_ENDS) == []
+
+
+def test_wizard_never_loads_questionary():
+    code = (
+        "import sys\n"
+        "import app.tui.app, app.tui.screens.wizard, app.tui.screens.home\n"
+        "import app.tui.screens.gate_board, app.tui.screens.preview\n"
+        "print(sorted(m for m in ('questionary',) if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.stdout.strip() == "[]", result.stderr
 
 
 def test_core_imports_no_front_end_or_sqlite():

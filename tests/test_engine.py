@@ -173,28 +173,40 @@ def packset(tmp_path_factory) -> object:
     ("answers", "gate", "state"),
     [
         pytest.param({}, "no_owner", GateState.unknown, id="unanswered-is-unknown"),
-        pytest.param({"owner_named": "unknown"}, "no_owner", GateState.unknown, id="unknown-answer"),
+        pytest.param(
+            {"owner_named": "unknown"}, "no_owner", GateState.unknown, id="unknown-answer"
+        ),
         pytest.param({"owner_named": "no"}, "no_owner", GateState.red, id="red"),
         pytest.param({"owner_named": "yes"}, "no_owner", GateState.clear, id="clear"),
         pytest.param(
-            {"retrieves": "no", "overlap_pct": 2}, "thin_overlap", GateState.inactive,
+            {"retrieves": "no", "overlap_pct": 2},
+            "thin_overlap",
+            GateState.inactive,
             id="hidden-answer-never-gated",
         ),
         pytest.param(
-            {"retrieves": "yes", "overlap_pct": 2}, "thin_overlap", GateState.amber,
+            {"retrieves": "yes", "overlap_pct": 2},
+            "thin_overlap",
+            GateState.amber,
             id="shown-answer-gated",
         ),
-        pytest.param({"retrieves": "yes"}, "thin_overlap", GateState.unknown, id="shown-unanswered"),
+        pytest.param(
+            {"retrieves": "yes"}, "thin_overlap", GateState.unknown, id="shown-unanswered"
+        ),
         pytest.param({}, "thin_overlap", GateState.inactive, id="hidden-until-parent-answered"),
         pytest.param({"p95_ms": 900, "sla_ms": 800}, "slow", GateState.red, id="numeric-red"),
         pytest.param({"p95_ms": 800, "sla_ms": 800}, "slow", GateState.clear, id="numeric-edge"),
         pytest.param({"p95_ms": 900}, "slow", GateState.unknown, id="numeric-missing-side"),
         pytest.param(
-            {"cost": 0.02, "calls": 10_000, "budget": 50_000}, "expensive", GateState.red,
+            {"cost": 0.02, "calls": 10_000, "budget": 50_000},
+            "expensive",
+            GateState.red,
             id="derived-10x-over",  # 0.02 * 10,000 * 10 * 30 = 60,000
         ),
         pytest.param(
-            {"cost": 0.02, "calls": 10_000, "budget": 60_000}, "expensive", GateState.clear,
+            {"cost": 0.02, "calls": 10_000, "budget": 60_000},
+            "expensive",
+            GateState.clear,
             id="derived-10x-at-budget",
         ),
         pytest.param({"r1": 1, "r2": 2}, "trap", GateState.amber, id="score-band-trap"),
@@ -244,11 +256,11 @@ FULL_GO = {
         pytest.param({}, Verdict.go, id="go"),
         pytest.param({"r1": 1, "r2": 1}, Verdict.conditional, id="amber-only"),
         pytest.param({"owner_named": "unknown"}, Verdict.incomplete, id="unknown-gate"),
-        pytest.param({"r1": 1, "r2": 1, "owner_named": None}, Verdict.incomplete,
-                     id="unknown-beats-amber"),
+        pytest.param(
+            {"r1": 1, "r2": 1, "owner_named": None}, Verdict.incomplete, id="unknown-beats-amber"
+        ),
         pytest.param({"owner_named": "no", "r1": 1, "r2": 1}, Verdict.no_go, id="red-beats-all"),
-        pytest.param({"owner_named": "no", "p95_ms": None}, Verdict.no_go,
-                     id="red-beats-unknown"),
+        pytest.param({"owner_named": "no", "p95_ms": None}, Verdict.no_go, id="red-beats-unknown"),
         pytest.param({"retrieves": "yes"}, Verdict.incomplete, id="required-unanswered"),
     ],
 )

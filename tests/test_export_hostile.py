@@ -17,10 +17,42 @@ from tests.export_md import html_tags, links, nonblank, structure
 from tests.export_support import STAMP, assessment, record, vendor_data, vendor_packset
 
 NASTY = [
-    "|", "||", "\\", "`", "```", "*", "_", "[x](javascript:alert(1))", "<script>", "</td>",
-    "<!--", "-->", "&amp;", "&#27;", "# ", "\n", "\r\n", "\n\n| a | b |\n|---|---|\n", "\x1b[31m",
-    "\x1b]8;;http://x\x07", "\x9b", "\x00", "\u202e", "\u2028", "~~", "![i](x)", "<http://x>",
-    "    ", "\t", "- ", "1. ", "> ", "===", "---", "$(rm)", "\ud800",
+    "|",
+    "||",
+    "\\",
+    "`",
+    "```",
+    "*",
+    "_",
+    "[x](javascript:alert(1))",
+    "<script>",
+    "</td>",
+    "<!--",
+    "-->",
+    "&amp;",
+    "&#27;",
+    "# ",
+    "\n",
+    "\r\n",
+    "\n\n| a | b |\n|---|---|\n",
+    "\x1b[31m",
+    "\x1b]8;;http://x\x07",
+    "\x9b",
+    "\x00",
+    "\u202e",
+    "\u2028",
+    "~~",
+    "![i](x)",
+    "<http://x>",
+    "    ",
+    "\t",
+    "- ",
+    "1. ",
+    "> ",
+    "===",
+    "---",
+    "$(rm)",
+    "\ud800",
 ]
 hostile = st.lists(
     st.one_of(st.sampled_from(NASTY), st.text(max_size=12)), min_size=1, max_size=8
@@ -49,15 +81,23 @@ def _data(draw_name, people, notes, evidence, text_answer, owner, reason, approv
     ]
     followups = {
         gid: GateFollowUp(
-            assessment_id=1, gate_id=gid, owner=owner, due="2026-04-01", note=notes,
+            assessment_id=1,
+            gate_id=gid,
+            owner=owner,
+            due="2026-04-01",
+            note=notes,
             updated_at=STAMP,
         )
         for gid in ("vendor_cost_over_budget", "vendor_fragile")
     }
     waivers = {
         "vendor_fragile": Waiver(
-            assessment_id=1, gate_id="vendor_fragile", reason=reason or "r",
-            approver=approver or "a", expires="2026-12-31", created_at=STAMP,
+            assessment_id=1,
+            gate_id="vendor_fragile",
+            reason=reason or "r",
+            approver=approver or "a",
+            expires="2026-12-31",
+            created_at=STAMP,
         )
     }
     return vendor_data(

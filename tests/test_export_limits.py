@@ -17,22 +17,45 @@ LEVELS = ["red", "amber"]
 def _many_packs(folder: Path, packs: int = 12, gates: int = 30) -> None:
     for p in range(packs):
         lines = [
-            f'id = "p{p}"', f'title = "Area {p} | with a pipe and a very long title ' + "x" * 80 + '"',
-            'version = "1.0"', 'description = "Generated."', "",
-            "[[questions]]", f'id = "p{p}_q"', 'text = "Q?"', 'help = "H."', 'kind = "yes_no"',
-            "[[questions]]", f'id = "p{p}_u"', 'text = "U?"', 'help = "H."', 'kind = "yes_no"',
-            "[[questions]]", f'id = "p{p}_n"', 'text = "N?"', 'help = "H."', 'kind = "number"',
+            f'id = "p{p}"',
+            f'title = "Area {p} | with a pipe and a very long title ' + "x" * 80 + '"',
+            'version = "1.0"',
+            'description = "Generated."',
+            "",
+            "[[questions]]",
+            f'id = "p{p}_q"',
+            'text = "Q?"',
+            'help = "H."',
+            'kind = "yes_no"',
+            "[[questions]]",
+            f'id = "p{p}_u"',
+            'text = "U?"',
+            'help = "H."',
+            'kind = "yes_no"',
+            "[[questions]]",
+            f'id = "p{p}_n"',
+            'text = "N?"',
+            'help = "H."',
+            'kind = "number"',
             'unit = "USD/month"',
-            "[[derived]]", f'id = "p{p}_d"', 'title = "Derived ' + "y" * 150 + '"',
-            f'expr = "p{p}_n * 2"', 'unit = "USD/month"',
+            "[[derived]]",
+            f'id = "p{p}_d"',
+            'title = "Derived ' + "y" * 150 + '"',
+            f'expr = "p{p}_n * 2"',
+            'unit = "USD/month"',
         ]
         for g in range(gates):
             when = f'p{p}_u == "yes"' if g % 3 == 0 else f'p{p}_q == "yes"'
             level = LEVELS[g % 2]
             lines += [
-                "[[gates]]", f'id = "p{p}_g{g}"', f'title = "Gate {g} of {p} ' + "t" * 200 + '"',
-                f'level = "{level}"', f"when = '{when}'", 'why = "Because ' + "w" * 200 + '"',
-                'fix = "Fix it."', 'receipt = "eval_plan"',
+                "[[gates]]",
+                f'id = "p{p}_g{g}"',
+                f'title = "Gate {g} of {p} ' + "t" * 200 + '"',
+                f'level = "{level}"',
+                f"when = '{when}'",
+                'why = "Because ' + "w" * 200 + '"',
+                'fix = "Fix it."',
+                'receipt = "eval_plan"',
             ]
         (folder / f"p{p}.toml").write_text("\n".join(lines) + "\n")
 

@@ -45,8 +45,10 @@ U, H = UNKNOWN, HIDDEN
     ids=lambda v: v if isinstance(v, str) else None,
 )
 def test_evaluates(source, env, expected):
-    assert parse(source).evaluate(env) == expected if not isinstance(expected, expr._Marker) else (
-        parse(source).evaluate(env) is expected
+    assert (
+        parse(source).evaluate(env) == expected
+        if not isinstance(expected, expr._Marker)
+        else (parse(source).evaluate(env) is expected)
     )
 
 
@@ -98,7 +100,7 @@ def test_overflow_reads_as_unknown():
 
 
 def test_round_cannot_hang():
-    assert parse("round(a, b)").evaluate({"a": 5, "b": -10**7}) is UNKNOWN
+    assert parse("round(a, b)").evaluate({"a": 5, "b": -(10**7)}) is UNKNOWN
     assert parse("round(a, 1)").evaluate({"a": 2.26}) == 2.3
 
 

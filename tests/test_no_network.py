@@ -15,8 +15,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 GUARD = Path(__file__).resolve().parent / "netguard"
 FORBIDDEN = {
-    "socket", "ssl", "urllib.request", "http.client", "http.server", "requests", "httpx",
-    "urllib3", "aiohttp", "ftplib", "smtplib", "websockets",
+    "socket",
+    "ssl",
+    "urllib.request",
+    "http.client",
+    "http.server",
+    "requests",
+    "httpx",
+    "urllib3",
+    "aiohttp",
+    "ftplib",
+    "smtplib",
+    "websockets",
 }
 
 
@@ -36,7 +46,8 @@ def _imports(path: Path) -> set[str]:
 )
 def test_no_module_imports_a_network_client(path):
     found = {
-        name for name in _imports(path)
+        name
+        for name in _imports(path)
         if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN)
     }
     assert not found, f"{path.relative_to(ROOT)} imports {sorted(found)}"
@@ -51,14 +62,21 @@ def _guarded(tmp: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
         "NO_COLOR": "1",
     }
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], cwd=cwd, env=env, capture_output=True,
-        text=True, stdin=subprocess.DEVNULL, timeout=120,
+        [sys.executable, "-m", "app", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
     )
 
 
 def test_the_guard_itself_refuses(tmp_path):
-    probe = "import socket\ntry:\n    socket.create_connection(('localhost', 9))\n" \
-            "except OSError as e:\n    print(e)\n"
+    probe = (
+        "import socket\ntry:\n    socket.create_connection(('localhost', 9))\n"
+        "except OSError as e:\n    print(e)\n"
+    )
     env = {**os.environ, "PYTHONPATH": str(GUARD), "NETGUARD_LOG": str(tmp_path / "log")}
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
     assert "refused by the test guard" in out.stdout

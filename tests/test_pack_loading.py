@@ -4,7 +4,6 @@ naming file and location, never a traceback."""
 from __future__ import annotations
 
 import string
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -41,38 +40,59 @@ def _problems(tmp_path: Path, text: str | bytes, name: str = "p.toml"):
         pytest.param(lambda s: "colour = 1\n" + s, "colour", "unknown key", id="unknown-key"),
         pytest.param(
             lambda s: s.replace('kind = "yes_no"', 'kind = "maybe"'),
-            "questions[1].kind", "", id="unknown-kind",
+            "questions[1].kind",
+            "",
+            id="unknown-kind",
         ),
         pytest.param(
-            lambda s: s.replace('when = \'vendor_dpa_signed == "no"\'', 'when = "__import__(1)"'),
-            "gates[0].when", "not allowed", id="hostile-expression",
+            lambda s: s.replace("when = 'vendor_dpa_signed == \"no\"'", 'when = "__import__(1)"'),
+            "gates[0].when",
+            "not allowed",
+            id="hostile-expression",
         ),
         pytest.param(
-            lambda s: s.replace('when = \'vendor_dpa_signed == "no"\'', 'when = "nobody > 1"'),
-            "gates[0].when", "unknown name", id="unknown-name",
+            lambda s: s.replace("when = 'vendor_dpa_signed == \"no\"'", 'when = "nobody > 1"'),
+            "gates[0].when",
+            "unknown name",
+            id="unknown-name",
         ),
         pytest.param(
             lambda s: s.replace('id = "vendor_support"', 'id = "vendor_name"'),
-            "pack", "already used", id="duplicate-id",
+            "pack",
+            "already used",
+            id="duplicate-id",
         ),
         pytest.param(
             lambda s: s.replace('receipt = "production_plan"', 'receipt = "vibes"', 1),
-            "gates[1].receipt", "", id="bad-receipt",
+            "gates[1].receipt",
+            "",
+            id="bad-receipt",
         ),
         pytest.param(
-            lambda s: s.replace('levels = ["Locked in", "Weeks of work", "Ready to switch"]',
-                                'levels = ["one"]'),
-            "questions[3]", "three levels", id="scale-levels",
+            lambda s: s.replace(
+                'levels = ["Locked in", "Weeks of work", "Ready to switch"]', 'levels = ["one"]'
+            ),
+            "questions[3]",
+            "three levels",
+            id="scale-levels",
         ),
         pytest.param(
-            lambda s: s.replace("vendor_cost_per_call * vendor_calls_per_day * 10 * 30",
-                                "vendor_monthly_cost_10x + 1"),
-            "derived[0].expr", "cycle", id="derived-cycle",
+            lambda s: s.replace(
+                "vendor_cost_per_call * vendor_calls_per_day * 10 * 30",
+                "vendor_monthly_cost_10x + 1",
+            ),
+            "derived[0].expr",
+            "cycle",
+            id="derived-cycle",
         ),
         pytest.param(
-            lambda s: s.replace('show_if = \'vendor_region != "eu"\'',
-                                'show_if = \'vendor_eu_transfer_basis != "x"\''),
-            "questions[8].show_if", "cycle", id="show-if-cycle",
+            lambda s: s.replace(
+                "show_if = 'vendor_region != \"eu\"'",
+                "show_if = 'vendor_eu_transfer_basis != \"x\"'",
+            ),
+            "questions[8].show_if",
+            "cycle",
+            id="show-if-cycle",
         ),
     ],
 )
@@ -104,8 +124,10 @@ def test_question_id_clash_across_packs(tmp_path):
     (tmp_path / "b.toml").write_text(other)
     problems = [str(p) for p in load_packs([tmp_path]).problems]
     # Packs load in id order: "other" first, so "vendor" is the one that clashes.
-    assert any("a.toml: questions[0].id: id 'vendor_name' is already used by pack 'other'" in p
-               for p in problems), problems
+    assert any(
+        "a.toml: questions[0].id: id 'vendor_name' is already used by pack 'other'" in p
+        for p in problems
+    ), problems
 
 
 # -- property-based: whatever the bytes, a list of problems and no exception -----------------
@@ -114,8 +136,27 @@ toml_scalars = st.one_of(
     st.text(max_size=30), st.integers(), st.floats(allow_nan=False), st.booleans()
 )
 keys = st.sampled_from(
-    ["id", "title", "version", "description", "questions", "gates", "kind", "when", "x", "help",
-     "options", "levels", "show_if", "min", "max", "derived", "scores", "receipts", "text"]
+    [
+        "id",
+        "title",
+        "version",
+        "description",
+        "questions",
+        "gates",
+        "kind",
+        "when",
+        "x",
+        "help",
+        "options",
+        "levels",
+        "show_if",
+        "min",
+        "max",
+        "derived",
+        "scores",
+        "receipts",
+        "text",
+    ]
 )
 
 
@@ -127,7 +168,9 @@ def _toml_value(value) -> str:
     return repr(value)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.binary(max_size=400))
 def test_random_bytes_never_raise(tmp_path, data):
     path = tmp_path / "fuzz.toml"
@@ -138,7 +181,9 @@ def test_random_bytes_never_raise(tmp_path, data):
         assert problem.file == str(path) and problem.location and problem.message
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     drop=st.integers(min_value=0, max_value=200),
     key=keys,
@@ -157,7 +202,9 @@ def test_mutated_valid_pack_never_raises(tmp_path, drop, key, value, garbage):
         assert problem.location
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(expression=st.text(max_size=120))
 def test_any_expression_text_is_a_problem_or_valid(tmp_path, expression):
     text = VALID.replace(

@@ -53,7 +53,9 @@ def test_question_counts(packset):
 def test_ids_unique_across_packs(packset):
     ids = [q.id for q in all_questions(packset)]
     for pack in packset.packs:
-        ids += [g.id for g in pack.gates] + [d.id for d in pack.derived] + [s.id for s in pack.scores]
+        ids += (
+            [g.id for g in pack.gates] + [d.id for d in pack.derived] + [s.id for s in pack.scores]
+        )
     dupes = [i for i, n in Counter(ids).items() if n > 1]
     assert dupes == []
     assert not any(i.startswith("vendor_") for i in ids)

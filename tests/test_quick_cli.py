@@ -3,9 +3,8 @@ what it may import."""
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 import subprocess
 import sys
 
@@ -47,10 +46,17 @@ def test_demo_answer_file_applies_and_prints_verdict(db):
 def test_meta_participants_added_once_and_answered_as(db, tmp_path):
     slug = new(db)
     path = tmp_path / "a.json"
-    path.write_text(json.dumps({
-        "_meta": {"participants": [{"name": "Priya", "role": "Tech lead"}], "answered_as": "Priya"},
-        "vendor_name": "Acme",
-    }))
+    path.write_text(
+        json.dumps(
+            {
+                "_meta": {
+                    "participants": [{"name": "Priya", "role": "Tech lead"}],
+                    "answered_as": "Priya",
+                },
+                "vendor_name": "Acme",
+            }
+        )
+    )
     for _ in range(2):
         assert run_cli(*EX, "quick", slug, "--answers", str(path), db=db).returncode == 3
     from app.store import Store
@@ -64,12 +70,17 @@ def test_meta_participants_added_once_and_answered_as(db, tmp_path):
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        pytest.param('vendor_name = "Acme"\nvendor_dpa_signed = "maybe"\n',
-                     ["vendor_dpa_signed: expected yes, no or unknown"], id="half-bad"),
-        pytest.param('nope = 1\nvendor_exit_plan = 7\n',
-                     ["nope: unknown question id", "vendor_exit_plan: expected 1, 2 or 3"],
-                     id="bad"),
-        pytest.param('vendor_name = [', ["file: "], id="broken-toml"),
+        pytest.param(
+            'vendor_name = "Acme"\nvendor_dpa_signed = "maybe"\n',
+            ["vendor_dpa_signed: expected yes, no or unknown"],
+            id="half-bad",
+        ),
+        pytest.param(
+            "nope = 1\nvendor_exit_plan = 7\n",
+            ["nope: unknown question id", "vendor_exit_plan: expected 1, 2 or 3"],
+            id="bad",
+        ),
+        pytest.param("vendor_name = [", ["file: "], id="broken-toml"),
     ],
 )
 def test_bad_answer_file_applies_nothing(db, tmp_path, content, expected):
@@ -151,7 +162,11 @@ def test_quick_never_imports_textual(db):
         "print(code, 'textual' in sys.modules, 'questionary' in sys.modules)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-        env={"PREFLIGHT_DB": str(db), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"}, timeout=60,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PREFLIGHT_DB": str(db), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+        timeout=60,
     )
     assert result.stdout.strip().splitlines()[-1] == "130 False True", result.stderr

@@ -5,7 +5,18 @@ from __future__ import annotations
 import pytest
 
 from tests.quick_keys import (
-    BACK, CTRL_C, DOWN, ENTER, QUIT, SKIP, SPACE, UP, assessment, kinds_folder, packset, stored,
+    BACK,
+    CTRL_C,
+    DOWN,
+    ENTER,
+    QUIT,
+    SKIP,
+    SPACE,
+    UP,
+    assessment,
+    kinds_folder,
+    packset,
+    stored,
     walk,
 )
 
@@ -20,12 +31,15 @@ def test_answer_see_red_gate_go_back_skip_quit(db):
     with assessment(db, packs) as session:
         slug = session.assessment.slug
         keys = (
-            "Acme Models" + ENTER          # vendor_name
-            + DOWN + ENTER                 # vendor_dpa_signed: no → red gate
-            + BACK                         # region: back to the DPA question
-            + UP + ENTER                   # DPA: pointer on "no", up to "yes" → gate clears
-            + SKIP                         # region: skipped
-            + QUIT                         # exit plan: quit
+            "Acme Models"
+            + ENTER  # vendor_name
+            + DOWN
+            + ENTER  # vendor_dpa_signed: no → red gate
+            + BACK  # region: back to the DPA question
+            + UP
+            + ENTER  # DPA: pointer on "no", up to "yes" → gate clears
+            + SKIP  # region: skipped
+            + QUIT  # exit plan: quit
         )
         result, printed = walk(session, packs, keys)
     assert result.ending == "quit"
@@ -33,7 +47,7 @@ def test_answer_see_red_gate_go_back_skip_quit(db):
     red = "✗ RED  No data processing agreement — fix: Sign the provider's DPA and link it as evidence."
     assert red in printed
     assert any(line.startswith("✔ CLEAR  No data processing agreement") for line in printed)
-    assert printed.index(red) < next(i for i, l in enumerate(printed) if l.startswith("✔ CLEAR"))
+    assert printed.index(red) < next(i for i, line in enumerate(printed) if line.startswith("✔ CLEAR"))
     assert "  now: no" in printed  # back shows the current answer
     assert stored(db, packs, slug) == {"vendor_name": "Acme Models", "vendor_dpa_signed": "yes"}
 
@@ -64,8 +78,9 @@ def test_only_unanswered_skips_answered_and_area_limits(db, tmp_path):
     with assessment(db, packs) as session:
         for qid, value in [("k_yes", "yes"), ("k_choice", "a"), ("k_scale", 2)]:
             session.answer(qid, value)
-        _, printed = walk(session, packs, ENTER + "40" + ENTER + QUIT_TEXT,
-                          only_unanswered=True, area="kinds")
+        _, printed = walk(
+            session, packs, ENTER + "40" + ENTER + QUIT_TEXT, only_unanswered=True, area="kinds"
+        )
     headers = [line for line in printed if "· " in line and " of " in line]
     assert headers == ["Every kind · 3 of 8", "Every kind · 5 of 8", "Every kind · 6 of 8"]
 
@@ -78,9 +93,13 @@ def test_show_if_question_appears_when_answer_shows_it(db):
     with assessment(db, packs) as session:
         session.answer("vendor_name", "Acme")
         session.answer("vendor_dpa_signed", "yes")
-        for qid, value in [("vendor_exit_plan", 2), ("vendor_support", 3),
-                           ("vendor_cost_per_call", 0.01), ("vendor_calls_per_day", 100),
-                           ("vendor_monthly_budget", 1000)]:
+        for qid, value in [
+            ("vendor_exit_plan", 2),
+            ("vendor_support", 3),
+            ("vendor_cost_per_call", 0.01),
+            ("vendor_calls_per_day", 100),
+            ("vendor_monthly_budget", 1000),
+        ]:
             session.answer(qid, value)
         # region: "US only" → the EU transfer question appears next.
         keys = DOWN + ENTER + "https://legal.example/scc" + ENTER
@@ -92,14 +111,34 @@ def test_show_if_question_appears_when_answer_shows_it(db):
 def test_every_kind_through_its_prompt(db, tmp_path):
     packs = packset(kinds_folder(tmp_path))
     keys = (
-        UP * 4 + ENTER                   # yes_no: wraps past quit/skip/back to "unknown"
-        + DOWN + ENTER                   # choice: Option B
-        + SPACE + DOWN + DOWN + SPACE + ENTER  # multi: X and Z
-        + DOWN * 2 + ENTER               # scale: 3
-        + "abc" + ENTER + "\x7f" * 3 + "120" + ENTER + "\x7f" * 3 + "60" + ENTER  # number
-        + "Dana Whitfield (Head of Support)" + ENTER
-        + "2026-02-30" + ENTER + "\x7f" * 2 + "28" + ENTER  # date: bad day, then fixed
-        + "https://wiki.example/x" + ENTER
+        UP * 4
+        + ENTER  # yes_no: wraps past quit/skip/back to "unknown"
+        + DOWN
+        + ENTER  # choice: Option B
+        + SPACE
+        + DOWN
+        + DOWN
+        + SPACE
+        + ENTER  # multi: X and Z
+        + DOWN * 2
+        + ENTER  # scale: 3
+        + "abc"
+        + ENTER
+        + "\x7f" * 3
+        + "120"
+        + ENTER
+        + "\x7f" * 3
+        + "60"
+        + ENTER  # number
+        + "Dana Whitfield (Head of Support)"
+        + ENTER
+        + "2026-02-30"
+        + ENTER
+        + "\x7f" * 2
+        + "28"
+        + ENTER  # date: bad day, then fixed
+        + "https://wiki.example/x"
+        + ENTER
     )
     with assessment(db, packs) as session:
         slug = session.assessment.slug

@@ -91,8 +91,9 @@ def test_waivers_clear_gates_until_they_expire(session, store, packset):
 
 
 def test_followups_pass_through(session):
-    f = session.set_followup("vendor_no_dpa", owner="Ana", due="2026-04-01", status="open",
-                             note="chase legal")
+    f = session.set_followup(
+        "vendor_no_dpa", owner="Ana", due="2026-04-01", status="open", note="chase legal"
+    )
     assert session.followups() == {"vendor_no_dpa": f}
 
 

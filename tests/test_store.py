@@ -9,8 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from app.store import NotFound, Store
-from app.store import schema
+from app.store import NotFound, Store, schema
 from app.store.models import FollowUpStatus, Summary
 
 
@@ -119,9 +118,10 @@ def test_evidence_hash_and_capture_time(store, tmp_path):
     proof.write_bytes(b"signed")
     rec = store.save_answer(a.id, "q", "yes", evidence=str(proof))
     assert rec.evidence.ref == str(proof)
-    assert rec.evidence.sha256 == "a4d3d2e1f4bca3a2a6a6e0e1f1a8fe3b4fe5eec0d1d79f3a4a5bad1bfa8b0de9" or len(
-        rec.evidence.sha256
-    ) == 64
+    assert (
+        rec.evidence.sha256 == "a4d3d2e1f4bca3a2a6a6e0e1f1a8fe3b4fe5eec0d1d79f3a4a5bad1bfa8b0de9"
+        or len(rec.evidence.sha256) == 64
+    )
     import hashlib
 
     assert rec.evidence.sha256 == hashlib.sha256(b"signed").hexdigest()
@@ -159,7 +159,9 @@ def test_participants(store):
 
 def test_followups_and_waivers(store):
     a = store.create("A")
-    f = store.set_followup(a.id, "g1", owner="Ana", due="2026-12-01", status="in_progress", note="x")
+    f = store.set_followup(
+        a.id, "g1", owner="Ana", due="2026-12-01", status="in_progress", note="x"
+    )
     assert store.followups(a.id) == {"g1": f}
     f2 = store.set_followup(a.id, "g1", owner="Bo", due=None, status=FollowUpStatus.done, note=None)
     assert store.followups(a.id)["g1"].status is FollowUpStatus.done and f2.owner == "Bo"
@@ -216,7 +218,9 @@ def test_lone_surrogate_in_a_note_is_refused_cleanly(store):
     assert store.answers(a.id) == {}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     value=st.recursive(
         st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(),

@@ -167,8 +167,14 @@ def test_locked_beyond_timeout(tmp_path):
             with pytest.raises(StoreError, match="locked by another program"):
                 s.save_answer(1, "q0", "changed")
             assert s.answers(1)["q0"].value == "x" * 200, "reads still work in WAL mode"
-        result = cli(path, "new", "Y", "--questionnaires", "questionnaires/examples",
-                     env={"PREFLIGHT_DB_TIMEOUT": "0.3"})
+        result = cli(
+            path,
+            "new",
+            "Y",
+            "--questionnaires",
+            "questionnaires/examples",
+            env={"PREFLIGHT_DB_TIMEOUT": "0.3"},
+        )
         assert_one_line_failure(result, str(path), "locked")
         assert path.read_bytes() == before
     finally:

@@ -188,7 +188,9 @@ async def test_gate_board_edits_follow_up_and_waiver(tmp_path, packset, store):
     followup = store.followups(store.get(slug).id)["vendor_no_dpa"]
     assert (followup.owner, followup.due) == ("Lee Chan", "2026-12-15")
     assert store.waivers(store.get(slug).id)["vendor_no_dpa"].approver == "CISO"
-    assert Session.open(store, packset, slug).evaluation.gates["vendor_no_dpa"].state.value == "waived"
+    assert (
+        Session.open(store, packset, slug).evaluation.gates["vendor_no_dpa"].state.value == "waived"
+    )
 
 
 async def test_home_shows_the_newest_page_and_says_how_to_reach_the_rest(

@@ -37,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
             assessment = store.set_packs(DEMO_NAME, packset.versions())
         else:
             assessment = store.create(
-                "demo", "Support-ticket summariser, halfway to production (shipped example)",
+                "demo",
+                "Support-ticket summariser, halfway to production (shipped example)",
                 packs=packset.versions(),
             )
         people = {p.name for p in store.participants(assessment.id)}

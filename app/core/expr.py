@@ -324,7 +324,7 @@ def _arith(op: Callable[..., Any], *values: Any) -> Any:
 def _compare(left: Compiled, ops: list, rights: list[Compiled], env: Env) -> Any:
     a = left(env)
     pending: Any = True
-    for op, right in zip(ops, rights):
+    for op, right in zip(ops, rights, strict=True):
         b = right(env)
         if _is_marker(a) or _is_marker(b):
             pending = _merge(*(v for v in (a, b) if _is_marker(v)))

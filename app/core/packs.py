@@ -295,7 +295,9 @@ def _problem_for(kept, section: str, item_id: str, field_name: str, message: str
     for pack, file in kept:
         for index, item in enumerate(getattr(pack, section)):
             if item.id == item_id:
-                return Problem(str(file), f"{section}[{index}].{field_name}", f"{item_id!r} {message}")
+                return Problem(
+                    str(file), f"{section}[{index}].{field_name}", f"{item_id!r} {message}"
+                )
     return Problem("?", section, f"{item_id!r} {message}")
 
 

@@ -161,4 +161,3 @@ def _orphans(data: PackData) -> list[str]:
     ]
     header = ["Question id", "Value", "Note", "Evidence", "By", "When"]
     return ["", "## Answers to questions not in the packs in use", "", *table(header, rows)]
-

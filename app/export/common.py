@@ -14,6 +14,7 @@ from app.export import escape
 if TYPE_CHECKING:  # app.store imports SQLite; the builder only needs the record types
     from app.store.models import Participant
 
+
 def number(value: object) -> str:
     """A number for people: thousands separators, at most two decimals."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -52,7 +53,7 @@ def fit_row(cells: Sequence[str], width: int = 120) -> list[str]:
     while cap > 8 and sum(min(n, cap) for n in natural.values()) > budget:
         cap -= 1
     out = []
-    for i, cell in enumerate(cells):
+    for cell in cells:
         out.append(cell if isinstance(cell, Safe) else escape.fit(cell, cap))
     return out
 

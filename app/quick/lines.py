@@ -10,8 +10,8 @@ import os
 from collections.abc import Iterable
 from typing import TextIO
 
-from app.core.text import one_line
 from app.core.engine import GateChange, GateState, Verdict, badge
+from app.core.text import one_line
 
 _COLOURS = {
     "red": "31",
@@ -26,7 +26,6 @@ _COLOURS = {
     Verdict.no_go.value: "31",
     Verdict.incomplete.value: "35",
 }
-
 
 
 def use_colour(stream: TextIO) -> bool:

@@ -71,7 +71,11 @@ def build(question: Question, current: Any = None, **kwargs: Any) -> questionary
 def select_choices(question: Question) -> list[Choice]:
     kind = question.kind
     if kind is Kind.yes_no:
-        return [Choice("yes", "yes"), Choice("no", "no"), Choice("unknown (find out later)", "unknown")]
+        return [
+            Choice("yes", "yes"),
+            Choice("no", "no"),
+            Choice("unknown (find out later)", "unknown"),
+        ]
     if kind is Kind.scale:
         return [Choice(f"{n} — {label}", n) for n, label in enumerate(question.levels, start=1)]
     return [Choice(option.label, option.id) for option in question.options]

@@ -89,8 +89,9 @@ class Walk:
             self.out("Every visible question is answered.")
             return None
         if self.order:
-            self.out("Every visible question is answered; walking from the top "
-                     "(Enter keeps an answer).")
+            self.out(
+                "Every visible question is answered; walking from the top (Enter keeps an answer)."
+            )
         return self.next_from(0)
 
     def _back(self, index: int) -> int:

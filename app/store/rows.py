@@ -120,17 +120,25 @@ def listed(row: dict) -> Assessment:
             and all(type(k) is str and type(v) is str for k, v in packs.items())
             and type(row["id"]) is int
             and row["archived"] in (0, 1)
-            and all(type(row[k]) is str
-                    for k in ("slug", "name", "description", "created_at", "updated_at"))
+            and all(
+                type(row[k]) is str
+                for k in ("slug", "name", "description", "created_at", "updated_at")
+            )
         )
     except (ValueError, TypeError, KeyError):
         well_formed = False
     if not well_formed:
         return assessment(row)
     return Assessment.model_construct(
-        id=row["id"], slug=row["slug"], name=row["name"], description=row["description"],
-        packs=packs, archived=bool(row["archived"]), created_at=row["created_at"],
-        updated_at=row["updated_at"], summary=Summary.model_construct(**summary),
+        id=row["id"],
+        slug=row["slug"],
+        name=row["name"],
+        description=row["description"],
+        packs=packs,
+        archived=bool(row["archived"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        summary=Summary.model_construct(**summary),
     )
 
 

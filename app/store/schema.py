@@ -101,8 +101,7 @@ def m0002_summary(db: Database) -> None:
     # The cached Summary lets `preflight list` skip re-evaluating every assessment.
     db.execute("ALTER TABLE assessments ADD COLUMN summary TEXT NOT NULL DEFAULT '{}'")
     db.execute(
-        "CREATE INDEX answer_history_by_question "
-        "ON answer_history (assessment_id, question_id, id)"
+        "CREATE INDEX answer_history_by_question ON answer_history (assessment_id, question_id, id)"
     )
     db.execute("PRAGMA user_version = 2")
 

@@ -27,11 +27,9 @@ from app.store import rows
 from app.store.db import DEFAULT_TIMEOUT, mapped, open_database, write
 from app.store.errors import NotFound, StoreError
 from app.store.models import (
-    AnswerRecord,
     Assessment,
     FollowUpStatus,
     GateFollowUp,
-    HistoryEntry,
     Participant,
     Summary,
     Waiver,
@@ -92,9 +90,7 @@ class Store(AnswerWrites):
             raise NotFound(f"no assessment with id {assessment_id} (see 'preflight list')")
 
     def _touch(self, assessment_id: int, when: str) -> None:
-        self.db.execute(
-            "UPDATE assessments SET updated_at = ? WHERE id = ?", [when, assessment_id]
-        )
+        self.db.execute("UPDATE assessments SET updated_at = ? WHERE id = ?", [when, assessment_id])
 
     def _set_summary(self, assessment_id: int, summary: Summary | None) -> None:
         if summary is not None:
@@ -123,8 +119,15 @@ class Store(AnswerWrites):
             cursor = db.execute(
                 "INSERT INTO assessments (slug, name, description, packs, archived, "
                 "created_at, updated_at, summary) VALUES (?, ?, ?, ?, 0, ?, ?, ?)",
-                [slug, name, description or "", rows.dump(packs or {}), when, when,
-                 Summary().model_dump_json()],
+                [
+                    slug,
+                    name,
+                    description or "",
+                    rows.dump(packs or {}),
+                    when,
+                    when,
+                    Summary().model_dump_json(),
+                ],
             )
             new_id = cursor.lastrowid
         return self.get(new_id)
@@ -256,8 +259,13 @@ class Store(AnswerWrites):
             raise PreflightError(f"status must be one of {choices}", EXIT_USAGE) from None
         due = _check_day(due, "due") if due else None
         record = GateFollowUp(
-            assessment_id=assessment_id, gate_id=gate_id, owner=owner or None, due=due,
-            status=status, note=note or None, updated_at=rows.now(),
+            assessment_id=assessment_id,
+            gate_id=gate_id,
+            owner=owner or None,
+            due=due,
+            status=status,
+            note=note or None,
+            updated_at=rows.now(),
         )
         with self._write() as db:
             self._require(assessment_id)
@@ -266,8 +274,15 @@ class Store(AnswerWrites):
                 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (assessment_id, gate_id) "
                 "DO UPDATE SET owner = excluded.owner, due = excluded.due, "
                 "status = excluded.status, note = excluded.note, updated_at = excluded.updated_at",
-                [assessment_id, gate_id, record.owner, record.due, record.status.value,
-                 record.note, record.updated_at],
+                [
+                    assessment_id,
+                    gate_id,
+                    record.owner,
+                    record.due,
+                    record.status.value,
+                    record.note,
+                    record.updated_at,
+                ],
             )
             self._touch(assessment_id, record.updated_at)
         return record
@@ -284,8 +299,11 @@ class Store(AnswerWrites):
         if not (reason or "").strip() or not (approver or "").strip():
             raise PreflightError("a waiver needs a reason and an approver", EXIT_USAGE)
         record = Waiver(
-            assessment_id=assessment_id, gate_id=gate_id, reason=reason.strip(),
-            approver=approver.strip(), expires=_check_day(expires, "expires"),
+            assessment_id=assessment_id,
+            gate_id=gate_id,
+            reason=reason.strip(),
+            approver=approver.strip(),
+            expires=_check_day(expires, "expires"),
             created_at=rows.now(),
         )
         with self._write() as db:
@@ -295,8 +313,14 @@ class Store(AnswerWrites):
                 "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (assessment_id, gate_id) "
                 "DO UPDATE SET reason = excluded.reason, approver = excluded.approver, "
                 "expires = excluded.expires, created_at = excluded.created_at",
-                [assessment_id, gate_id, record.reason, record.approver, record.expires,
-                 record.created_at],
+                [
+                    assessment_id,
+                    gate_id,
+                    record.reason,
+                    record.approver,
+                    record.expires,
+                    record.created_at,
+                ],
             )
             self._touch(assessment_id, record.created_at)
         return record
@@ -337,4 +361,6 @@ def _check_day(value: str, what: str) -> str:
             raise ValueError
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise PreflightError(f"{what} must be a date as YYYY-MM-DD, got {text!r}", EXIT_USAGE) from None
+        raise PreflightError(
+            f"{what} must be a date as YYYY-MM-DD, got {text!r}", EXIT_USAGE
+        ) from None

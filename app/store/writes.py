@@ -157,8 +157,11 @@ class AnswerWrites:
                     if note is None:
                         note = old["note"]
                     if evidence is None:
-                        ev = (old["evidence_ref"], old["evidence_sha256"],
-                              old["evidence_captured_at"])
+                        ev = (
+                            old["evidence_ref"],
+                            old["evidence_sha256"],
+                            old["evidence_captured_at"],
+                        )
                 self._put(assessment_id, qid, value, note or None, ev, answered_by, when, old)
             if clear_others:
                 keep = {qid for qid, *_ in items}
@@ -209,16 +212,24 @@ class AnswerWrites:
         old: dict | None,
     ) -> None:
         text = rows.dump(value)
-        if old is not None and (old["value"], old["note"], old["evidence_ref"], old[
-            "evidence_sha256"
-        ]) == (text, note, ev[0], ev[1]):
+        if old is not None and (
+            old["value"],
+            old["note"],
+            old["evidence_ref"],
+            old["evidence_sha256"],
+        ) == (text, note, ev[0], ev[1]):
             return  # nothing changed: no new history line, no new timestamp
-        self.db.execute(
-            _UPSERT, [assessment_id, question_id, text, note, *ev, answered_by, when]
-        )
+        self.db.execute(_UPSERT, [assessment_id, question_id, text, note, *ev, answered_by, when])
         self.db.execute(
             _HISTORY,
-            [assessment_id, question_id, old["value"] if old else None, text, note,
-             answered_by, when],
+            [
+                assessment_id,
+                question_id,
+                old["value"] if old else None,
+                text,
+                note,
+                answered_by,
+                when,
+            ],
         )
         self._touch(assessment_id, when)

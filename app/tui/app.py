@@ -12,7 +12,6 @@ from textual.screen import Screen
 from app.core.packs import PackSet
 from app.store import Store
 
-
 SCREEN_COMMANDS = (
     ("next", "Next question", "Save what was typed and show the next question"),
     ("previous", "Previous question", "Save what was typed and show the previous question"),
@@ -71,7 +70,8 @@ class PreflightApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand(
-            "Toggle light/dark theme", "Switch between the light and dark themes",
+            "Toggle light/dark theme",
+            "Switch between the light and dark themes",
             self.action_toggle_dark_theme,
         )
         # Every screen action that has a key also gets a palette entry (the footer at 80
@@ -84,7 +84,8 @@ class PreflightApp(App[None]):
         if area is not None:
             for index, pack in enumerate(self.packset.packs):
                 yield SystemCommand(
-                    f"Go to area: {pack.title}", "Its first unanswered question",
+                    f"Go to area: {pack.title}",
+                    "Its first unanswered question",
                     lambda i=index: area(i),
                 )
 

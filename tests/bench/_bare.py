@@ -26,8 +26,15 @@ class BareScreen(Screen):
         table = self.query_one(DataTable)
         table.add_columns("Name", "Slug", "Answered", "Verdict", "Gates", "Updated")
         for i in range(self.rows):
-            table.add_row(f"Pilot {i}", f"pilot-{i}", "10/74", "NO-GO", "✗1 !2 ?3",
-                          "2025-01-01 10:00", key=str(i))
+            table.add_row(
+                f"Pilot {i}",
+                f"pilot-{i}",
+                "10/74",
+                "NO-GO",
+                "✗1 !2 ?3",
+                "2025-01-01 10:00",
+                key=str(i),
+            )
         table.focus()
 
     def action_press(self, key: str) -> None:

@@ -19,14 +19,20 @@ def bulk_pack(folder: Path, questions: int = 1000) -> Path:
     shown only when the one before is yes, and a derived value reading 10 of them."""
     folder.mkdir(parents=True, exist_ok=True)
     lines = [
-        'id = "bulk"', 'title = "Bulk checks"', 'version = "1.0"',
-        'description = "A generated pack of many yes/no questions for benchmarks."', "",
+        'id = "bulk"',
+        'title = "Bulk checks"',
+        'version = "1.0"',
+        'description = "A generated pack of many yes/no questions for benchmarks."',
+        "",
     ]
     for i in range(questions):
         qid = f"bulk_q{i:04d}"
         lines += [
-            "[[questions]]", f'id = "{qid}"', f'text = "Generated check number {i}?"',
-            'help = "Generated for the keypress benchmark."', 'kind = "yes_no"',
+            "[[questions]]",
+            f'id = "{qid}"',
+            f'text = "Generated check number {i}?"',
+            'help = "Generated for the keypress benchmark."',
+            'kind = "yes_no"',
             'receipts = ["production_plan"]',
         ]
         if i % 10 == 9:
@@ -34,13 +40,24 @@ def bulk_pack(folder: Path, questions: int = 1000) -> Path:
         lines.append("")
     for i in range(0, questions, 5):
         lines += [
-            "[[gates]]", f'id = "bulk_gate_{i:04d}"', f'title = "Generated check {i} failed"',
-            'level = "red"', f"when = 'bulk_q{i:04d} == \"no\"'", 'why = "Generated."',
-            'fix = "Answer yes."', 'receipt = "production_plan"', "",
+            "[[gates]]",
+            f'id = "bulk_gate_{i:04d}"',
+            f'title = "Generated check {i} failed"',
+            'level = "red"',
+            f"when = 'bulk_q{i:04d} == \"no\"'",
+            'why = "Generated."',
+            'fix = "Answer yes."',
+            'receipt = "production_plan"',
+            "",
         ]
     terms = " + ".join(f'(1 if bulk_q{i:04d} == "yes" else 0)' for i in range(0, 10))
-    lines += ["[[derived]]", 'id = "bulk_yes_count"', 'title = "Yes answers in the first 10"',
-              f"expr = '{terms}'", ""]
+    lines += [
+        "[[derived]]",
+        'id = "bulk_yes_count"',
+        'title = "Yes answers in the first 10"',
+        f"expr = '{terms}'",
+        "",
+    ]
     path = folder / "bulk.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
@@ -71,19 +88,41 @@ def big_db(packset) -> Path:
         for i in range(1, BIG_ASSESSMENTS + 1):
             day = f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:00Z"
             verdict = rng.choice(["NO-GO", "INCOMPLETE", "CONDITIONAL", "GO"])
-            summary = {"answered": rng.randint(0, 74), "total": 74, "verdict": verdict,
-                       "red": rng.randint(0, 5), "amber": rng.randint(0, 5),
-                       "unknown": rng.randint(0, 9)}
-            assessments.append((i, f"pilot-{i:05d}", f"Pilot number {i}", "Generated.", packs,
-                                int(i % 20 == 0), day, day, json.dumps(summary)))
+            summary = {
+                "answered": rng.randint(0, 74),
+                "total": 74,
+                "verdict": verdict,
+                "red": rng.randint(0, 5),
+                "amber": rng.randint(0, 5),
+                "unknown": rng.randint(0, 9),
+            }
+            assessments.append(
+                (
+                    i,
+                    f"pilot-{i:05d}",
+                    f"Pilot number {i}",
+                    "Generated.",
+                    packs,
+                    int(i % 20 == 0),
+                    day,
+                    day,
+                    json.dumps(summary),
+                )
+            )
         conn.executemany(
             "INSERT INTO assessments (id, slug, name, description, packs, archived, created_at,"
-            " updated_at, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", assessments)
+            " updated_at, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            assessments,
+        )
         conn.executemany(
             "INSERT INTO answers (assessment_id, question_id, value, note, answered_by,"
             " answered_at) VALUES (?, ?, ?, ?, ?, ?)",
-            ((a, q, '"yes"', None, "Generated", "2025-01-01T10:00:00Z")
-             for a in range(1, BIG_ASSESSMENTS + 1) for q in qids[:ANSWERS_EACH]))
+            (
+                (a, q, '"yes"', None, "Generated", "2025-01-01T10:00:00Z")
+                for a in range(1, BIG_ASSESSMENTS + 1)
+                for q in qids[:ANSWERS_EACH]
+            ),
+        )
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     tmp.rename(path)

@@ -62,10 +62,16 @@ def cold_starts(rounds: int, work: Path, only_small: bool) -> dict[str, list[tup
     from app.core.packs import load_packs, shipped_dir
 
     demo_db, empty_db, out = work / "demo.db", work / "empty.db", work / "exports"
-    subprocess.run(cli("--db", str(demo_db), "demo", "--no-open"), env=ENV, cwd=work,
-                   check=True, capture_output=True)
-    subprocess.run(cli("--db", str(empty_db), "list"), env=ENV, cwd=work, check=True,
-                   capture_output=True)
+    subprocess.run(
+        cli("--db", str(demo_db), "demo", "--no-open"),
+        env=ENV,
+        cwd=work,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        cli("--db", str(empty_db), "list"), env=ENV, cwd=work, check=True, capture_output=True
+    )
     variants = {
         "bare app": child("bare", "1"),
         "home (demo db)": child("app", "--db", str(demo_db), "home"),
@@ -79,8 +85,11 @@ def cold_starts(rounds: int, work: Path, only_small: bool) -> dict[str, list[tup
     if not only_small:
         started = time.perf_counter()
         big = big_db(load_packs([shipped_dir()]).packset)
-        print(f"big database: {big} ({big.stat().st_size / 1e6:.0f} MB, ready in "
-              f"{time.perf_counter() - started:.1f} s)", flush=True)
+        print(
+            f"big database: {big} ({big.stat().st_size / 1e6:.0f} MB, ready in "
+            f"{time.perf_counter() - started:.1f} s)",
+            flush=True,
+        )
         variants["home (big db)"] = child("app", "--db", str(big), "home")
         variants["list (big db)"] = cli("--db", str(big), "list")
     names = list(variants)
@@ -88,7 +97,7 @@ def cold_starts(rounds: int, work: Path, only_small: bool) -> dict[str, list[tup
         spawn(variants[name], work)
     results: dict[str, list[tuple[float, int]]] = {name: [] for name in names}
     for r in range(rounds):
-        order = names[r % len(names):] + names[: r % len(names)]
+        order = names[r % len(names) :] + names[: r % len(names)]
         for name in order:
             results[name].append(spawn(variants[name], work))
         print(f"  round {r + 1}/{rounds}", flush=True, file=sys.stderr)
@@ -212,18 +221,24 @@ def wizard_keys(count: int, work: Path, bulk: bool) -> tuple[list[float], list[f
     if bulk:
         a = store.create("Bulk", packs=packset.versions())
         session = Session(store, packset, a)
-        session.apply([(f"bulk_q{i:04d}", "yes" if i % 3 else "no", None, None)
-                       for i in range(0, 1000, 2)])
+        session.apply(
+            [(f"bulk_q{i:04d}", "yes" if i % 3 else "no", None, None) for i in range(0, 1000, 2)]
+        )
         slug, qid = a.slug, "bulk_q0500"
     else:
         slug = "demo"
         session = Session.open(store, packset, slug)
         visible = session.evaluation.visible
         # A visible yes/no question whose answer moves a gate, so the panel really changes.
-        readers = {q for key, e in packset.compiled.items() if key.startswith("gate:")
-                   for q in getattr(e, "names", ())}
-        candidates = [q.id for q in packset.questions.values()
-                      if q.kind is Kind.yes_no and visible.get(q.id)]
+        readers = {
+            q
+            for key, e in packset.compiled.items()
+            if key.startswith("gate:")
+            for q in getattr(e, "names", ())
+        }
+        candidates = [
+            q.id for q in packset.questions.values() if q.kind is Kind.yes_no and visible.get(q.id)
+        ]
         qid = next((q for q in candidates if q in readers), candidates[0])
     print(f"  wizard keys on {qid} ({len(packset.questions)} questions in use)", file=sys.stderr)
     app = make_app(store=store, packset=packset, open_ref=slug)
@@ -264,8 +279,10 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable), {model}, "
-            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    return (
+        f"{os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable), {model}, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def row(name: str, value: str, base: str, ratio: float, target: str, ok: bool) -> None:
@@ -291,28 +308,56 @@ def main() -> None:
             wall = {k: statistics.median(w for w, _ in v) for k, v in res.items()}
             rss = {k: statistics.median(m for _, m in v) for k, v in res.items()}
             bare = wall["bare app"]
-            row("home screen, demo db: cold start to first paint", ms(wall["home (demo db)"]),
-                ms(bare), wall["home (demo db)"] / bare, "≤ 1.3× bare app",
-                wall["home (demo db)"] <= 1.3 * bare)
+            row(
+                "home screen, demo db: cold start to first paint",
+                ms(wall["home (demo db)"]),
+                ms(bare),
+                wall["home (demo db)"] / bare,
+                "≤ 1.3× bare app",
+                wall["home (demo db)"] <= 1.3 * bare,
+            )
             for name in ("check demo", "export demo", "list (demo db)", "validate"):
-                row(f"`preflight {name}`", ms(wall[name]), ms(bare), wall[name] / bare,
+                row(
+                    f"`preflight {name}`",
+                    ms(wall[name]),
+                    ms(bare),
+                    wall[name] / bare,
                     "≤ 0.6× bare app" if name in ("check demo", "export demo") else "(info)",
-                    wall[name] <= 0.6 * bare)
+                    wall[name] <= 0.6 * bare,
+                )
             if "home (big db)" in wall:
                 for what in ("home", "list"):
                     big, empty = wall[f"{what} (big db)"], wall[f"{what} (empty db)"]
-                    row(f"{what}, 10,000 assessments / 1M answers vs empty db", ms(big),
-                        ms(empty), big / empty, "≤ 1.2× empty db", big <= 1.2 * empty)
+                    row(
+                        f"{what}, 10,000 assessments / 1M answers vs empty db",
+                        ms(big),
+                        ms(empty),
+                        big / empty,
+                        "≤ 1.2× empty db",
+                        big <= 1.2 * empty,
+                    )
                 big_rss, bare_rss = rss["home (big db)"], rss["bare app"]
-                row("home, big db: peak RSS", f"{big_rss / 1024:.0f} MiB",
-                    f"{bare_rss / 1024:.0f} MiB", big_rss / bare_rss, "≤ 1.5× bare app",
-                    big_rss <= 1.5 * bare_rss)
-            print(f"({opts.rounds} rounds each, medians; peak RSS: home demo "
-                  f"{rss['home (demo db)'] / 1024:.0f} MiB, check "
-                  f"{rss['check demo'] / 1024:.0f} MiB)")
+                row(
+                    "home, big db: peak RSS",
+                    f"{big_rss / 1024:.0f} MiB",
+                    f"{bare_rss / 1024:.0f} MiB",
+                    big_rss / bare_rss,
+                    "≤ 1.5× bare app",
+                    big_rss <= 1.5 * bare_rss,
+                )
+            print(
+                f"({opts.rounds} rounds each, medians; peak RSS: home demo "
+                f"{rss['home (demo db)'] / 1024:.0f} MiB, check "
+                f"{rss['check demo'] / 1024:.0f} MiB)"
+            )
         if "keys" in parts:
-            subprocess.run(cli("--db", str(work / "demo.db"), "demo", "--no-open"), env=ENV,
-                           cwd=work, check=True, capture_output=True)
+            subprocess.run(
+                cli("--db", str(work / "demo.db"), "demo", "--no-open"),
+                env=ENV,
+                cwd=work,
+                check=True,
+                capture_output=True,
+            )
             # Interleave in chunks so drift on a shared machine hits both sides alike.
             base: list[float] = []
             demo: tuple[list[float], list[float]] = ([], [])
@@ -322,22 +367,43 @@ def main() -> None:
             while done < opts.keys:
                 n = min(chunk, opts.keys - done)
                 base += bare_keys(n)
-                for into, got in ((demo, wizard_keys(n, work, bulk=False)),
-                                  (bulk, wizard_keys(n, work, bulk=True))):
+                for into, got in (
+                    (demo, wizard_keys(n, work, bulk=False)),
+                    (bulk, wizard_keys(n, work, bulk=True)),
+                ):
                     into[0].extend(got[0])
                     into[1].extend(got[1])
                 done += n
             mb = statistics.median(base)
-            for name, (values, whole) in (("demo assessment", demo),
-                                          ("1,000-question pack", bulk)):
+            for name, (values, whole) in (("demo assessment", demo), ("1,000-question pack", bulk)):
                 m = statistics.median(values)
-                row(f"answer key → saved → gates → sidebar and gate panel repainted, {name}: "
-                    "median", ms(m), ms(mb), m / mb, "≤ 2× bare key", m <= 2 * mb)
-                row(f"… same, p99 ({len(values)} keys)", ms(p99(values)), ms(p99(base)),
-                    p99(values) / p99(base), "≤ 50 ms", p99(values) <= 0.050)
+                row(
+                    f"answer key → saved → gates → sidebar and gate panel repainted, {name}: "
+                    "median",
+                    ms(m),
+                    ms(mb),
+                    m / mb,
+                    "≤ 2× bare key",
+                    m <= 2 * mb,
+                )
+                row(
+                    f"… same, p99 ({len(values)} keys)",
+                    ms(p99(values)),
+                    ms(p99(base)),
+                    p99(values) / p99(base),
+                    "≤ 50 ms",
+                    p99(values) <= 0.050,
+                )
                 w = statistics.median(whole)
-                row(f"… then the next question on screen (last frame the key caused), {name}: "
-                    "median", ms(w), ms(mb), w / mb, "(info)", True)
+                row(
+                    f"… then the next question on screen (last frame the key caused), {name}: "
+                    "median",
+                    ms(w),
+                    ms(mb),
+                    w / mb,
+                    "(info)",
+                    True,
+                )
 
 
 if __name__ == "__main__":

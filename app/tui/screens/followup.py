@@ -33,25 +33,51 @@ class FollowUpDialog(ModalScreen[dict | None]):
         status = self.follow.status.value if self.follow else FollowUpStatus.open.value
         with Vertical(classes="dialog wide"):
             yield Label(plain(self.gate.title), classes="dialog-title", markup=False)
-            yield from _row("Owner", Input(plain(f.owner or "") if f else "", id="owner",
-                                           compact=True, placeholder="who clears this gate"))
-            yield from _row("Due", Input((f.due or "") if f else "", id="due", compact=True,
-                                         placeholder="YYYY-MM-DD"))
+            yield from _row(
+                "Owner",
+                Input(
+                    plain(f.owner or "") if f else "",
+                    id="owner",
+                    compact=True,
+                    placeholder="who clears this gate",
+                ),
+            )
+            yield from _row(
+                "Due",
+                Input((f.due or "") if f else "", id="due", compact=True, placeholder="YYYY-MM-DD"),
+            )
             labels = (label for label, _ in STATUSES)
             statuses = OptionList(*labels, id="followup-status", compact=True)
             statuses.highlighted = [v for _, v in STATUSES].index(status)
             with Horizontal(classes="field status"):
                 yield Label("Status", classes="label")
                 yield statuses
-            yield from _row("Note", Input(plain(f.note or "") if f else "", id="note",
-                                          compact=True))
+            yield from _row(
+                "Note", Input(plain(f.note or "") if f else "", id="note", compact=True)
+            )
             yield Label("Waiver (leave the reason empty for none)", classes="dim section")
-            yield from _row("Reason", Input(plain(w.reason) if w else "", id="reason",
-                                            compact=True, placeholder="why it may go ahead"))
-            yield from _row("Approver", Input(plain(w.approver) if w else "", id="approver",
-                                              compact=True, placeholder="who approved it"))
-            yield from _row("Expires", Input(w.expires if w else "", id="expires", compact=True,
-                                             placeholder="YYYY-MM-DD"))
+            yield from _row(
+                "Reason",
+                Input(
+                    plain(w.reason) if w else "",
+                    id="reason",
+                    compact=True,
+                    placeholder="why it may go ahead",
+                ),
+            )
+            yield from _row(
+                "Approver",
+                Input(
+                    plain(w.approver) if w else "",
+                    id="approver",
+                    compact=True,
+                    placeholder="who approved it",
+                ),
+            )
+            yield from _row(
+                "Expires",
+                Input(w.expires if w else "", id="expires", compact=True, placeholder="YYYY-MM-DD"),
+            )
             yield Label("", id="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="save-button", variant="primary", compact=True)

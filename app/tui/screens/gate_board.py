@@ -39,8 +39,13 @@ class GateBoardScreen(Screen[None]):
         self.sub_title = "Gate board"
         table = self.query_one(DataTable)
         # Sized to fit 80 columns; the area, why, fix and waiver show below for the row.
-        for label, width in (("State", 9), ("Gate", 26), ("Owner", 14), ("Due", 10),
-                             ("Status", 11)):
+        for label, width in (
+            ("State", 9),
+            ("Gate", 26),
+            ("Owner", 14),
+            ("Due", 10),
+            ("Status", 11),
+        ):
             table.add_column(label, width=width)
         self.reload()
         table.focus()
@@ -80,7 +85,8 @@ class GateBoardScreen(Screen[None]):
         if waiver:
             text.append(
                 f"\nWaived until {waiver.expires} by {plain(waiver.approver)}: "
-                f"{plain(waiver.reason)}", style="cyan",
+                f"{plain(waiver.reason)}",
+                style="cyan",
             )
         self.query_one("#detail", Static).update(text)
 

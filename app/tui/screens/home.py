@@ -75,8 +75,15 @@ class HomeScreen(Screen):
             verdict = Text(s.verdict, style=STYLES.get(s.verdict, ""))
             name = plain(a.name) + ("  (archived)" if a.archived else "")
             gates = f"✗{s.red} !{s.amber} ?{s.unknown}"
-            table.add_row(name, a.slug, f"{s.answered}/{s.total}", verdict, gates,
-                          a.updated_at[:16].replace("T", " "), key=a.slug)
+            table.add_row(
+                name,
+                a.slug,
+                f"{s.answered}/{s.total}",
+                verdict,
+                gates,
+                a.updated_at[:16].replace("T", " "),
+                key=a.slug,
+            )
         self.query_one("#empty").display = not rows
         table.display = bool(rows)
         if rows:

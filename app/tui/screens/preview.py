@@ -52,8 +52,12 @@ class PreviewScreen(Screen[None]):
         except PackExists as exc:
             self.replace_next = True
             message = str(exc).replace("; use --force to replace", "")
-            self.notify(f"✗ Not exported: {message}\nPress ctrl+s again to replace them.",
-                        severity="warning", timeout=10, markup=False)
+            self.notify(
+                f"✗ Not exported: {message}\nPress ctrl+s again to replace them.",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
             return
         except PreflightError as exc:
             self.notify(f"✗ Not exported: {exc}", severity="error", timeout=10, markup=False)

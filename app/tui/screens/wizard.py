@@ -211,9 +211,13 @@ class WizardScreen(Screen):
             gate = change.gate
             if change.after in NOTICE_STATES:
                 severity = "error" if change.after is GateState.red else "warning"
-                self.notify(f"{plain(gate.why)}\nFix: {plain(gate.fix)}",
-                            title=f"{badge(change.after.value)}  {plain(gate.title)}",
-                            severity=severity, timeout=8, markup=False)
+                self.notify(
+                    f"{plain(gate.why)}\nFix: {plain(gate.fix)}",
+                    title=f"{badge(change.after.value)}  {plain(gate.title)}",
+                    severity=severity,
+                    timeout=8,
+                    markup=False,
+                )
             elif change.after is GateState.clear and change.before in BLOCKING:
                 cleared.append(plain(gate.title))
         if cleared:
@@ -245,8 +249,9 @@ class WizardScreen(Screen):
             try:
                 value = parse_text(question, pending)
             except AnswerError as exc:
-                answer.set_hint(f"✗ Not saved: {exc}. Fix it, or empty the field to leave it.",
-                                error=True)
+                answer.set_hint(
+                    f"✗ Not saved: {exc}. Fix it, or empty the field to leave it.", error=True
+                )
                 return False
             return self.save(value)
         record = self.session.answers.get(self.current)
@@ -254,8 +259,11 @@ class WizardScreen(Screen):
         link = self.query_one("#evidence", Input).value.strip()
         if record is None:
             if note or link:
-                self.notify("The note and link are saved with an answer; this one has none.",
-                            severity="warning", markup=False)
+                self.notify(
+                    "The note and link are saved with an answer; this one has none.",
+                    severity="warning",
+                    markup=False,
+                )
             return True
         stored_link = record.evidence.ref if record.evidence else ""
         if note != plain(record.note or "") or link != plain(stored_link):

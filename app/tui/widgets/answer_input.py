@@ -208,7 +208,11 @@ class AnswerInput(Vertical):
 
     def mark(self, stored: Any) -> None:
         """Move the ● to the stored choice without rebuilding the list."""
-        if self.question is None or self.question.kind not in (Kind.yes_no, Kind.choice, Kind.scale):
+        if self.question is None or self.question.kind not in (
+            Kind.yes_no,
+            Kind.choice,
+            Kind.scale,
+        ):
             return
         choices = self.query_one("#choices", ChoiceList)
         labels, values = _choices(self.question)
