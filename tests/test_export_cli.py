@@ -193,3 +193,18 @@ def test_builder_imports_no_front_end_or_sqlite():
         timeout=60,
     )
     assert "BAD []" in result.stdout, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("change", ["waiver", "note"])
+def test_verify_notices_a_new_waiver_or_note(demo_db, tmp_path, change):
+    base = ["--db", str(demo_db)]
+    assert run_cli(*base, "export", "support-summariser", "--out", str(tmp_path)).returncode == 0
+    page = tmp_path / "support-summariser-receipts.md"
+    with Store.open(demo_db) as store:
+        a = store.get("support-summariser")
+        if change == "waiver":
+            store.set_waiver(a.id, "nobody_on_call", reason="r", approver="CTO", expires="2099-01-01")
+        else:
+            store.save_answer(a.id, "oncall_rotation", "no", note="rota starts in May")
+    result = run_cli(*base, "verify", str(page))
+    assert result.returncode == 1 and "changed since export" in result.stdout

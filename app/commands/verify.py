@@ -24,11 +24,9 @@ def add(sub, common) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from app import __version__
     from app.commands._snapshot import load_snapshot
     from app.errors import EXIT_FAIL, EXIT_OK, PreflightError
     from app.export.seal import read_any
-    from app.export.snapshot import answers_digest
 
     path = Path(args.file)
     try:
@@ -46,12 +44,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"{path}: MISMATCH: the file was edited after export (page digest differs)")
         return EXIT_FAIL
     data = load_snapshot(args, claim.ref)
-    values = {qid: record.value for qid, record in data.answers.items()}
-    now = answers_digest(values, data.packset.versions(), __version__)
+    now = data.digest
     if now != claim.digest:
         print(
-            f"{path}: MISMATCH: answers or pack versions of {data.assessment.slug!r} changed "
-            f"since export (or it was made by another Preflight version)"
+            f"{path}: MISMATCH: answers, notes, evidence, waivers or pack versions of "
+            f"{data.assessment.slug!r} changed since export (or another Preflight version "
+            f"made it)"
         )
         return EXIT_FAIL
     print(f"{path}: OK: matches {data.assessment.slug!r} (sha256:{now[:12]}…)")

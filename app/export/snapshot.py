@@ -90,11 +90,26 @@ def canonical_json(value: Any) -> str:
 
 
 def answers_digest(
-    answers: Mapping[str, Any], versions: Mapping[str, str], tool_version: str = __version__
+    answers: Mapping[str, AnswerRecord],
+    waivers: Mapping[str, Waiver],
+    versions: Mapping[str, str],
+    tool_version: str = __version__,
 ) -> str:
-    """SHA-256 over the stored answers (id → value), the pack ids and versions and the tool."""
+    """SHA-256 over what decides the pack: each answer's value, note and evidence link, the
+    waivers, the pack ids and versions, and the Preflight version."""
     payload = {
-        "answers": {qid: answers[qid] for qid in sorted(answers)},
+        "answers": {
+            qid: {
+                "value": record.value,
+                "note": record.note,
+                "evidence": record.evidence.ref if record.evidence else None,
+            }
+            for qid, record in sorted(answers.items())
+        },
+        "waivers": {
+            gid: {"reason": w.reason, "approver": w.approver, "expires": w.expires}
+            for gid, w in sorted(waivers.items())
+        },
         "packs": dict(sorted(versions.items())),
         "preflight": tool_version,
     }
@@ -127,7 +142,7 @@ def make_snapshot(
         evaluation=evaluation,
         date=day,
         version=version,
-        digest=answers_digest(values, packset.versions(), version),
+        digest=answers_digest(answers, waivers, packset.versions(), version),
         shelf=receipt_shelf(packset, evaluation, answers),
     )
 
