@@ -2,7 +2,7 @@
 
 A pack is one TOML file describing one area. Models are strict (unknown keys are errors) and
 check everything that can be checked inside one file; checks that need every pack in use
-(ids unique across packs, names that refer to another pack) live in `app.core.packset`.
+(ids unique across packs, names that refer to another pack) live in `app.core.packs`.
 """
 
 from __future__ import annotations
