@@ -14,8 +14,6 @@ from app.errors import PreflightError
 from app.session import Session
 from app.tui.render import plain
 
-ROLES = "tech lead, product owner, data owner, security, legal, operations, …"
-
 
 class ParticipantsScreen(ModalScreen[str | None]):
     """Returns the name chosen to answer as (enter on a person), or None."""
@@ -31,8 +29,8 @@ class ParticipantsScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog wide"):
             yield Label("Participants — enter on a person answers as them", classes="dialog-title")
             yield OptionList(id="people", markup=False)
-            yield Input(id="name", placeholder="Name", compact=True)
-            yield Input(id="role", placeholder=f"Role ({ROLES})", compact=True)
+            yield Input(id="name", placeholder="Name")
+            yield Input(id="role", placeholder="Role, e.g. tech lead, security, data owner")
             yield Label("", id="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Add", id="add", variant="primary")
