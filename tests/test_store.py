@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -240,7 +241,7 @@ def test_any_json_value_round_trips(store, value, note):
 def test_migration_from_first_schema_keeps_answers_and_history(tmp_path):
     path = tmp_path / "v1.db"
     db = Database(sqlite3.connect(path))
-    schema.migrations.apply(db, stop_before="0002_summary_and_history_index")
+    schema.migrations().apply(db, stop_before="0002_summary_and_history_index")
     assert "summary" not in db["assessments"].columns_dict
     db.execute(
         "INSERT INTO assessments (id, slug, name, packs, created_at, updated_at) "
@@ -319,3 +320,27 @@ def test_no_scratch_table_probe_on_write(tmp_path):
         s.set_waiver(a.id, "g", reason="r", approver="B", expires="2030-01-01")
     assert not [q for q in seen if "create table" in q.lower() or "drop table" in q.lower()]
     assert [q for q in seen if q.startswith("BEGIN")] == ["BEGIN IMMEDIATE"] * 3
+
+
+def test_schema_constants_match_sqlite_utils():
+    """The store reads migration state with plain SQL; keep its names in step with sqlite-utils."""
+    registry = schema.migrations()
+    assert registry.migrations_table == schema.MIGRATIONS_TABLE
+    assert [m.name for m in registry._migrations] == schema.KNOWN
+
+
+def test_reading_needs_no_sqlite_utils(tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "read.db"
+    with Store.open(db) as store:
+        store.create("Alpha")
+    code = (
+        "import sys\nfrom app.store import Store\n"
+        f"s = Store.open({str(db)!r}); s.list(); s.answers(1); s.close()\n"
+        "print('sqlite_utils' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
+    assert result.stdout.strip() == "False", result.stderr

@@ -6,15 +6,23 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.core.packs import LoadResult, PackSet, load_packs, shipped_dir
+from typing import TYPE_CHECKING
+
 from app.errors import PreflightError
+
+if TYPE_CHECKING:  # the pack models load pydantic: only commands that read packs pay for it
+    from app.core.packs import LoadResult, PackSet
 
 
 def pack_paths(args: argparse.Namespace) -> list[Path]:
+    from app.core.paths import shipped_dir
+
     return [shipped_dir(), *(Path(p) for p in args.questionnaires or [])]
 
 
 def load(args: argparse.Namespace) -> LoadResult:
+    from app.core.packs import load_packs
+
     return load_packs(pack_paths(args))
 
 

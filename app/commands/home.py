@@ -17,10 +17,12 @@ def add(sub, common) -> None:
 
 def run(args: argparse.Namespace, open_ref: str | None = None) -> int:
     """Start the Textual app; the only place the CLI imports Textual."""
-    from app.commands._packs import packset_or_fail
+    from app.commands._packs import pack_paths, packset_or_fail
     from app.commands._store import open_store
 
-    packset = packset_or_fail(args)
+    # Going straight to an assessment needs the packs now, and broken ones are a one-line
+    # error; the home screen shows first and reads them behind it (reporting problems there).
+    packset = packset_or_fail(args) if open_ref is not None else None
     store = open_store(args)
     if open_ref is not None:
         try:
@@ -31,5 +33,6 @@ def run(args: argparse.Namespace, open_ref: str | None = None) -> int:
     from app.tui.app import make_app
 
     with store:
-        make_app(store=store, packset=packset, open_ref=open_ref).run()
+        app = make_app(store=store, packset=packset, open_ref=open_ref, pack_paths=pack_paths(args))
+        app.run()
     return 0

@@ -19,6 +19,7 @@ from typing import Any
 
 from app.core import expr
 from app.core.answers import expression_value
+from app.core.states import SYMBOLS, WORDS, badge
 from app.core.model import Band, Gate, Score
 from app.core.packs import PackSet
 
@@ -46,34 +47,8 @@ class AreaState(StrEnum):
     unknown = "unknown"
 
 
-SYMBOLS: dict[str, str] = {
-    "red": "✗",
-    "amber": "!",
-    "unknown": "?",
-    "clear": "✔",
-    "green": "✔",
-    "waived": "~",
-    "inactive": "·",
-}
-"""Every state is shown with a symbol and a word, never by colour alone."""
-
-WORDS: dict[str, str] = {
-    "red": "RED",
-    "amber": "AMBER",
-    "unknown": "UNKNOWN",
-    "clear": "CLEAR",
-    "green": "GREEN",
-    "waived": "WAIVED",
-    "inactive": "N/A",
-}
-
 BLOCKING_ORDER = (GateState.red, GateState.unknown, GateState.amber)
 """Severity order for listing gates: what stops production first."""
-
-
-def badge(state: str) -> str:
-    """`✗ RED`, `! AMBER`, … — the symbol and word for a state."""
-    return f"{SYMBOLS[state]} {WORDS[state]}"
 
 
 @dataclass(frozen=True)
@@ -286,3 +261,6 @@ def severity(state: GateState) -> int:
     """Sort key: red first, then unknown, amber, waived, clear, inactive."""
     order = [*BLOCKING_ORDER, GateState.waived, GateState.clear, GateState.inactive]
     return order.index(state)
+
+
+__all__ = ["SYMBOLS", "WORDS", "badge"]  # re-exported: the states' symbols live in app.core.states

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from app.core import expr
 from app.core.model import Derived, Gate, Pack, Question, Score
+from app.core.paths import shipped_dir
 
 MAX_FILE_BYTES = 2_000_000
 
@@ -70,15 +71,6 @@ class LoadResult:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def shipped_dir() -> Path:
-    """The packs shipped with Preflight: inside the wheel, or at the root of a clone."""
-    package_dir = Path(__file__).resolve().parent.parent
-    installed = package_dir / "questionnaires"
-    if installed.is_dir():
-        return installed
-    return package_dir.parent / "questionnaires"
 
 
 def pack_files(path: Path) -> list[Path]:
@@ -318,3 +310,6 @@ def _message(err: dict) -> str:
         return "required key is missing"
     message = err["msg"]
     return message.removeprefix("Value error, ")
+
+
+__all__ = ["shipped_dir"]  # re-exported from app.core.paths

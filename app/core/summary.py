@@ -6,15 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.core.engine import SYMBOLS, Evaluation, Verdict, badge
+from app.core.states import VERDICT_STATE, verdict_badge
 from app.errors import EXIT_FAIL, EXIT_INCOMPLETE, EXIT_OK
-
-VERDICT_STATE = {
-    Verdict.no_go: "red",
-    Verdict.incomplete: "unknown",
-    Verdict.conditional: "amber",
-    Verdict.go: "clear",
-}
-"""The gate state whose symbol (and colour) a verdict borrows."""
 
 VERDICT_MEANING = {
     Verdict.go: "nothing blocks production",
@@ -22,11 +15,6 @@ VERDICT_MEANING = {
     Verdict.no_go: "red gates block production",
     Verdict.incomplete: "unknown gates or unanswered required questions block a decision",
 }
-
-
-def verdict_badge(verdict: Verdict) -> str:
-    """`✗ NO-GO`, `? INCOMPLETE`, `! CONDITIONAL`, `✔ GO`: symbol and word, never colour."""
-    return f"{SYMBOLS[VERDICT_STATE[verdict]]} {verdict.value}"
 
 
 VERDICT_EXIT = {
@@ -82,3 +70,6 @@ def verdict_lines(
     if len(missing) > max_unanswered:
         out.append(f"  … and {len(missing) - max_unanswered} more unanswered required question(s)")
     return out
+
+
+__all__ = ["VERDICT_STATE", "verdict_badge"]  # re-exported from app.core.states

@@ -14,7 +14,6 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlite_utils import Database
 
 from app.store import schema
 from app.store.errors import StoreError
@@ -98,16 +97,15 @@ def mapped(path: Path, timeout: float = DEFAULT_TIMEOUT) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def write(db: Database) -> Iterator[Database]:
+def write(conn: sqlite3.Connection) -> Iterator[None]:
     """One write transaction, committed (and synced: synchronous=FULL) before the block ends.
 
     BEGIN IMMEDIATE takes the write lock up front, so a second process waits on the busy
     timeout instead of failing with SQLITE_BUSY when a read transaction tries to upgrade.
     """
-    conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
-        yield db
+        yield
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
@@ -121,7 +119,7 @@ def write(db: Database) -> Iterator[Database]:
             raise
 
 
-def open_database(path: Path, timeout: float = DEFAULT_TIMEOUT) -> Database:
+def open_database(path: Path, timeout: float = DEFAULT_TIMEOUT) -> sqlite3.Connection:
     """Check, open and migrate the database at `path`; raise StoreError on any bad condition."""
     prepare_file(path)
     try:
@@ -139,16 +137,34 @@ def open_database(path: Path, timeout: float = DEFAULT_TIMEOUT) -> Database:
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
-            db = Database(conn)
-            if schema.migrations.pending(db):
-                with write(db):
+            if _pending(conn):
+                from sqlite_utils import Database
+
+                with write(conn):
                     # Re-check under the write lock: another process may have just migrated.
                     _check_version(conn, path)
-                    schema.migrations.apply(db)
+                    schema.migrations().apply(Database(conn))
     except BaseException:
         conn.close()
         raise
-    return db
+    return conn
+
+
+def _pending(conn: sqlite3.Connection) -> bool:
+    """Are any of schema.KNOWN not applied yet? (Read with plain SQL: no sqlite-utils.)"""
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [schema.MIGRATIONS_TABLE]
+    ).fetchone()
+    if found is None:
+        return True
+    applied = {
+        row[0]
+        for row in conn.execute(
+            f"SELECT name FROM [{schema.MIGRATIONS_TABLE}] WHERE migration_set = ?",
+            [schema.MIGRATION_SET],
+        )
+    }
+    return not set(schema.KNOWN) <= applied
 
 
 QUICK_CHECK_MAX_BYTES = 16 * 1024 * 1024
@@ -193,7 +209,7 @@ def _check_version(conn: sqlite3.Connection, path: Path) -> None:
     }
     if not tables:
         return
-    table = schema.migrations.migrations_table
+    table = schema.MIGRATIONS_TABLE
     applied: list[str] = []
     if table in tables:
         applied = [

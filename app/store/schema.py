@@ -1,19 +1,24 @@
 """Schema versions, applied in order at open with `sqlite_utils.Migrations`.
 
-Never edit a shipped migration: add a new one. Each migration also sets `PRAGMA user_version`
-so the version is visible in any SQLite browser; the list of applied names in
-`_sqlite_migrations` is what the store checks to refuse a database from a newer Preflight.
+Never edit a shipped migration: add a new one to STEPS. Each migration also sets
+`PRAGMA user_version` so the version is visible in any SQLite browser; the list of applied
+names in `_sqlite_migrations` is what the store checks to refuse a database from a newer
+Preflight. sqlite-utils is imported only when a database needs migrating (`migrations()`):
+importing it costs more than the home screen's whole budget.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Database, Migrations
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database, Migrations
 
 MIGRATION_SET = "preflight"
-migrations = Migrations(MIGRATION_SET)
+MIGRATIONS_TABLE = "_sqlite_migrations"
+"""Where sqlite_utils.Migrations records applied names (checked in the tests)."""
 
 
-@migrations(name="0001_initial")
 def m0001_initial(db: Database) -> None:
     db.execute(
         """
@@ -96,7 +101,6 @@ def m0001_initial(db: Database) -> None:
     db.execute("PRAGMA user_version = 1")
 
 
-@migrations(name="0002_summary_and_history_index")
 def m0002_summary(db: Database) -> None:
     # The cached Summary lets `preflight list` skip re-evaluating every assessment.
     db.execute("ALTER TABLE assessments ADD COLUMN summary TEXT NOT NULL DEFAULT '{}'")
@@ -106,7 +110,6 @@ def m0002_summary(db: Database) -> None:
     db.execute("PRAGMA user_version = 2")
 
 
-@migrations(name="0003_assessments_by_change")
 def m0003_by_change(db: Database) -> None:
     # `Store.list` (home screen, `preflight list`) reads assessments newest change first;
     # with this index SQLite walks it in order and stops at the LIMIT instead of sorting all.
@@ -116,6 +119,21 @@ def m0003_by_change(db: Database) -> None:
     db.execute("PRAGMA user_version = 3")
 
 
-# Migrations has no public list of registered names; _migrations is the registry.
-KNOWN = [m.name for m in migrations._migrations]
+STEPS = [
+    ("0001_initial", m0001_initial),
+    ("0002_summary_and_history_index", m0002_summary),
+    ("0003_assessments_by_change", m0003_by_change),
+]
+"""Every migration in order, by the name recorded in the database."""
+KNOWN = [name for name, _ in STEPS]
 SCHEMA_VERSION = len(KNOWN)
+
+
+def migrations() -> Migrations:
+    """The sqlite_utils.Migrations for STEPS."""
+    from sqlite_utils import Migrations
+
+    registry = Migrations(MIGRATION_SET)
+    for name, step in STEPS:
+        registry(name=name)(step)
+    return registry

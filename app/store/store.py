@@ -16,12 +16,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from app.errors import EXIT_USAGE, PreflightError
 from app.store import rows
@@ -37,6 +36,9 @@ from app.store.models import (
 )
 from app.store.writes import AnswerWrites
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 __all__ = ["Store", "StoreError", "NotFound"]
 
 MAX_NAME = 200
@@ -45,11 +47,24 @@ MAX_NAME = 200
 class Store(AnswerWrites):
     """Assessments, answers and their history, participants, follow-ups and waivers."""
 
-    def __init__(self, db: Database, path: Path, timeout: float = DEFAULT_TIMEOUT) -> None:
-        self.db = db
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
+        self.conn = conn
         self.path = path
         self.timeout = timeout
         self._lock = threading.RLock()
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        """sqlite-utils' view of the connection, used for every write; built on first use, so
+        read-only commands and the home screen never import sqlite-utils (~70–250 ms)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn)
+        return self._db
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -66,7 +81,7 @@ class Store(AnswerWrites):
 
     def close(self) -> None:
         with self._lock, mapped(self.path, self.timeout):
-            self.db.close()
+            self.conn.close()
 
     def __enter__(self) -> Store:
         return self
@@ -78,15 +93,19 @@ class Store(AnswerWrites):
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Database]:
-        with self._lock, mapped(self.path, self.timeout), write(self.db) as db:
+        db = self.db
+        with self._lock, mapped(self.path, self.timeout), write(self.conn):
             yield db
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict]:
+        """Rows as dicts, read on the plain connection (reads need no sqlite-utils)."""
         with self._lock, mapped(self.path, self.timeout):
-            return list(self.db.query(sql, params))
+            cursor = self.conn.execute(sql, params)
+            columns = [d[0] for d in cursor.description]
+            return [dict(zip(columns, row, strict=True)) for row in cursor]
 
     def _require(self, assessment_id: int) -> None:
-        found = self.db.execute("SELECT 1 FROM assessments WHERE id = ?", [assessment_id])
+        found = self.conn.execute("SELECT 1 FROM assessments WHERE id = ?", [assessment_id])
         if found.fetchone() is None:
             raise NotFound(f"no assessment with id {assessment_id} (see 'preflight list')")
 
@@ -151,14 +170,14 @@ class Store(AnswerWrites):
             sql += " LIMIT ?"
             params.append(max(0, limit))
         with self._lock, mapped(self.path, self.timeout):
-            cursor = self.db.execute(sql, params)
+            cursor = self.conn.execute(sql, params)
             columns = [c[0] for c in cursor.description]
             return [rows.listed(dict(zip(columns, r, strict=True))) for r in cursor.fetchall()]
 
     def count(self, include_archived: bool = False) -> int:
         where = "" if include_archived else "WHERE archived = 0"
         with self._lock, mapped(self.path, self.timeout):
-            return self.db.execute(f"SELECT count(*) FROM assessments {where}").fetchone()[0]
+            return self.conn.execute(f"SELECT count(*) FROM assessments {where}").fetchone()[0]
 
     def rename(self, ref: int | str, new_name: str) -> Assessment:
         """A new display name; the slug stays so scripts and links keep working."""

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from app.core.packs import PackSet
 from app.store import Store
+
+if TYPE_CHECKING:
+    from app.core.packs import PackSet
 
 SCREEN_COMMANDS = (
     ("next", "Next question", "Save what was typed and show the next question"),
@@ -34,11 +38,42 @@ class PreflightApp(App[None]):
     TITLE = "Preflight"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, store: Store, packset: PackSet, open_ref: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        packset: PackSet | None,
+        open_ref: str | None = None,
+        pack_paths: list[Path] | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
-        self.packset = packset
         self.open_ref = open_ref
+        self._packset = packset
+        self._pack_paths = pack_paths or []
+        self._pack_lock = threading.Lock()
+
+    @property
+    def packset(self) -> PackSet:
+        """The packs in use, loaded on first need (the home screen does not need them)."""
+        with self._pack_lock:
+            if self._packset is None:
+                self._packset = self._load_packs()
+            return self._packset
+
+    def _load_packs(self) -> PackSet:
+        from app.core.packs import load_packs
+
+        result = load_packs(self._pack_paths)
+        if result.problems:
+            # Broken team packs: say which file and field, and go on with the rest.
+            lines = "\n".join(str(p) for p in result.problems[:8])
+            more = len(result.problems) - 8
+            lines += f"\n… and {more} more (run preflight validate)" if more > 0 else ""
+            self.call_later(
+                self.notify, lines, title="✗ Pack problems", severity="error", timeout=30,
+                markup=False,
+            )
+        return result.packset
 
     def on_mount(self) -> None:
         from app.tui.screens.home import HomeScreen
@@ -46,6 +81,15 @@ class PreflightApp(App[None]):
         self.push_screen(HomeScreen())
         if self.open_ref is not None:
             self.open_assessment(self.open_ref)
+        elif self._packset is None:
+            # After the first frame: read the packs and warm sqlite-utils (used by the first
+            # save) on a thread, so the home screen shows without waiting for either.
+            self.call_after_refresh(self.run_worker, self._warm_up, thread=True)
+
+    def _warm_up(self) -> None:
+        import sqlite_utils  # noqa: F401
+
+        self.packset  # noqa: B018 - loads and caches the packs
 
     def open_assessment(self, ref: str | int) -> None:
         """Push the wizard for `ref`; a store problem becomes a message, never a crash."""
@@ -98,12 +142,14 @@ def make_app(
     packset: PackSet | None = None,
     open_ref: str | None = None,
     store: Store | None = None,
+    pack_paths: list[Path] | None = None,
 ) -> PreflightApp:
-    """Build the app on a store (opened from `db` unless given) and the packs in use."""
-    if packset is None:
-        from app.core.packs import load_packs, shipped_dir
+    """Build the app on a store (opened from `db` unless given) and the packs in use: `packset`
+    when given, else read from `pack_paths` (default: the shipped packs) once needed."""
+    if packset is None and pack_paths is None:
+        from app.core.packs import shipped_dir
 
-        packset = load_packs([shipped_dir()]).packset
+        pack_paths = [shipped_dir()]
     if store is None:
         store = Store.open(db)
     if os.environ.get("NO_COLOR"):
@@ -111,4 +157,4 @@ def make_app(
         from app.tui.render import use_monochrome
 
         use_monochrome()
-    return PreflightApp(store, packset, open_ref)
+    return PreflightApp(store, packset, open_ref, pack_paths)

@@ -9,13 +9,15 @@ compositor has rendered the dirty widgets into strips (textual 8.2.8, screen.py)
 `_display` returns before turning those strips into terminal codes, so the hook does that step
 itself (`render_segments`) to pay for the whole paint, then calls `app.exit()`. Frames of the
 blank default screen (`_default`) and frames held back by a batch update are not counted: the
-first counted frame is the pushed screen (home, or the bare screen) with its rows.
+first counted frame is the pushed screen (home, or the bare screen) with its rows. The moment
+it is ready is printed as `FIRST-FRAME <time.time()>`; the parent measures from spawn to it.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 from textual.app import App
@@ -36,6 +38,8 @@ def _display_then_exit(self, screen, renderable):
     if renderable is None or self._batch_count or self._exit or screen.id == "_default":
         return
     renderable.render_segments(self.console)
+    # The wall-clock moment the first frame is ready, for the parent (see run.spawn).
+    print(f"FIRST-FRAME {time.time():.6f}", file=sys.stderr, flush=True)
     if os.environ.get("BENCH_SHOW_FRAME"):
         print(f"first frame: {type(screen).__name__}", file=sys.stderr)
     self.exit()

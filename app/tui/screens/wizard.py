@@ -21,7 +21,8 @@ from app.core.answers import AnswerError, parse_text
 from app.core.engine import GateChange, GateState, badge
 from app.errors import PreflightError
 from app.session import Session
-from app.tui.render import area_line, gate_lines, plain, verdict_text
+from app.tui.panels import area_line, gate_lines, verdict_text
+from app.tui.render import plain
 from app.tui.widgets.answer_input import AnswerInput
 
 NOTICE_STATES = (GateState.red, GateState.amber)
