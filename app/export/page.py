@@ -93,7 +93,8 @@ def waiver_text(waiver, today: str) -> str:
 
 def _gates(data: PackData, budget: int) -> list[str]:
     rows = gate_rows(data)
-    lines = ["", "## Blocking gates", ""]
+    waived = any(result.state is GateState.waived for result, _, _ in rows)
+    lines = ["", "## Blocking and waived gates" if waived else "## Blocking gates", ""]
     if not rows:
         return [*lines, "None: no gate blocks production."]
     room = budget - 4  # heading, table header and separator, overflow line
