@@ -135,7 +135,9 @@ def test_hostile_fields_keep_the_structure(
 
     headings, tables = structure(page)
     assert headings[0] == (1, f"Receipts pack: {escape.clean(name or 'n')}"[: len(headings[0][1])])
-    assert [h for level, h in headings if level == 2][1:] == PAGE_H2
+    h2 = [h for level, h in headings if level == 2][1:]
+    # The gates table is titled "Blocking and waived gates" when a waiver is in it.
+    assert [h.replace("Blocking and waived gates", "Blocking gates") for h in h2] == PAGE_H2
     assert [len(t.rows) for t in tables] == [2, len(Receipt), 1]  # gates, receipts, areas
     for table in tables:
         assert all(len(row) == len(table.header) for row in table.rows)
