@@ -133,3 +133,13 @@ def test_delete_asks_on_a_terminal(run, tmp_path, reply, kept):
     os.close(master)
     assert result.returncode == (1 if kept else 0), result.stderr
     assert bool(listed(run)) is kept
+
+
+def test_list_shows_the_most_recent_and_says_how_many_more(run):
+    for name in ("One", "Two", "Three"):
+        run("new", name)
+    out = run("list", "--limit", "2").stdout.splitlines()
+    assert [line.split()[1] for line in out[1:3]] == ["Three", "Two"]
+    assert out[-1].startswith("… and 1 more")
+    assert len(run("list", "--limit", "0").stdout.splitlines()) == 4
+    assert len(listed(run)) == 3  # JSON lists them all

@@ -1,4 +1,4 @@
-"""`preflight list [--all] [--json]`: the assessments in the database, newest change first."""
+"""`preflight list [--all] [--limit N] [--json]`: the assessments, newest change first."""
 
 from __future__ import annotations
 
@@ -13,8 +13,21 @@ def add(sub, common) -> None:
         description="List assessments: name, slug, answered/total, verdict, last change.",
     )
     parser.add_argument("--all", action="store_true", help="include archived assessments")
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"show the N most recently changed (default {DEFAULT_LIMIT} on screen, all in "
+        "JSON; 0 for all)",
+    )
     parser.add_argument("--json", action="store_true", help="a JSON list of assessments")
     parser.set_defaults(handler=run)
+
+
+DEFAULT_LIMIT = 300
+"""Rows printed for people by default, as many as the home screen shows: a list of 10,000
+lines helps nobody, and `--limit 0` prints them all."""
 
 
 def _clean(text: str) -> str:
@@ -29,8 +42,10 @@ def run(args: argparse.Namespace) -> int:
 
     from app.commands._store import open_store
 
+    limit = args.limit if args.limit is not None else (0 if args.json else DEFAULT_LIMIT)
     with open_store(args) as store:
-        found = store.list(include_archived=args.all)
+        found = store.list(include_archived=args.all, limit=limit or None)
+        hidden = store.count(include_archived=args.all) - len(found) if limit else 0
     if args.json:
         print(json.dumps([a.model_dump(mode="json") for a in found], indent=2, ensure_ascii=False))
         return 0
@@ -52,4 +67,6 @@ def run(args: argparse.Namespace) -> int:
     widths = [max(len(row[i]) for row in [header, *table]) for i in range(len(header))]
     for row in [header, *table]:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    if hidden > 0:
+        print(f"… and {hidden:,} more, changed earlier (preflight list --limit 0 shows all)")
     return 0

@@ -89,7 +89,7 @@ def sha256_of(ref: str) -> str | None:
         return None
 
 
-def assessment(row: dict) -> Assessment:
+def _checked_assessment(row: dict) -> Assessment:
     summary = load(row.get("summary")) or {}
     return Assessment(
         id=row["id"],
@@ -107,9 +107,10 @@ def assessment(row: dict) -> Assessment:
 _SUMMARY_FIELDS = {name: int for name in Summary.model_fields} | {"verdict": str}
 
 
-def listed(row: dict) -> Assessment:
-    """`assessment(row)` for lists of thousands: rows shaped as this store writes them are built
-    without re-validating (pydantic costs ~25 µs a row); anything else takes the checked path."""
+def assessment(row: dict) -> Assessment:
+    """The record for an `assessments` row. Rows shaped as this store writes them are built
+    without re-validating (pydantic costs ~25 µs a row, and lists run to thousands); anything
+    else (an old or hand-edited file) takes the checked path."""
     try:
         summary = json.loads(row["summary"]) if row.get("summary") else {}
         packs = json.loads(row["packs"]) if row["packs"] else {}
@@ -128,7 +129,7 @@ def listed(row: dict) -> Assessment:
     except (ValueError, TypeError, KeyError):
         well_formed = False
     if not well_formed:
-        return assessment(row)
+        return _checked_assessment(row)
     return Assessment.model_construct(
         id=row["id"],
         slug=row["slug"],

@@ -172,7 +172,7 @@ class Store(AnswerWrites):
         with self._lock, mapped(self.path, self.timeout):
             cursor = self.conn.execute(sql, params)
             columns = [c[0] for c in cursor.description]
-            return [rows.listed(dict(zip(columns, r, strict=True))) for r in cursor.fetchall()]
+            return [rows.assessment(dict(zip(columns, r, strict=True))) for r in cursor.fetchall()]
 
     def count(self, include_archived: bool = False) -> int:
         where = "" if include_archived else "WHERE archived = 0"
