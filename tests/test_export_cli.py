@@ -203,7 +203,9 @@ def test_verify_notices_a_new_waiver_or_note(demo_db, tmp_path, change):
     with Store.open(demo_db) as store:
         a = store.get("support-summariser")
         if change == "waiver":
-            store.set_waiver(a.id, "nobody_on_call", reason="r", approver="CTO", expires="2099-01-01")
+            store.set_waiver(
+                a.id, "nobody_on_call", reason="r", approver="CTO", expires="2099-01-01"
+            )
         else:
             store.save_answer(a.id, "oncall_rotation", "no", note="rota starts in May")
     result = run_cli(*base, "verify", str(page))

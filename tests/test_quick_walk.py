@@ -47,7 +47,9 @@ def test_answer_see_red_gate_go_back_skip_quit(db):
     red = "✗ RED  No data processing agreement — fix: Sign the provider's DPA and link it as evidence."
     assert red in printed
     assert any(line.startswith("✔ CLEAR  No data processing agreement") for line in printed)
-    assert printed.index(red) < next(i for i, line in enumerate(printed) if line.startswith("✔ CLEAR"))
+    assert printed.index(red) < next(
+        i for i, line in enumerate(printed) if line.startswith("✔ CLEAR")
+    )
     assert "  now: no" in printed  # back shows the current answer
     assert stored(db, packs, slug) == {"vendor_name": "Acme Models", "vendor_dpa_signed": "yes"}
 

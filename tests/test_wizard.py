@@ -44,7 +44,8 @@ async def test_drive_an_area_gate_turns_red_then_clears_and_survives_restart(tmp
         assert wizard.session.evaluation.gates["vendor_no_dpa"].state is GateState.red
         assert "✗ RED     No data processing" in _gate_panel(app)
         assert "NO-GO" in app.screen.sub_title
-        assert any("No data processing agreement" in str(n.title) for n in app._notifications)
+        notice = str(app.screen.query_one("#notice", Static).render())
+        assert "✗ RED  No data processing agreement — " in notice
 
         await pilot.press("ctrl+b")
         assert wizard.current == "vendor_dpa_signed"

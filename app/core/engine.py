@@ -19,9 +19,9 @@ from typing import Any
 
 from app.core import expr
 from app.core.answers import expression_value
-from app.core.states import SYMBOLS, WORDS, badge
 from app.core.model import Band, Gate, Score
 from app.core.packs import PackSet
+from app.core.states import SYMBOLS, WORDS, badge
 
 
 class GateState(StrEnum):

@@ -14,7 +14,6 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-
 from app.store import schema
 from app.store.errors import StoreError
 

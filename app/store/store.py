@@ -371,7 +371,7 @@ def _check_name(name: str, what: str = "a name") -> str:
         raise PreflightError(f"{what} is limited to {MAX_NAME} characters", EXIT_USAGE)
     if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in name):
         raise PreflightError(f"{what} cannot hold control characters or line breaks", EXIT_USAGE)
-    return name
+    return " ".join(name.split())  # one spelling: "Priya  Raman" is "Priya Raman"
 
 
 def _check_day(value: str, what: str) -> str:

@@ -70,7 +70,11 @@ class PreflightApp(App[None]):
             more = len(result.problems) - 8
             lines += f"\n… and {more} more (run preflight validate)" if more > 0 else ""
             self.call_later(
-                self.notify, lines, title="✗ Pack problems", severity="error", timeout=30,
+                self.notify,
+                lines,
+                title="✗ Pack problems",
+                severity="error",
+                timeout=30,
                 markup=False,
             )
         return result.packset

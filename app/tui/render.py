@@ -52,5 +52,3 @@ def badge(state: str, width: int = 0) -> Text:
     """`✗ RED` in red, padded to `width` so columns line up."""
     label = f"{SYMBOLS[state]} {WORDS[state]}"
     return Text(label.ljust(width), style=STYLES.get(state, ""))
-
-

@@ -98,6 +98,9 @@ class FollowUpDialog(ModalScreen[dict | None]):
             if not approver or not expires:
                 self._error("A waiver needs a reason, an approver and an expiry date")
                 return
+            if expires < dt.date.today().isoformat():
+                self._error(f"That waiver expired on {expires}: give a date from today on")
+                return
             waiver = {"reason": reason, "approver": approver, "expires": expires}
         followup = {
             "owner": self._value("owner") or None,

@@ -38,10 +38,11 @@ class GateBoardScreen(Screen[None]):
         self.title = plain(self.session.assessment.name)
         self.sub_title = "Gate board"
         table = self.query_one(DataTable)
-        # Sized to fit 80 columns; the area, why, fix and waiver show below for the row.
+        # Sized to fit the terminal (80 columns up); the area, why, fix and waiver show below.
+        self.gate_width = max(26, self.app.size.width - 70)
         for label, width in (
             ("State", 9),
-            ("Gate", 26),
+            ("Gate", self.gate_width),
             ("Owner", 14),
             ("Due", 10),
             ("Status", 11),
@@ -54,7 +55,8 @@ class GateBoardScreen(Screen[None]):
         gates = [g for g in self.session.evaluation.gates.values() if g.state in SHOWN]
         return sorted(gates, key=lambda g: (severity(g.state), g.pack_id, g.gate.title))
 
-    def reload(self) -> None:
+    def reload(self, keep: str | None = None) -> None:
+        """Refill the table; `keep` puts the cursor back on that gate's row."""
         table = self.query_one(DataTable)
         followups = self.session.followups()
         table.clear()
@@ -63,7 +65,7 @@ class GateBoardScreen(Screen[None]):
             follow = followups.get(gate.id)
             table.add_row(
                 badge(result.state.value, 9),
-                _cell(gate.title, 26),
+                _cell(gate.title, self.gate_width),
                 _cell(follow.owner or "—", 14) if follow else "—",
                 (follow.due or "—") if follow else "—",
                 follow.status.value.replace("_", " ") if follow else "open",
@@ -71,6 +73,10 @@ class GateBoardScreen(Screen[None]):
             )
         if not table.row_count:
             self.query_one("#detail", Static).update(Text("No blocking gates.", style="green"))
+        elif keep is not None:
+            keys = [result.gate.id for result in self.results()]
+            if keep in keys:
+                table.move_cursor(row=keys.index(keep))
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -123,7 +129,7 @@ class GateBoardScreen(Screen[None]):
             self.notify(f"✗ Not saved: {exc}", severity="error", timeout=10, markup=False)
             return
         self.notify("✔ Follow-up saved")
-        self.reload()
+        self.reload(keep=gate_id)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -48,7 +48,10 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Name", "Slug", "Answered", "Verdict", "Gates", "Updated")
+        # Under 100 columns the gate counts go (the verdict says enough) and the date is short.
+        self.narrow = self.app.size.width < 100
+        columns = ["Name", "Slug", "Answered", "Verdict"]
+        table.add_columns(*columns, *([] if self.narrow else ["Gates"]), "Updated")
         self.reload()
 
     def reload(self) -> None:
@@ -75,15 +78,9 @@ class HomeScreen(Screen):
             verdict = Text(s.verdict, style=STYLES.get(s.verdict, ""))
             name = plain(a.name) + ("  (archived)" if a.archived else "")
             gates = f"✗{s.red} !{s.amber} ?{s.unknown}"
-            table.add_row(
-                name,
-                a.slug,
-                f"{s.answered}/{s.total}",
-                verdict,
-                gates,
-                a.updated_at[:16].replace("T", " "),
-                key=a.slug,
-            )
+            updated = a.updated_at[:10] if self.narrow else a.updated_at[:16].replace("T", " ")
+            cells = [name, a.slug, f"{s.answered}/{s.total}", verdict]
+            table.add_row(*cells, *([] if self.narrow else [gates]), updated, key=a.slug)
         self.query_one("#empty").display = not rows
         table.display = bool(rows)
         if rows:

@@ -52,8 +52,9 @@ class ParticipantsScreen(ModalScreen[str | None]):
     @on(Input.Submitted, "#name, #role")
     @on(Button.Pressed, "#add")
     def _add(self) -> None:
-        name = self.query_one("#name", Input).value.strip()
-        role = self.query_one("#role", Input).value.strip()
+        # One spelling per person: "  Priya  Raman " is "Priya Raman".
+        name = plain(self.query_one("#name", Input).value)
+        role = plain(self.query_one("#role", Input).value)
         if not name or not role:
             self.query_one("#error", Label).update("✗ A participant needs a name and a role")
             return

@@ -22,7 +22,7 @@ from app.core.engine import GateChange, GateState, badge
 from app.errors import PreflightError
 from app.session import Session
 from app.tui.panels import area_line, gate_lines, verdict_text
-from app.tui.render import plain
+from app.tui.render import STYLES, plain
 from app.tui.widgets.answer_input import AnswerInput
 
 NOTICE_STATES = (GateState.red, GateState.amber)
@@ -67,12 +67,23 @@ class WizardScreen(Screen):
                 yield Static(id="question", markup=False)
                 yield Static(id="why", markup=False)
                 yield AnswerInput(id="answer")
+                yield Static(id="notice", markup=False)
                 with Horizontal(classes="field"):
                     yield Static("Note ", classes="label")
-                    yield Input(id="note", compact=True, placeholder="optional; enter saves")
+                    yield Input(
+                        id="note",
+                        compact=True,
+                        select_on_focus=False,
+                        placeholder="optional; enter saves",
+                    )
                 with Horizontal(classes="field"):
                     yield Static("Link ", classes="label")
-                    yield Input(id="evidence", compact=True, placeholder="evidence path or URL")
+                    yield Input(
+                        id="evidence",
+                        compact=True,
+                        select_on_focus=False,
+                        placeholder="evidence path or URL",
+                    )
                 yield Static(id="status", markup=False)
         yield Footer()
 
@@ -206,24 +217,22 @@ class WizardScreen(Screen):
             self.action_next()
 
     def _announce(self, moved: list[GateChange]) -> None:
-        """A notice per gate that turned red or amber; one for all the gates that cleared."""
+        """Name each gate that turned red or amber (and why), and the gates that cleared, on the
+        notice line under the answer: it stays until the next answer and covers nothing."""
+        text = Text()
         cleared = []
         for change in moved:
             gate = change.gate
             if change.after in NOTICE_STATES:
-                severity = "error" if change.after is GateState.red else "warning"
-                self.notify(
-                    f"{plain(gate.why)}\nFix: {plain(gate.fix)}",
-                    title=f"{badge(change.after.value)}  {plain(gate.title)}",
-                    severity=severity,
-                    timeout=8,
-                    markup=False,
-                )
+                text.append(badge(change.after.value), style=STYLES[change.after.value])
+                text.append(f"  {plain(gate.title)} — {plain(gate.why)}\n")
             elif change.after is GateState.clear and change.before in BLOCKING:
                 cleared.append(plain(gate.title))
         if cleared:
-            title = f"{badge('clear')}  {len(cleared)} gate(s) cleared"
-            self.notify("\n".join(cleared), title=title, timeout=5, markup=False)
+            text.append(badge("clear"), style=STYLES["clear"])
+            text.append(f"  cleared: {'; '.join(cleared)}")
+        text.rstrip()
+        self.query_one("#notice", Static).update(text)
 
     @on(Input.Submitted, "#note, #evidence")
     def _note_submitted(self, event: Input.Submitted) -> None:

@@ -41,7 +41,7 @@ class ChoiceList(OptionList):
             self.value = value
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(markup=False, **kwargs)
+        super().__init__(markup=False, compact=True, **kwargs)
         self.values: list[Any] = []
         self.kind: Kind | None = None
 
@@ -73,7 +73,7 @@ class TickList(OptionList):
             self.chosen = chosen
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(markup=False, **kwargs)
+        super().__init__(markup=False, compact=True, **kwargs)
         self.question: Question | None = None
         self.chosen: set[str] = set()
 
@@ -158,7 +158,9 @@ class AnswerInput(Vertical):
     def compose(self) -> ComposeResult:
         yield ChoiceList(id="choices")
         yield TickList(id="multi")
-        yield Input(id="typed", compact=True)
+        # select_on_focus off: arriving on an answer must not select it, or the first key
+        # typed would replace the whole stored answer.
+        yield Input(id="typed", compact=True, select_on_focus=False)
         yield Static("", id="hint", markup=False)
 
     def show(self, question: Question, stored: Any) -> None:
@@ -181,11 +183,11 @@ class AnswerInput(Vertical):
             )
             choices.highlighted = values.index(stored) if stored in values else 0
             keys = "y / n / u" if kind is Kind.yes_no else f"1–{len(values)}"
-            hint = f"Press {keys} to answer, or ↑↓ and enter."
+            hint = f"{keys} answers (or ↑↓ enter)"
             choices.focus(scroll_visible=False)
         elif multi.display:
             multi.show(question, stored)
-            hint = "Space or 1–9 ticks an option (saved at once); enter goes on."
+            hint = "space or 1–9 ticks (saved at once); enter goes on"
             multi.focus(scroll_visible=False)
         else:
             typed.placeholder = PLACEHOLDERS[kind]
@@ -195,6 +197,8 @@ class AnswerInput(Vertical):
                 bounds = _bounds(question)
                 hint = f"In {question.unit}. " if question.unit else ""
                 hint += f"{bounds}. " if bounds else ""
+            if kind is Kind.person:
+                hint = "Type the name and the role in brackets: Name (role). "
             hint += "Enter saves."
             typed.cursor_position = len(typed.value)  # type at the end, never mid-answer
             typed.focus(scroll_visible=False)
@@ -259,9 +263,14 @@ def _choices(question: Question) -> tuple[list[tuple[str, Any]], list[Any]]:
 def _bounds(question: Question) -> str:
     low, high = question.min, question.max
     if low is not None and high is not None:
-        return f"From {low:g} to {high:g}"
+        return f"From {_num(low)} to {_num(high)}"
     if low is not None:
-        return f"At least {low:g}"
+        return f"At least {_num(low)}"
     if high is not None:
-        return f"At most {high:g}"
+        return f"At most {_num(high)}"
     return ""
+
+
+def _num(value: float) -> str:
+    """10000000.0 → 10,000,000 (not 1e+07)."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
