@@ -25,7 +25,7 @@ def add(sub, common) -> None:
     parser.set_defaults(handler=run)
 
 
-DEFAULT_LIMIT = 300
+DEFAULT_LIMIT = 100
 """Rows printed for people by default, as many as the home screen shows: a list of 10,000
 lines helps nobody, and `--limit 0` prints them all."""
 

@@ -20,7 +20,7 @@ EMPTY = (
 )
 
 
-HOME_LIMIT = 300
+HOME_LIMIT = 100
 """Rows the home screen shows, newest change first. A database of thousands would cost seconds
 to load and paint in full; older assessments stay reachable by `preflight open SLUG`."""
 
