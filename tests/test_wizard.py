@@ -3,6 +3,7 @@ same database and find every answer."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, Static
 
 from app.core.engine import GateState
@@ -13,6 +14,26 @@ from app.tui.screens.home import HomeScreen
 from app.tui.screens.wizard import WizardScreen
 
 SIZE = (100, 32)
+ANSWER_KEYS = {"enter", "space", "y", "n", "u", *"123456789"}
+
+
+@pytest.fixture(autouse=True)
+def _one_key_at_a_time(monkeypatch):
+    """Press keys one by one and, after a key that may answer, wait out the wizard's short
+    beat before it moves to the next question (ADVANCE_AFTER), as a person's typing does."""
+    from textual.pilot import Pilot
+
+    from app.tui.screens import wizard
+
+    original = Pilot.press
+
+    async def press(self, *keys):
+        for key in keys:
+            await original(self, key)
+            if key in ANSWER_KEYS:
+                await self.pause(wizard.ADVANCE_AFTER + 0.05)
+
+    monkeypatch.setattr(Pilot, "press", press)
 
 
 def _gate_panel(app) -> str:

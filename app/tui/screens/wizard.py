@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from app.core.answers import AnswerError, parse_text
@@ -25,6 +26,8 @@ from app.tui.panels import area_line, gate_lines, verdict_text
 from app.tui.render import STYLES, plain
 from app.tui.widgets.answer_input import AnswerInput
 
+ADVANCE_AFTER = 0.04
+"""Seconds between an answer's frame and showing the next question."""
 NOTICE_STATES = (GateState.red, GateState.amber)
 BLOCKING = (GateState.red, GateState.amber, GateState.unknown)
 
@@ -51,6 +54,7 @@ class WizardScreen(Screen):
         self.current: str = start or self._first_open()
         self.answering_as: str | None = None
         self._as_index = 0
+        self._advance: Timer | None = None
         self._painted: dict[str, Text] = {}
         """What the sidebar last showed, so a repaint touches only what changed."""
 
@@ -203,18 +207,24 @@ class WizardScreen(Screen):
             self.notify(f"✗ Not saved: {exc}", severity="error", timeout=10, markup=False)
             answer.set_hint("✗ Not saved — see the message; your input is kept.", error=True)
             return False
-        # The sidebar and gate panel repaint first; the notice and the move to the next
-        # question follow once that frame is on screen, so a gate's change is seen at once.
+        # The sidebar, gate panel, notice and the ● on the answer go out in one frame; the
+        # move to the next question follows a beat later, so that frame is not held up by
+        # rebuilding the question (~25 ms) and the person sees what their answer changed.
         self._refresh_panels()
+        self._announce(moved)
         answer.mark(record.value)
         self._status(record)
-        self.call_after_refresh(self._after_save, moved, advance)
+        self._cancel_advance()
+        if advance:
+            self._advance = self.set_timer(ADVANCE_AFTER, self.action_next)
         return True
 
-    def _after_save(self, moved: list[GateChange], advance: bool) -> None:
-        self._announce(moved)
-        if advance:
-            self.action_next()
+    def _cancel_advance(self) -> None:
+        """Drop a pending move to the next question (a second answer or a navigation key
+        came first: one answer moves on once, and never against the person's own move)."""
+        if self._advance is not None:
+            self._advance.stop()
+            self._advance = None
 
     def _announce(self, moved: list[GateChange]) -> None:
         """Name each gate that turned red or amber (and why), and the gates that cleared, on the
@@ -232,7 +242,7 @@ class WizardScreen(Screen):
             text.append(badge("clear"), style=STYLES["clear"])
             text.append(f"  cleared: {'; '.join(cleared)}")
         text.rstrip()
-        self.query_one("#notice", Static).update(text)
+        self.query_one("#notice", Static).update(text, layout=False)  # fixed height: no reflow
 
     @on(Input.Submitted, "#note, #evidence")
     def _note_submitted(self, event: Input.Submitted) -> None:
@@ -247,6 +257,7 @@ class WizardScreen(Screen):
 
     def go(self, qid: str) -> None:
         """Show another question, first saving what was typed here (or staying to fix it)."""
+        self._cancel_advance()
         if qid == self.current or self._keep_typed():
             self.show_question(qid)
 
