@@ -151,10 +151,12 @@ def test_wizard_never_loads_questionary():
     assert result.stdout.strip() == "[]", result.stderr
 
 
-def test_core_imports_no_front_end_or_sqlite():
+def test_core_and_export_builder_import_no_front_end_or_sqlite():
     code = (
         "import sys\n"
         "import app.core.engine, app.core.packs, app.core.answers, app.core.answerfile\n"
+        "import app.core.summary, app.core.text\n"
+        "import app.export.page, app.export.appendix, app.export.jsonout\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import pytest
 
 from app.errors import PreflightError
 from app.export.write import write_pack
 from app.store import Store
-from tests.conftest import ROOT, run_cli
+from tests.conftest import run_cli
 from tests.export_demo import load_demo, shipped_packset
 from tests.export_support import record, vendor_data
 
@@ -176,23 +174,6 @@ def test_verify_unrelated_file(tmp_path):
     other.write_text("# Just notes\n")
     assert run_cli("verify", str(other)).returncode == 1
     assert run_cli("verify", str(tmp_path / "missing.md")).returncode == 4
-
-
-def test_builder_imports_no_front_end_or_sqlite():
-    code = (
-        "import sys\nimport app.export, app.export.page, app.export.appendix, app.export.jsonout\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('textual', 'questionary', 'sqlite3', 'sqlite_utils'))\nprint('BAD', bad)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=60,
-    )
-    assert "BAD []" in result.stdout, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("change", ["waiver", "note"])
