@@ -256,7 +256,3 @@ class Pack(Strict):
 
 def receipt_title(receipt: Receipt | str) -> str:
     return RECEIPT_TITLES[Receipt(receipt)]
-
-
-def humanise(identifier: str) -> str:
-    return re.sub(r"_+", " ", identifier).strip().capitalize()
