@@ -11,6 +11,7 @@ import contextlib
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -132,8 +133,7 @@ def open_database(path: Path, timeout: float = DEFAULT_TIMEOUT) -> sqlite3.Conne
         with mapped(path, timeout):
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             _check(conn, path)
-            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn, timeout)
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             if _pending(conn):
@@ -147,6 +147,25 @@ def open_database(path: Path, timeout: float = DEFAULT_TIMEOUT) -> sqlite3.Conne
         conn.close()
         raise
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Switch a new file to WAL. Two processes opening a brand-new file at once both try; the
+    switch needs the file to themselves, SQLite answers BUSY without using the busy timeout,
+    and by the time we look again the other process has usually switched it already."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if conn.execute("PRAGMA journal_mode").fetchall()[0][0].lower() == "wal":
+            return
+        try:
+            if conn.execute("PRAGMA journal_mode = WAL").fetchall()[0][0].lower() == "wal":
+                return
+        except sqlite3.OperationalError:
+            if time.monotonic() >= deadline:
+                raise
+        if time.monotonic() >= deadline:
+            raise sqlite3.OperationalError("database is locked")
+        time.sleep(0.02)
 
 
 def _pending(conn: sqlite3.Connection) -> bool:
