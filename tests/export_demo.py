@@ -8,7 +8,7 @@ from pathlib import Path
 from app.core.answerfile import demo_answers_path, read_answer_file
 from app.core.packs import PackSet, load_packs, shipped_dir
 from app.export.snapshot import PackData, make_snapshot
-from app.store.models import AnswerRecord, Assessment, Participant
+from app.store.models import AnswerRecord, Assessment, Evidence, Participant
 from tests.export_support import STAMP
 
 
@@ -47,7 +47,7 @@ def demo_data(packset: PackSet | None = None) -> PackData:
     ]
     records = {}
     for e in answers.entries:
-        ev = {"ref": e.evidence, "captured_at": STAMP} if e.evidence else None
+        ev = Evidence(ref=e.evidence, captured_at=STAMP) if e.evidence else None
         records[e.question_id] = AnswerRecord(
             assessment_id=1,
             question_id=e.question_id,

@@ -7,19 +7,23 @@ CLI, export). Timestamps are ISO 8601 strings in UTC (`2026-11-23T10:51:49Z`); d
 
 from __future__ import annotations
 
+import dataclasses
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+# Plain frozen dataclasses, not pydantic: the store builds them from rows it wrote itself, so
+# there is nothing to validate, and the home screen and `list` start without loading pydantic
+# (~40 ms). Rows the store did not shape itself are checked in `app.store.rows`.
+record = dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 
 
-class Record(BaseModel):
-    # defer_build: the schema is built on first validation, not at import (the home screen
-    # lists rows with model_construct and starts ~40 ms sooner).
-    model_config = ConfigDict(frozen=True, defer_build=True)
+def as_dict(value: Any) -> dict[str, Any]:
+    """A record as plain data (enums stay `StrEnum`s, which JSON writes as their text)."""
+    return dataclasses.asdict(value)
 
 
-class Summary(Record):
+@record
+class Summary:
     """What `preflight list` and the home screen show, cached on each change of answers."""
 
     answered: int = 0
@@ -30,27 +34,30 @@ class Summary(Record):
     unknown: int = 0
 
 
-class Assessment(Record):
+@record
+class Assessment:
     id: int
     slug: str
     name: str
     description: str = ""
-    packs: dict[str, str] = Field(default_factory=dict)
+    packs: dict[str, str] = dataclasses.field(default_factory=dict)
     """Pack id → version in use."""
     archived: bool = False
     created_at: str
     updated_at: str
-    summary: Summary = Field(default_factory=Summary)
+    summary: Summary = dataclasses.field(default_factory=Summary)
 
 
-class Participant(Record):
+@record
+class Participant:
     id: int
     assessment_id: int
     name: str
     role: str
 
 
-class Evidence(Record):
+@record
+class Evidence:
     ref: str
     """A path or URL."""
     sha256: str | None = None
@@ -58,7 +65,8 @@ class Evidence(Record):
     captured_at: str
 
 
-class AnswerRecord(Record):
+@record
+class AnswerRecord:
     assessment_id: int
     question_id: str
     value: Any
@@ -69,7 +77,8 @@ class AnswerRecord(Record):
     answered_at: str
 
 
-class HistoryEntry(Record):
+@record
+class HistoryEntry:
     id: int
     assessment_id: int
     question_id: str
@@ -87,7 +96,8 @@ class FollowUpStatus(StrEnum):
     done = "done"
 
 
-class GateFollowUp(Record):
+@record
+class GateFollowUp:
     assessment_id: int
     gate_id: str
     owner: str | None = None
@@ -97,7 +107,8 @@ class GateFollowUp(Record):
     updated_at: str
 
 
-class Waiver(Record):
+@record
+class Waiver:
     assessment_id: int
     gate_id: str
     reason: str

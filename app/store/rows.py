@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -14,6 +15,7 @@ from app.store.models import (
     AnswerRecord,
     Assessment,
     Evidence,
+    FollowUpStatus,
     GateFollowUp,
     HistoryEntry,
     Participant,
@@ -89,57 +91,43 @@ def sha256_of(ref: str) -> str | None:
         return None
 
 
-def _checked_assessment(row: dict) -> Assessment:
-    summary = load(row.get("summary")) or {}
-    return Assessment(
-        id=row["id"],
-        slug=row["slug"],
-        name=row["name"],
-        description=row["description"],
-        packs=load(row["packs"]) or {},
-        archived=bool(row["archived"]),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        summary=Summary.model_validate(summary),
-    )
+_SUMMARY_FIELDS = {f.name: type(f.default) for f in dataclasses.fields(Summary)}
 
 
-_SUMMARY_FIELDS = {name: int for name in Summary.model_fields} | {"verdict": str}
+def _summary(text: str | None) -> Summary:
+    """The cached summary column. It is only a cache (rewritten on every change of answers),
+    so a value of the wrong shape, from an old or hand-edited file, is dropped, not fatal."""
+    try:
+        found = json.loads(text) if text else {}
+    except ValueError:
+        found = {}
+    if not isinstance(found, dict):
+        found = {}
+    return Summary(**{k: v for k, v in found.items() if type(v) is _SUMMARY_FIELDS.get(k)})
+
+
+def _packs(text: str | None) -> dict[str, str]:
+    try:
+        found = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {str(k): str(v) for k, v in found.items()}
 
 
 def assessment(row: dict) -> Assessment:
-    """The record for an `assessments` row. Rows shaped as this store writes them are built
-    without re-validating (pydantic costs ~25 µs a row, and lists run to thousands); anything
-    else (an old or hand-edited file) takes the checked path."""
-    try:
-        summary = json.loads(row["summary"]) if row.get("summary") else {}
-        packs = json.loads(row["packs"]) if row["packs"] else {}
-        well_formed = (
-            isinstance(summary, dict)
-            and all(type(v) is _SUMMARY_FIELDS.get(k) for k, v in summary.items())
-            and isinstance(packs, dict)
-            and all(type(k) is str and type(v) is str for k, v in packs.items())
-            and type(row["id"]) is int
-            and row["archived"] in (0, 1)
-            and all(
-                type(row[k]) is str
-                for k in ("slug", "name", "description", "created_at", "updated_at")
-            )
-        )
-    except (ValueError, TypeError, KeyError):
-        well_formed = False
-    if not well_formed:
-        return _checked_assessment(row)
-    return Assessment.model_construct(
-        id=row["id"],
-        slug=row["slug"],
-        name=row["name"],
-        description=row["description"],
-        packs=packs,
+    """The record for an `assessments` row (lists run to thousands of rows: kept cheap)."""
+    return Assessment(
+        id=int(row["id"]),
+        slug=str(row["slug"]),
+        name=str(row["name"]),
+        description=str(row["description"] or ""),
+        packs=_packs(row["packs"]),
         archived=bool(row["archived"]),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        summary=Summary.model_construct(**summary),
+        created_at=str(row["created_at"]),
+        updated_at=str(row["updated_at"]),
+        summary=_summary(row.get("summary")),
     )
 
 
@@ -180,7 +168,7 @@ def participant(row: dict) -> Participant:
 
 
 def followup(row: dict) -> GateFollowUp:
-    return GateFollowUp(**row)
+    return GateFollowUp(**{**row, "status": FollowUpStatus(row["status"])})
 
 
 def waiver(row: dict) -> Waiver:

@@ -33,6 +33,7 @@ from app.store.models import (
     Participant,
     Summary,
     Waiver,
+    as_dict,
 )
 from app.store.writes import AnswerWrites
 
@@ -116,7 +117,7 @@ class Store(AnswerWrites):
         if summary is not None:
             self.db.execute(
                 "UPDATE assessments SET summary = ? WHERE id = ?",
-                [summary.model_dump_json(), assessment_id],
+                [rows.dump(as_dict(summary)), assessment_id],
             )
 
     # -- assessments -------------------------------------------------------------------------
@@ -146,7 +147,7 @@ class Store(AnswerWrites):
                     rows.dump(packs or {}),
                     when,
                     when,
-                    Summary().model_dump_json(),
+                    rows.dump(as_dict(Summary())),
                 ],
             )
             new_id = cursor.lastrowid
