@@ -20,9 +20,10 @@ KINDS = ROOT / "tests" / "packs"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch, tmp_path):
-    """Keep the user's database, packs and colour settings out of every test."""
+def _isolated_env(monkeypatch, tmp_path, tmp_path_factory):
+    """Keep the user's database, packs, pack cache and colour settings out of every test."""
     monkeypatch.setenv("PREFLIGHT_DB", str(tmp_path / "preflight.db"))
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path_factory.mktemp("pack-cache")))
     monkeypatch.delenv("PREFLIGHT_QUESTIONNAIRES", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
 

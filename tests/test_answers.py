@@ -15,15 +15,16 @@ Q = PACKSET.questions
 
 
 def _q(kind: str):
-    from app.core.model import Question
+    from app.core.model import Kind, Option, Question
 
+    two = [Option(id="a", label="A"), Option(id="b", label="B")]
     extra = {
-        "choice": {"options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]},
-        "multi": {"options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]},
+        "choice": {"options": two},
+        "multi": {"options": two},
         "scale": {"levels": ["low", "mid", "high"]},
         "number": {"min": 0, "max": 100, "unit": "ms"},
     }.get(kind, {})
-    return Question(id="q", text="Q?", help="Why.", kind=kind, **extra)
+    return Question(id="q", text="Q?", help="Why.", kind=Kind(kind), **extra)
 
 
 @pytest.mark.parametrize(

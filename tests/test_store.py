@@ -344,3 +344,20 @@ def test_reading_needs_no_sqlite_utils(tmp_path):
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_a_hand_edited_summary_or_packs_column_reads_as_defaults(store):
+    a = store.create("Edited by hand")
+    for summary, packs in [
+        ("[1]", "7"),
+        ('{"red": "three", "answered": 2}', "{"),
+        ("not json", ""),
+    ]:
+        with store.db.conn:
+            store.db.conn.execute(
+                "UPDATE assessments SET summary = ?, packs = ? WHERE id = ?", [summary, packs, a.id]
+            )
+        got = store.get(a.id)
+        assert got.summary.red == 0 and got.packs == {}
+        assert [x.slug for x in store.list()] == [a.slug]
+    assert got.summary.answered == 0  # the last, unreadable summary left every count at 0

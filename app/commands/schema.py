@@ -18,9 +18,9 @@ def add(sub, common) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from app.core.model import Pack
+    from app.core.packfile import json_schema
 
-    schema = Pack.model_json_schema()
+    schema = json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Preflight questionnaire pack"
     print(json.dumps(schema, indent=2, ensure_ascii=False))

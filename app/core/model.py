@@ -1,30 +1,51 @@
-"""The pack format: pydantic models for questionnaires, questions, gates, derived values and scores.
+"""The pack format: questionnaires, questions, gates, derived values and scores.
 
-A pack is one TOML file describing one area. Models are strict (unknown keys are errors) and
-check everything that can be checked inside one file; checks that need every pack in use
-(ids unique across packs, names that refer to another pack) live in `app.core.packs`.
+A pack is one TOML file describing one area. The classes are plain frozen dataclasses, so
+reading packs that were already validated (`app.core.packcache`) and evaluating them never
+loads pydantic. The rules a file must meet live beside the fields they check: `Rule` metadata
+on the annotations, `__post_init__` checks across fields, and `__pydantic_config__` (unknown
+keys are errors). pydantic applies them all when it validates a file (`app.core.packfile`).
+Checks that need every pack in use (ids unique across packs, names that refer to another
+pack) live in `app.core.packs`.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Literal
-
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    field_validator,
-    model_validator,
-)
+from typing import Annotated, Any, Literal
 
 from app.core import expr
 
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
-Identifier = Annotated[str, Field(pattern=ID_PATTERN)]
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+# Given to pydantic as each class's config: unknown keys are errors, text is trimmed.
+STRICT: Any = {"extra": "forbid", "str_strip_whitespace": True, "use_attribute_docstrings": True}
+
+
+class Rule:
+    """What a field's value must meet, as `Annotated` metadata.
+
+    pydantic calls `__get_pydantic_core_schema__` when it builds its validator for a pack file
+    and adds these constraints to the schema it made for the type; at run time they are inert.
+    """
+
+    def __init__(self, *, pattern=None, max_length=None, non_empty=False, check=None) -> None:
+        self.constraints = {"pattern": pattern, "max_length": max_length}
+        if non_empty:
+            self.constraints["min_length"] = 1
+        self.check = check
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        schema = handler(source)
+        schema.update({k: v for k, v in self.constraints.items() if v is not None})
+        if self.check is not None:
+            schema = core_schema.no_info_after_validator_function(self.check, schema)
+        return schema
 
 
 def _printable(value: str) -> str:
@@ -41,8 +62,26 @@ def _one_line(value: str) -> str:
     return _printable(value)
 
 
-ShortText = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_one_line)]
-LongText = Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(_printable)]
+def _check_expression(value: str) -> str:
+    try:
+        expr.parse(value)
+    except expr.ExpressionError as exc:
+        raise ValueError(f"expression {value!r}: {exc}") from None
+    return value
+
+
+def _not_reserved(value: str) -> str:
+    if value in expr.RESERVED_NAMES:
+        raise ValueError(f"{value!r} is a reserved word in expressions")
+    return value
+
+
+Identifier = Annotated[str, Rule(pattern=ID_PATTERN)]
+QuestionId = Annotated[str, Rule(pattern=ID_PATTERN, check=_not_reserved)]
+ShortText = Annotated[str, Rule(non_empty=True, max_length=300, check=_one_line)]
+LongText = Annotated[str, Rule(non_empty=True, max_length=1000, check=_printable)]
+Expression = Annotated[str, Rule(check=_check_expression)]
+Version = Annotated[str, Rule(pattern=r"^\d+(\.\d+){0,2}$")]
 
 
 class Receipt(StrEnum):
@@ -80,55 +119,42 @@ class Kind(StrEnum):
     evidence = "evidence"
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+# Every pack class: immutable, with slots (packs are read on every start).
+pack_class = dataclass(frozen=True, slots=True)
 
 
-class Option(Strict):
+@pack_class
+class Option:
     """One choice of a `choice` or `multi` question."""
+
+    __pydantic_config__ = STRICT
 
     id: Identifier
     label: ShortText
 
 
-def _check_expression(value: str | None) -> str | None:
-    if value is not None:
-        try:
-            expr.parse(value)
-        except expr.ExpressionError as exc:
-            raise ValueError(f"expression {value!r}: {exc}") from None
-    return value
+@pack_class
+class Question:
+    __pydantic_config__ = STRICT
 
-
-class Question(Strict):
-    id: Identifier
+    id: QuestionId
     text: LongText
     help: LongText
     """Why the question matters, one or two lines, with the figure where there is one."""
     kind: Kind
     required: bool = True
-    show_if: str | None = None
-    options: list[Option] = Field(default_factory=list)
+    show_if: Expression | None = None
+    options: list[Option] = field(default_factory=list)
     """For `choice` and `multi`: the options, in display order."""
-    levels: list[ShortText] = Field(default_factory=list)
+    levels: list[ShortText] = field(default_factory=list)
     """For `scale`: exactly three labels, for levels 1, 2 and 3."""
     unit: ShortText | None = None
     min: float | None = None
     max: float | None = None
-    receipts: list[Receipt] = Field(default_factory=list)
+    receipts: list[Receipt] = field(default_factory=list)
     """The receipts this answer is evidence for."""
 
-    _check_show_if = field_validator("show_if")(_check_expression)
-
-    @field_validator("id")
-    @classmethod
-    def _not_reserved(cls, value: str) -> str:
-        if value in expr.RESERVED_NAMES:
-            raise ValueError(f"{value!r} is a reserved word in expressions")
-        return value
-
-    @model_validator(mode="after")
-    def _fits_kind(self) -> Question:
+    def __post_init__(self) -> None:
         kind = self.kind
         if kind in (Kind.choice, Kind.multi):
             if len(self.options) < 2:
@@ -150,7 +176,6 @@ class Question(Strict):
             raise ValueError(f"min and max only fit number questions, not {kind}")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min {self.min} is above max {self.max}")
-        return self
 
     def option_ids(self) -> list[str]:
         return [o.id for o in self.options]
@@ -167,13 +192,16 @@ class Level(StrEnum):
     amber = "amber"
 
 
-class Gate(Strict):
+@pack_class
+class Gate:
     """A rule that blocks (red) or weakens (amber) the move to production when its condition holds."""
+
+    __pydantic_config__ = STRICT
 
     id: Identifier
     title: ShortText
     level: Level
-    when: str
+    when: Expression
     """The condition under which the gate fires, e.g. `p95_latency_ms > latency_sla_ms`."""
     why: ShortText
     """Why it blocks, in one line."""
@@ -181,22 +209,24 @@ class Gate(Strict):
     """What clears it, in one line."""
     receipt: Receipt
 
-    _check_when = field_validator("when")(_check_expression)
 
-
-class Derived(Strict):
+@pack_class
+class Derived:
     """A value computed from answers, such as monthly cost at 10x traffic."""
+
+    __pydantic_config__ = STRICT
 
     id: Identifier
     title: ShortText
-    expr: str
+    expr: Expression
     unit: ShortText | None = None
 
-    _check_expr = field_validator("expr")(_check_expression)
 
-
-class Band(Strict):
+@pack_class
+class Band:
     """A labelled range of a score; `min` and `max` are inclusive and either may be left open."""
+
+    __pydantic_config__ = STRICT
 
     label: ShortText
     min: float | None = None
@@ -206,13 +236,16 @@ class Band(Strict):
         return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
 
 
-class Score(Strict):
+@pack_class
+class Score:
     """The sum of several `scale` answers, read against bands (e.g. the deployability rubric)."""
+
+    __pydantic_config__ = STRICT
 
     id: Identifier
     title: ShortText
-    questions: list[Identifier] = Field(min_length=1)
-    bands: list[Band] = Field(default_factory=list)
+    questions: Annotated[list[Identifier], Rule(non_empty=True)]
+    bands: list[Band] = field(default_factory=list)
 
     def band_for(self, value: float) -> Band | None:
         for band in self.bands:
@@ -221,22 +254,24 @@ class Score(Strict):
         return None
 
 
-class Pack(Strict):
+@pack_class
+class Pack:
     """One questionnaire: an area of the assessment."""
+
+    __pydantic_config__ = STRICT
 
     id: Identifier
     title: ShortText
-    version: Annotated[str, Field(pattern=r"^\d+(\.\d+){0,2}$")]
+    version: Version
     description: LongText
-    questions: list[Question] = Field(min_length=1)
-    gates: list[Gate] = Field(default_factory=list)
-    derived: list[Derived] = Field(default_factory=list)
-    scores: list[Score] = Field(default_factory=list)
+    questions: Annotated[list[Question], Rule(non_empty=True)]
+    gates: list[Gate] = field(default_factory=list)
+    derived: list[Derived] = field(default_factory=list)
+    scores: list[Score] = field(default_factory=list)
     format: Literal[1] = 1
     """The pack format version, so a later Preflight can read old packs."""
 
-    @model_validator(mode="after")
-    def _ids_unique(self) -> Pack:
+    def __post_init__(self) -> None:
         seen: dict[str, str] = {}
         for section in ("questions", "gates", "derived", "scores"):
             for item in getattr(self, section):
@@ -251,8 +286,37 @@ class Pack(Strict):
                 kind = question_kinds.get(qid)
                 if kind is not None and kind is not Kind.scale:
                     raise ValueError(f"score {score.id!r} sums {qid!r}, which is not a scale")
-        return self
 
 
 def receipt_title(receipt: Receipt | str) -> str:
     return RECEIPT_TITLES[Receipt(receipt)]
+
+
+def pack_from_data(data: dict[str, Any]) -> Pack:
+    """Rebuild a pack from `dataclasses.asdict` of one that was validated before (the pack
+    cache). Raises TypeError, KeyError or ValueError on data of any other shape."""
+
+    def question(q: dict[str, Any]) -> Question:
+        return Question(
+            **q
+            | {
+                "kind": Kind(q["kind"]),
+                "options": [Option(**o) for o in q["options"]],
+                "receipts": [Receipt(r) for r in q["receipts"]],
+            }
+        )
+
+    return Pack(
+        **data
+        | {
+            "questions": [question(q) for q in data["questions"]],
+            "gates": [
+                Gate(**g | {"level": Level(g["level"]), "receipt": Receipt(g["receipt"])})
+                for g in data["gates"]
+            ],
+            "derived": [Derived(**d) for d in data["derived"]],
+            "scores": [
+                Score(**s | {"bands": [Band(**b) for b in s["bands"]]}) for s in data["scores"]
+            ],
+        }
+    )

@@ -12,10 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from app.core import expr
 from app.core.model import Derived, Gate, Pack, Question, Score
+from app.core.packcache import PackCache
 from app.core.paths import shipped_dir
 
 MAX_FILE_BYTES = 2_000_000
@@ -80,8 +79,8 @@ def pack_files(path: Path) -> list[Path]:
     return [path]
 
 
-def read_pack(path: Path) -> tuple[Pack | None, list[Problem]]:
-    """Read and validate one file; never raises."""
+def read_pack(path: Path, cache: PackCache | None = None) -> tuple[Pack | None, list[Problem]]:
+    """Read and validate one file (or take it from `cache` when it passed before); never raises."""
     name = str(path)
     try:
         if path.is_dir():
@@ -91,6 +90,8 @@ def read_pack(path: Path) -> tuple[Pack | None, list[Problem]]:
         data = path.read_bytes()
     except OSError as exc:
         return None, [Problem(name, "file", f"cannot be read: {exc.strerror or exc}")]
+    if cache is not None and (cached := cache.get(data)) is not None:
+        return cached, []
     if not data.strip():
         return None, [Problem(name, "file", "is empty")]
     if b"\x00" in data:
@@ -105,16 +106,22 @@ def read_pack(path: Path) -> tuple[Pack | None, list[Problem]]:
         return None, [Problem(name, "toml", str(exc))]
     except (RecursionError, MemoryError):
         return None, [Problem(name, "toml", "nested too deeply to read")]
+    from app.core import packfile  # pydantic: only for files not checked before
+
     try:
-        return Pack.model_validate(raw), []
-    except ValidationError as exc:
-        return None, [Problem(name, _location(err["loc"]), _message(err)) for err in exc.errors()]
+        pack, errors = packfile.validate(raw)
     except (RecursionError, MemoryError):
         return None, [Problem(name, "file", "too deeply nested to validate")]
+    if pack is not None and cache is not None:
+        cache.put(data, pack)
+    return pack, [Problem(name, location, message) for location, message in errors]
 
 
-def load_packs(paths: Iterable[Path]) -> LoadResult:
-    """Load every pack under `paths`, later paths replacing earlier packs with the same id."""
+def load_packs(paths: Iterable[Path], *, use_cache: bool = True) -> LoadResult:
+    """Load every pack under `paths`, later paths replacing earlier packs with the same id.
+
+    Files that passed validation before come from the pack cache (`app.core.packcache`)."""
+    cache = PackCache.default() if use_cache else None
     problems: list[Problem] = []
     notices: list[str] = []
     chosen: dict[str, tuple[Pack, Path]] = {}
@@ -123,7 +130,7 @@ def load_packs(paths: Iterable[Path]) -> LoadResult:
             problems.append(Problem(str(base), "path", "does not exist"))
             continue
         for file in pack_files(base):
-            pack, found = read_pack(file)
+            pack, found = read_pack(file, cache)
             problems.extend(found)
             if pack is None:
                 continue
@@ -138,6 +145,8 @@ def load_packs(paths: Iterable[Path]) -> LoadResult:
             chosen[pack.id] = (pack, file)
     ordered = [chosen[pid] for pid in sorted(chosen, key=lambda pid: _order_key(pid))]
     packset, cross = build_packset(ordered)
+    if cache is not None:
+        cache.save()
     return LoadResult(packset, problems + cross, notices)
 
 
@@ -291,25 +300,6 @@ def _problem_for(kept, section: str, item_id: str, field_name: str, message: str
                     str(file), f"{section}[{index}].{field_name}", f"{item_id!r} {message}"
                 )
     return Problem("?", section, f"{item_id!r} {message}")
-
-
-def _location(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out or "pack"
-
-
-def _message(err: dict) -> str:
-    if err["type"] == "extra_forbidden":
-        return "unknown key"
-    if err["type"] == "missing":
-        return "required key is missing"
-    message = err["msg"]
-    return message.removeprefix("Value error, ")
 
 
 __all__ = ["shipped_dir"]  # re-exported from app.core.paths
