@@ -12,6 +12,7 @@ from app.store import Store
 from app.tui.app import make_app
 from app.tui.screens.home import HomeScreen
 from app.tui.screens.wizard import WizardScreen
+from app.tui.widgets.text_lines import TextLines
 
 SIZE = (100, 32)
 ANSWER_KEYS = {"enter", "space", "y", "n", "u", *"123456789"}
@@ -37,7 +38,7 @@ def _one_key_at_a_time(monkeypatch):
 
 
 def _gate_panel(app) -> str:
-    return str(app.screen.query_one("#gate-panel", Static).render())
+    return app.screen.query_one("#gate-panel", TextLines).plain
 
 
 async def _type(pilot, text: str) -> None:
@@ -65,7 +66,7 @@ async def test_drive_an_area_gate_turns_red_then_clears_and_survives_restart(tmp
         assert wizard.session.evaluation.gates["vendor_no_dpa"].state is GateState.red
         assert "✗ RED     No data processing" in _gate_panel(app)
         assert "NO-GO" in app.screen.sub_title
-        notice = str(app.screen.query_one("#notice", Static).render())
+        notice = app.screen.query_one("#notice", TextLines).plain
         assert "✗ RED  No data processing agreement — " in notice
 
         await pilot.press("ctrl+b")

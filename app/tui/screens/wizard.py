@@ -25,6 +25,7 @@ from app.session import Session
 from app.tui.panels import area_line, gate_lines, verdict_text
 from app.tui.render import STYLES, plain
 from app.tui.widgets.answer_input import AnswerInput
+from app.tui.widgets.text_lines import TextLines
 
 ADVANCE_AFTER = 0.04
 """Seconds between an answer's frame and showing the next question."""
@@ -65,13 +66,13 @@ class WizardScreen(Screen):
         with Horizontal():
             with Vertical(id="left"):
                 yield OptionList(id="areas", markup=False)
-                yield Static(id="gate-panel", markup=False)
+                yield TextLines(id="gate-panel")
             with VerticalScroll(id="main"):
                 yield Static(id="crumb", markup=False)
                 yield Static(id="question", markup=False)
                 yield Static(id="why", markup=False)
                 yield AnswerInput(id="answer")
-                yield Static(id="notice", markup=False)
+                yield TextLines(id="notice")
                 with Horizontal(classes="field"):
                     yield Static("Note ", classes="label")
                     yield Input(
@@ -88,7 +89,7 @@ class WizardScreen(Screen):
                         select_on_focus=False,
                         placeholder="evidence path or URL",
                     )
-                yield Static(id="status", markup=False)
+                yield TextLines(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -147,8 +148,7 @@ class WizardScreen(Screen):
             text.append("○ Not answered yet", style="dim")
         who = plain(self.answering_as) if self.answering_as else "—"
         text.append(f"\nAnswering as {who} (F2 to switch)", style="dim")
-        # Fixed height in the stylesheet, so no reflow is needed on every answer.
-        self.query_one("#status", Static).update(text, layout=False)
+        self.query_one("#status", TextLines).update(text)
 
     def _refresh_panels(self) -> None:
         """Repaint what an answer can change: area rows, gate panel, verdict in the title.
@@ -165,11 +165,10 @@ class WizardScreen(Screen):
                 self._painted[pack.id] = line
                 areas.replace_option_prompt_at_index(index, line)
         height = max(3, self.size.height - 14)
-        panel = gate_lines(evaluation, limit=height, width=width)
-        if self._painted.get("#gate-panel") != panel:
-            self._painted["#gate-panel"] = panel
-            # The panel's size is fixed by the layout: skip the reflow a plain update() asks for.
-            self.query_one("#gate-panel", Static).update(panel, layout=False)
+        # Only the lines that changed repaint (TextLines compares them).
+        self.query_one("#gate-panel", TextLines).update(
+            gate_lines(evaluation, limit=height, width=width)
+        )
         verdict = verdict_text(evaluation).plain
         if self.sub_title != verdict:
             self.sub_title = verdict
@@ -242,7 +241,7 @@ class WizardScreen(Screen):
             text.append(badge("clear"), style=STYLES["clear"])
             text.append(f"  cleared: {'; '.join(cleared)}")
         text.rstrip()
-        self.query_one("#notice", Static).update(text, layout=False)  # fixed height: no reflow
+        self.query_one("#notice", TextLines).update(text)
 
     @on(Input.Submitted, "#note, #evidence")
     def _note_submitted(self, event: Input.Submitted) -> None:

@@ -221,8 +221,10 @@ class AnswerInput(Vertical):
         choices = self.query_one("#choices", ChoiceList)
         labels, values = _choices(self.question)
         for index, (label, value) in enumerate(labels):
-            prefix = "● " if value == stored else "  "
-            choices.replace_option_prompt_at_index(index, Text(prefix + label))
+            prompt = ("● " if value == stored else "  ") + label
+            # Replace only the rows whose ● moved: each replacement repaints the list.
+            if str(choices.get_option_at_index(index).prompt) != prompt:
+                choices.replace_option_prompt_at_index(index, Text(prompt))
 
     @on(ChoiceList.Picked)
     def _picked(self, event: ChoiceList.Picked) -> None:
