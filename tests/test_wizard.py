@@ -235,6 +235,22 @@ async def test_home_shows_the_newest_page_and_says_how_to_reach_the_rest(
         assert "preflight open SLUG" in str(more.render())
 
 
+async def test_home_fills_the_rest_of_a_long_list_after_the_first_screenful(packset, store):
+    for n in range(60):
+        store.create(f"Pilot {n:02d}", packs=packset.versions())
+    app = make_app(store=store, packset=packset)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#assessments")
+        # Two reloads in a row (archived on, off) must not leave the first one's rows behind.
+        await pilot.press("h", "h")
+        for _ in range(3):
+            await pilot.pause()
+        keys = [k.value for k in table.rows]
+        assert len(keys) == 60 and len(set(keys)) == 60
+        assert keys[0] == "pilot-59" and keys[-1] == "pilot-00"  # newest first, all of them
+
+
 # -- every kind, and nothing typed is lost ----------------------------------------------------
 
 

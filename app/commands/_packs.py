@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from app.errors import PreflightError
 
-if TYPE_CHECKING:  # the pack models load pydantic: only commands that read packs pay for it
+if TYPE_CHECKING:  # reading packs has a cost (the cache, or pydantic): only commands that need them
     from app.core.packs import LoadResult, PackSet
 
 

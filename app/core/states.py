@@ -1,7 +1,7 @@
 """How every state reads: a symbol and a word, never colour alone.
 
-Kept apart from the engine (which loads the pydantic pack models) so a screen that only shows
-states, such as the home screen, starts without them.
+Kept apart from the engine and the pack classes so a screen that only shows states, such as the
+home screen, starts without loading them.
 """
 
 SYMBOLS: dict[str, str] = {
