@@ -30,6 +30,9 @@ PY = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "TERM": "xterm-256color"}
 ENV.pop("PREFLIGHT_QUESTIONNAIRES", None)
 ENV.pop("PREFLIGHT_CACHE_DIR", None)
+# Let the warm-up starts write .pyc files, as pip does for an installed wheel; without them
+# every start would compile Preflight's own modules (the baseline's are all precompiled).
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 # -- whole-process runs ------------------------------------------------------------------------

@@ -79,7 +79,7 @@ class HomeScreen(Screen):
         # A screenful first, the rest just after the first frame: DataTable measures every cell
         # as a row is added (~1.4 ms a row on the bench machine), so 100 rows at once held the
         # first paint back by ~135 ms.
-        first = max(10, self.app.size.height)
+        first = max(10, self.app.size.height - 4)  # header, column titles, "more", footer
         self._add_rows(rows[:first])
         if rows[first:]:
             self.call_after_refresh(self._add_rows, rows[first:], self._fill)
