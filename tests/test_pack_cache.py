@@ -61,17 +61,13 @@ def test_a_changed_file_is_validated_again(tmp_path):
     [
         pytest.param(lambda f: f.write_bytes(b"\x00not json"), id="garbage"),
         pytest.param(lambda f: f.write_text("[]"), id="wrong-shape"),
+        pytest.param(lambda f: f.write_text("[" * 100_000 + "]" * 100_000), id="nested-deep"),
+        pytest.param(lambda f: _edit(f, lambda e: e | {"id": [1]}), id="wrong-types"),
+        pytest.param(lambda f: _edit(f, lambda e: e | {"questions": []}), id="rules-broken"),
         pytest.param(
-            lambda f: f.write_text(
-                json.dumps(
-                    {
-                        "code": json.loads(f.read_text())["code"],
-                        "packs": {k: {"id": 1} for k in json.loads(f.read_text())["packs"]},
-                    }
-                )
-            ),
-            id="entries-edited",
+            lambda f: _edit(f, lambda e: e | {"title": "\x1b]0;pwned\x07V"}), id="escape-added"
         ),
+        pytest.param(lambda f: _edit(f, lambda e: e | {"title": "\ud800"}), id="lone-surrogate"),
     ],
 )
 def test_a_damaged_cache_is_ignored_and_rewritten(damage):
@@ -80,6 +76,52 @@ def test_a_damaged_cache_is_ignored_and_rewritten(damage):
     result = load_packs([EXAMPLE])
     assert result.ok and result.packset.packs == expected
     assert json.loads(_cache_file().read_text())["packs"]  # rewritten with the good entry
+    again = load_packs([EXAMPLE, EXAMPLE.parent.parent / "acceptance.toml"])
+    assert again.ok and again.packset.pack("vendor") == expected[0]
+
+
+def _edit(file: Path, change) -> None:
+    """Change every entry's pack data as a hand edit would (the checksum is left as it was)."""
+    found = json.loads(file.read_text())
+    for entry in found["packs"].values():
+        entry["pack"] = change(entry["pack"])
+    file.write_text(json.dumps(found))
+
+
+def test_an_entry_moved_under_another_files_key_is_not_served(tmp_path):
+    other = tmp_path / "other.toml"
+    other.write_text(EXAMPLE.read_text().replace('title = "Model vendor"', 'title = "Other"', 1))
+    load_packs([EXAMPLE])
+    load_packs([other])
+    found = json.loads(_cache_file().read_text())
+    [first, second] = found["packs"]
+    found["packs"][second] = found["packs"][first]  # the vendor pack under other.toml's key
+    _cache_file().write_text(json.dumps(found))
+    assert load_packs([other]).packset.packs[0].title == "Other"
+
+
+def test_a_load_keeps_the_entries_it_used_when_the_cache_is_full(monkeypatch, tmp_path):
+    monkeypatch.setattr(packcache, "MAX_ENTRIES", 6)
+    team = tmp_path / "team.toml"
+    for n in range(4):  # a team pack edited four times, loaded with the five shipped ones
+        team.write_text(EXAMPLE.read_text().replace("Model vendor", f"Vendor v{n}", 1))
+        assert load_packs([shipped_dir(), team]).ok
+    cache = packcache.PackCache.default()
+    assert len(cache.entries) == 6
+    # The old team versions went first; the shipped packs, used by every load, stayed.
+    for file in [*sorted(shipped_dir().glob("*.toml")), team]:
+        assert cache.get(file.read_bytes()) is not None, file
+
+
+def test_no_home_folder_means_no_cache_not_an_error(monkeypatch):
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("PREFLIGHT_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert packcache.cache_dir() is None
+    assert load_packs([EXAMPLE]).ok
 
 
 def test_a_change_to_the_checking_code_empties_the_cache(monkeypatch):

@@ -361,3 +361,16 @@ def test_a_hand_edited_summary_or_packs_column_reads_as_defaults(store):
         assert got.summary.red == 0 and got.packs == {}
         assert [x.slug for x in store.list()] == [a.slug]
     assert got.summary.answered == 0  # the last, unreadable summary left every count at 0
+
+
+def test_a_column_added_by_hand_does_not_break_reads(store):
+    a = store.create("Extra columns")
+    store.add_participant(a.id, "Ana Ruiz", "security")
+    store.set_followup(a.id, "g", owner="Ana Ruiz (security)", due="2026-12-01")
+    store.set_waiver(a.id, "g", reason="Pilot only", approver="CISO", expires="2026-12-31")
+    with store.db.conn:
+        for table in ("participants", "gate_followups", "waivers"):
+            store.db.conn.execute(f"ALTER TABLE {table} ADD COLUMN priority TEXT DEFAULT 'x'")
+    assert [p.name for p in store.participants(a.id)] == ["Ana Ruiz"]
+    assert store.followups(a.id)["g"].owner == "Ana Ruiz (security)"
+    assert store.waivers(a.id)["g"].approver == "CISO"

@@ -68,6 +68,11 @@ async def test_drive_an_area_gate_turns_red_then_clears_and_survives_restart(tmp
         assert "NO-GO" in app.screen.sub_title
         notice = app.screen.query_one("#notice", TextLines).plain
         assert "✗ RED  No data processing agreement — " in notice
+        # The reason wraps onto the notice's next lines rather than being cut.
+        panel = app.screen.query_one("#notice", TextLines)
+        shown = " ".join(panel.render_line(y).text for y in range(panel.content_size.height))
+        why = packset.gates["vendor_no_dpa"].why
+        assert " ".join(why.split()) in " ".join(shown.split())
 
         await pilot.press("ctrl+b")
         assert wizard.current == "vendor_dpa_signed"

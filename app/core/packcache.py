@@ -5,8 +5,11 @@ rest of `preflight check`. Pack files rarely change, so each file that passed is
 under the SHA-256 of its bytes and of the code that checks it (`SOURCES`): a file whose bytes
 or checking code changed is validated again, and only files that passed are ever kept.
 
-The cache is only a shortcut. Unreadable, corrupt or unwritable, it is ignored (and rewritten
-when it can be); it never turns a load into an error. Location: `$PREFLIGHT_CACHE_DIR`, else
+Each entry carries a checksum over its key and its data, so an entry edited by hand, damaged,
+or copied under another file's key is dropped and its file validated again. (Like Python's own
+`.pyc` files, the cache is as trusted as the user's home folder: someone who can write there can
+also write a checksum.) Unreadable, corrupt or unwritable, the cache is ignored and rewritten
+when it can be; it never turns a load into an error. Location: `$PREFLIGHT_CACHE_DIR`, else
 `$XDG_CACHE_HOME/preflight`, else `~/.cache/preflight`; `PREFLIGHT_CACHE_DIR=` (empty) turns it
 off. Reads and writes are local files only.
 """
@@ -17,24 +20,34 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 from app.core.model import Pack, pack_from_data
 
-FORMAT = b"preflight-packs-1"
-SOURCES = ("model.py", "expr.py", "packfile.py")
+FORMAT = f"preflight-packs-2 python-{sys.version_info[0]}.{sys.version_info[1]}".encode()
+SOURCES = ("model.py", "expr.py", "packfile.py", "packs.py")
 """The modules whose rules a cached pack passed; a change to any of them empties the cache."""
-MAX_ENTRIES = 64
+MAX_ENTRIES = 32
+MAX_BYTES = 8_000_000
+"""A larger cache file is not read (it can only be damage: 32 packs of 2 MB do not occur)."""
 FILE_NAME = "packs.json"
+_DAMAGE = (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError, MemoryError)
+"""What reading odd data can raise; any of it means "not from the cache"."""
 
 
 def cache_dir() -> Path | None:
     configured = os.environ.get("PREFLIGHT_CACHE_DIR")
     if configured is not None:
         return Path(configured).expanduser() if configured.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no $HOME and no passwd entry (a container's arbitrary uid)
+            return None
     return Path(base) / "preflight"
 
 
@@ -42,18 +55,23 @@ class PackCache:
     def __init__(self, folder: Path | None) -> None:
         self.file = folder / FILE_NAME if folder is not None else None
         self.entries: dict[str, Any] = {}
+        self.used: set[str] = set()
+        """Keys this load read or wrote: kept first when the cache is over `MAX_ENTRIES`."""
         self.changed = False
         self.salt = _code_digest() if self.file is not None else None
         if self.salt is None:
             self.file = None
             return
         try:
+            info = self.file.stat()
+            if not self.file.is_file() or info.st_size > MAX_BYTES:
+                return  # a folder, a FIFO (reading would block), or damage
             found = json.loads(self.file.read_bytes())
-        except (OSError, ValueError):
-            return
-        if isinstance(found, dict) and found.get("code") == self.salt:
-            entries = found.get("packs")
-            self.entries = entries if isinstance(entries, dict) else {}
+            if isinstance(found, dict) and found.get("code") == self.salt:
+                entries = found.get("packs")
+                self.entries = dict(entries) if isinstance(entries, dict) else {}
+        except _DAMAGE:
+            self.entries = {}
 
     @classmethod
     def default(cls) -> PackCache:
@@ -65,45 +83,76 @@ class PackCache:
     def get(self, data: bytes) -> Pack | None:
         if self.file is None:
             return None
-        found = self.entries.get(self.key(data))
-        if found is None:
+        key = self.key(data)
+        entry = self.entries.get(key)
+        if entry is None:
             return None
         try:
-            return pack_from_data(found)
-        except (TypeError, KeyError, ValueError, AttributeError):
-            # Not the shape this code writes (edited by hand?): check the file again.
-            del self.entries[self.key(data)]
+            if entry["check"] != _checksum(key, entry["pack"]):
+                raise ValueError("checksum")
+            pack = pack_from_data(entry["pack"])
+        except _DAMAGE:
+            # Edited by hand, damaged, or not written by this code: check the file again.
+            del self.entries[key]
             self.changed = True
             return None
+        self.used.add(key)
+        return pack
 
     def put(self, data: bytes, pack: Pack) -> None:
         if self.file is None:
             return
         key = self.key(data)
+        found = dataclasses.asdict(pack)
         self.entries.pop(key, None)
-        self.entries[key] = dataclasses.asdict(pack)
-        while len(self.entries) > MAX_ENTRIES:  # oldest first: dicts keep insertion order
-            del self.entries[next(iter(self.entries))]
+        self.entries[key] = {"check": _checksum(key, found), "pack": found}
+        self.used.add(key)
         self.changed = True
 
     def save(self) -> None:
         """Write the cache if it changed; atomic (a reader sees the old file or the new one)."""
         if self.file is None or not self.changed:
             return
-        text = json.dumps({"code": self.salt, "packs": self.entries}, ensure_ascii=False)
+        # Over the limit, drop the oldest entries this load did not use (then the oldest used).
+        order = [k for k in self.entries if k not in self.used] + [
+            k for k in self.entries if k in self.used
+        ]
+        for key in order[: max(0, len(self.entries) - MAX_ENTRIES)]:
+            del self.entries[key]
         try:
+            # ASCII: a lone surrogate in hand-edited text cannot break the write.
+            text = json.dumps({"code": self.salt, "packs": self.entries}, ensure_ascii=True)
             self.file.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale_temp_files(self.file.parent)
+            import tempfile  # only when writing, which is rare: keep it out of every start
+
             handle, temp = tempfile.mkstemp(dir=self.file.parent, prefix=".packs-")
             try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                with os.fdopen(handle, "w", encoding="ascii") as out:
                     out.write(text)
                 os.replace(temp, self.file)
             except BaseException:
                 Path(temp).unlink(missing_ok=True)
                 raise
-        except OSError:
+        except _DAMAGE:
             return  # read-only home, full disk: the next start validates again
         self.changed = False
+
+
+def _checksum(key: str, pack_data: Any) -> str:
+    canonical = json.dumps(pack_data, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(f"{key}\n{canonical}".encode()).hexdigest()
+
+
+def _remove_stale_temp_files(folder: Path) -> None:
+    """Temp files of a write that was killed before its rename (an hour old: not in use)."""
+    cutoff = time.time() - 3600
+    for temp in folder.glob(".packs-*"):
+        try:
+            if temp.stat().st_mtime < cutoff:
+                temp.unlink()
+        except OSError:
+            pass
 
 
 def _code_digest() -> str | None:

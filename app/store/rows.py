@@ -99,7 +99,7 @@ def _summary(text: str | None) -> Summary:
     so a value of the wrong shape, from an old or hand-edited file, is dropped, not fatal."""
     try:
         found = json.loads(text) if text else {}
-    except ValueError:
+    except (ValueError, RecursionError):
         found = {}
     if not isinstance(found, dict):
         found = {}
@@ -109,7 +109,7 @@ def _summary(text: str | None) -> Summary:
 def _packs(text: str | None) -> dict[str, str]:
     try:
         found = json.loads(text) if text else {}
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     if not isinstance(found, dict):
         return {}
@@ -163,13 +163,18 @@ def history(row: dict) -> HistoryEntry:
     )
 
 
+def _known(record_type: type, row: dict) -> dict:
+    """The row's columns that the record has: a column added by hand is ignored, as before."""
+    return {f.name: row[f.name] for f in dataclasses.fields(record_type) if f.name in row}
+
+
 def participant(row: dict) -> Participant:
-    return Participant(**row)
+    return Participant(**_known(Participant, row))
 
 
 def followup(row: dict) -> GateFollowUp:
-    return GateFollowUp(**{**row, "status": FollowUpStatus(row["status"])})
+    return GateFollowUp(**_known(GateFollowUp, row) | {"status": FollowUpStatus(row["status"])})
 
 
 def waiver(row: dict) -> Waiver:
-    return Waiver(**row)
+    return Waiver(**_known(Waiver, row))

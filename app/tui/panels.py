@@ -40,7 +40,7 @@ def gate_lines(evaluation: Evaluation, limit: int, width: int = 31) -> Text:
         text.append_text(_gate_line(result, width))
         text.append("\n")
     if len(shown) > limit:
-        text.append(f"… {len(shown) - limit} more on the gate board (ctrl+g)", style="dim")
+        text.append(f"… {len(shown) - limit} more: ctrl+g", style="dim")
     if not shown:
         text.append("No blocking gates.", style="green")
     return text

@@ -72,7 +72,7 @@ class WizardScreen(Screen):
                 yield Static(id="question", markup=False)
                 yield Static(id="why", markup=False)
                 yield AnswerInput(id="answer")
-                yield TextLines(id="notice")
+                yield TextLines(id="notice", wrap=True)
                 with Horizontal(classes="field"):
                     yield Static("Note ", classes="label")
                     yield Input(
