@@ -113,6 +113,16 @@ def test_a_load_keeps_the_entries_it_used_when_the_cache_is_full(monkeypatch, tm
         assert cache.get(file.read_bytes()) is not None, file
 
 
+def test_more_packs_than_the_limit_settle_in_the_cache(monkeypatch):
+    monkeypatch.setattr(packcache, "MAX_ENTRIES", 3)
+    assert load_packs([shipped_dir()]).ok  # five packs, all validated and kept
+    written = _cache_file().stat().st_mtime_ns
+    cache = packcache.PackCache.default()
+    assert all(cache.get(f.read_bytes()) for f in sorted(shipped_dir().glob("*.toml")))
+    assert load_packs([shipped_dir()]).ok
+    assert _cache_file().stat().st_mtime_ns == written  # all hits: nothing to write
+
+
 def test_no_home_folder_means_no_cache_not_an_error(monkeypatch):
     def no_home():
         raise RuntimeError("Could not determine home directory.")
@@ -120,6 +130,10 @@ def test_no_home_folder_means_no_cache_not_an_error(monkeypatch):
     monkeypatch.delenv("PREFLIGHT_CACHE_DIR")
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    monkeypatch.setattr(Path, "expanduser", lambda self: no_home() if "~" in str(self) else self)
+    assert packcache.cache_dir() is None
+    assert load_packs([EXAMPLE]).ok
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", "~/cache")  # as a Dockerfile ENV leaves it
     assert packcache.cache_dir() is None
     assert load_packs([EXAMPLE]).ok
 

@@ -124,6 +124,22 @@ async def test_drive_an_area_gate_turns_red_then_clears_and_survives_restart(tmp
     app.store.close()
 
 
+async def test_a_notice_of_several_gates_shows_every_gate(packset, store):
+    from app.core.engine import GateChange
+
+    slug = store.create("Vendor check", packs=packset.versions()).slug
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        gates = list(packset.gates.values())[:3]
+        app.screen._announce([GateChange(g, GateState.clear, GateState.red) for g in gates])
+        await pilot.pause()
+        notice = app.screen.query_one("#notice", TextLines)
+        shown = [notice.render_line(y).text for y in range(notice.content_size.height)]
+        for gate, line in zip(gates, shown, strict=True):
+            assert line.startswith(f"✗ RED  {gate.title}")
+
+
 async def test_bad_value_is_refused_and_kept(tmp_path, packset, store):
     slug = store.create("Bad input", packs=packset.versions()).slug
     app = make_app(store=store, packset=packset, open_ref=slug)

@@ -30,9 +30,9 @@ from app.core.model import Pack, pack_from_data
 FORMAT = f"preflight-packs-2 python-{sys.version_info[0]}.{sys.version_info[1]}".encode()
 SOURCES = ("model.py", "expr.py", "packfile.py", "packs.py")
 """The modules whose rules a cached pack passed; a change to any of them empties the cache."""
-MAX_ENTRIES = 32
-MAX_BYTES = 8_000_000
-"""A larger cache file is not read (it can only be damage: 32 packs of 2 MB do not occur)."""
+MAX_ENTRIES = 64
+MAX_BYTES = 32_000_000
+"""A larger cache file is not read (it can only be damage, or far more packs than anyone uses)."""
 FILE_NAME = "packs.json"
 _DAMAGE = (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError, MemoryError)
 """What reading odd data can raise; any of it means "not from the cache"."""
@@ -40,15 +40,13 @@ _DAMAGE = (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionEr
 
 def cache_dir() -> Path | None:
     configured = os.environ.get("PREFLIGHT_CACHE_DIR")
-    if configured is not None:
-        return Path(configured).expanduser() if configured.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
-        try:
-            base = str(Path.home() / ".cache")
-        except RuntimeError:  # no $HOME and no passwd entry (a container's arbitrary uid)
-            return None
-    return Path(base) / "preflight"
+    try:
+        if configured is not None:
+            return Path(configured).expanduser() if configured.strip() else None
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return Path(base).expanduser() / "preflight"
+    except RuntimeError:  # `~` with no $HOME and no passwd entry (a container's arbitrary uid)
+        return None
 
 
 class PackCache:
@@ -113,11 +111,10 @@ class PackCache:
         """Write the cache if it changed; atomic (a reader sees the old file or the new one)."""
         if self.file is None or not self.changed:
             return
-        # Over the limit, drop the oldest entries this load did not use (then the oldest used).
-        order = [k for k in self.entries if k not in self.used] + [
-            k for k in self.entries if k in self.used
-        ]
-        for key in order[: max(0, len(self.entries) - MAX_ENTRIES)]:
+        # Over the limit, drop the oldest entries this load did not use, never one it used: a
+        # set of more packs than the limit would otherwise be re-checked on every start.
+        unused = [k for k in self.entries if k not in self.used]
+        for key in unused[: max(0, len(self.entries) - MAX_ENTRIES)]:
             del self.entries[key]
         try:
             # ASCII: a lone surrogate in hand-edited text cannot break the write.

@@ -241,7 +241,11 @@ class WizardScreen(Screen):
             text.append(badge("clear"), style=STYLES["clear"])
             text.append(f"  cleared: {'; '.join(cleared)}")
         text.rstrip()
-        self.query_one("#notice", TextLines).update(text)
+        notice = self.query_one("#notice", TextLines)
+        # One gate: its reason wraps over the notice's lines. Several: one line each (cut with
+        # "…"), so no gate's title is pushed out of the fixed-height box.
+        notice.wrap = "\n" not in text.plain
+        notice.update(text)
 
     @on(Input.Submitted, "#note, #evidence")
     def _note_submitted(self, event: Input.Submitted) -> None:
