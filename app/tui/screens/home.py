@@ -82,7 +82,10 @@ class HomeScreen(Screen):
         first = max(10, self.app.size.height - 4)  # header, column titles, "more", footer
         self._add_rows(rows[:first])
         if rows[first:]:
-            self.call_after_refresh(self._add_rows, rows[first:], self._fill)
+            # Two hops: at start-up the first refresh happens inside Textual's batched mount
+            # and is not shown; one hop would add the rows before the first visible frame.
+            later = (self._add_rows, rows[first:], self._fill)
+            self.call_after_refresh(self.call_after_refresh, *later)
         self.query_one("#empty").display = not rows
         table.display = bool(rows)
         if rows:
