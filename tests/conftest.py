@@ -32,6 +32,19 @@ def _isolated_env(monkeypatch, tmp_path, tmp_path_factory):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
 
 
+def run_python(code: str, env: dict | None = None, check: bool = False):
+    """Run `code` in a fresh interpreter from the repo root, e.g. to see what a start imports."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=check,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        timeout=120,
+    )
+
+
 def run_cli(*args: str, db: Path | None = None, input: str | None = None, env=None, cwd=None):
     """Run `python -m app ARGS` as a user would; returns the CompletedProcess."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", **(env or {})}

@@ -4,13 +4,10 @@ command may import."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import EXAMPLES, ROOT, run_cli
+from tests.conftest import EXAMPLES, run_cli, run_python
 
 
 def test_version_and_help():
@@ -93,14 +90,7 @@ def _loaded_after(argv: list[str], watch: tuple[str, ...], env: dict | None = No
         "        pass\n"
         f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({watch!r})))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
-    )
+    result = run_python(code, env=env, check=True)
     return eval(result.stdout.strip().splitlines()[-1])  # a printed list of names
 
 
@@ -156,13 +146,7 @@ def test_wizard_never_loads_questionary():
         "import app.tui.screens.gate_board, app.tui.screens.preview\n"
         "print(sorted(m for m in ('questionary',) if m in sys.modules))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    result = run_python(code)
     assert result.stdout.strip() == "[]", result.stderr
 
 
@@ -174,5 +158,5 @@ def test_core_and_export_builder_import_no_front_end_or_sqlite():
         "import app.export.page, app.export.appendix, app.export.jsonout\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    result = run_python(code)
     assert result.stdout.strip() == "[]"

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from app.core import packcache
 from app.core.packs import load_packs, shipped_dir
+from tests.conftest import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "questionnaires" / "examples" / "vendor.toml"
@@ -33,13 +32,7 @@ def test_cached_packs_equal_validated_ones_and_skip_pydantic():
         "assert result.ok, result.problems\n"
         "print(len(result.packset.questions), 'pydantic' in sys.modules)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    out = run_python(code)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == [str(len(fresh.packset.questions)), "False"]
     again = load_packs([shipped_dir()])

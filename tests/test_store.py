@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +11,7 @@ from sqlite_utils import Database
 
 from app.store import NotFound, Store, schema
 from app.store.models import FollowUpStatus, Summary
+from tests.conftest import run_python
 
 
 def test_create_get_by_slug_and_id(store):
@@ -330,9 +330,6 @@ def test_schema_constants_match_sqlite_utils():
 
 
 def test_reading_needs_no_sqlite_utils(tmp_path):
-    import subprocess
-    import sys
-
     db = tmp_path / "read.db"
     with Store.open(db) as store:
         store.create("Alpha")
@@ -341,8 +338,7 @@ def test_reading_needs_no_sqlite_utils(tmp_path):
         f"s = Store.open({str(db)!r}); s.list(); s.answers(1); s.close()\n"
         "print('sqlite_utils' in sys.modules)\n"
     )
-    root = Path(__file__).resolve().parent.parent
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
+    result = run_python(code)
     assert result.stdout.strip() == "False", result.stderr
 
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from app.core import expr
 
+T = TypeVar("T")
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
@@ -119,15 +120,16 @@ class Kind(StrEnum):
     evidence = "evidence"
 
 
-# Every pack class: immutable, with slots (packs are read on every start).
-pack_class = dataclass(frozen=True, slots=True)
+def pack_class(cls: type[T]) -> type[T]:
+    """Every pack class: immutable, with slots (packs are read on every start), and checked by
+    pydantic with the `STRICT` config."""
+    cls.__pydantic_config__ = STRICT  # type: ignore[attr-defined]
+    return dataclass(frozen=True, slots=True)(cls)
 
 
 @pack_class
 class Option:
     """One choice of a `choice` or `multi` question."""
-
-    __pydantic_config__ = STRICT
 
     id: Identifier
     label: ShortText
@@ -135,8 +137,6 @@ class Option:
 
 @pack_class
 class Question:
-    __pydantic_config__ = STRICT
-
     id: QuestionId
     text: LongText
     help: LongText
@@ -196,8 +196,6 @@ class Level(StrEnum):
 class Gate:
     """A rule that blocks (red) or weakens (amber) the move to production when its condition holds."""
 
-    __pydantic_config__ = STRICT
-
     id: Identifier
     title: ShortText
     level: Level
@@ -214,8 +212,6 @@ class Gate:
 class Derived:
     """A value computed from answers, such as monthly cost at 10x traffic."""
 
-    __pydantic_config__ = STRICT
-
     id: Identifier
     title: ShortText
     expr: Expression
@@ -225,8 +221,6 @@ class Derived:
 @pack_class
 class Band:
     """A labelled range of a score; `min` and `max` are inclusive and either may be left open."""
-
-    __pydantic_config__ = STRICT
 
     label: ShortText
     min: float | None = None
@@ -239,8 +233,6 @@ class Band:
 @pack_class
 class Score:
     """The sum of several `scale` answers, read against bands (e.g. the deployability rubric)."""
-
-    __pydantic_config__ = STRICT
 
     id: Identifier
     title: ShortText
@@ -257,8 +249,6 @@ class Score:
 @pack_class
 class Pack:
     """One questionnaire: an area of the assessment."""
-
-    __pydantic_config__ = STRICT
 
     id: Identifier
     title: ShortText

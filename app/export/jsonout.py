@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import asdict as as_dict
+from dataclasses import asdict
 from typing import Any
 
 from app.core.answers import display
@@ -39,13 +39,13 @@ def document(data: PackData) -> dict[str, Any]:
                     "value": r.value if r else None,
                     "display": display(q, r.value) if r else None,
                     "note": r.note if r else None,
-                    "evidence": as_dict(r.evidence) if r and r.evidence else None,
+                    "evidence": asdict(r.evidence) if r and r.evidence else None,
                     "answered_by": r.answered_by if r else None,
                     "answered_at": r.answered_at if r else None,
                 }
             )
     known = data.packset.questions
-    orphans = [as_dict(r) for qid, r in data.answers.items() if qid not in known]
+    orphans = [asdict(r) for qid, r in data.answers.items() if qid not in known]
     gates = []
     for gid, g in ev.gates.items():
         follow, waiver = data.followups.get(gid), data.waivers.get(gid)
@@ -60,8 +60,8 @@ def document(data: PackData) -> dict[str, Any]:
                 "why": g.gate.why,
                 "fix": g.gate.fix,
                 "receipt": g.gate.receipt.value,
-                "followup": as_dict(follow) if follow else None,
-                "waiver": as_dict(waiver) if waiver else None,
+                "followup": asdict(follow) if follow else None,
+                "waiver": asdict(waiver) if waiver else None,
                 "waiver_text": waiver_text(waiver, data.date) or None,
             }
         )

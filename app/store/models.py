@@ -17,11 +17,6 @@ from typing import Any
 record = dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 
 
-def as_dict(value: Any) -> dict[str, Any]:
-    """A record as plain data (enums stay `StrEnum`s, which JSON writes as their text)."""
-    return dataclasses.asdict(value)
-
-
 @record
 class Summary:
     """What `preflight list` and the home screen show, cached on each change of answers."""

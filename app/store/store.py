@@ -19,6 +19,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,6 @@ from app.store.models import (
     Participant,
     Summary,
     Waiver,
-    as_dict,
 )
 from app.store.writes import AnswerWrites
 
@@ -117,7 +117,7 @@ class Store(AnswerWrites):
         if summary is not None:
             self.db.execute(
                 "UPDATE assessments SET summary = ? WHERE id = ?",
-                [rows.dump(as_dict(summary)), assessment_id],
+                [rows.dump(asdict(summary)), assessment_id],
             )
 
     # -- assessments -------------------------------------------------------------------------
@@ -147,7 +147,7 @@ class Store(AnswerWrites):
                     rows.dump(packs or {}),
                     when,
                     when,
-                    rows.dump(as_dict(Summary())),
+                    rows.dump(asdict(Summary())),
                 ],
             )
             new_id = cursor.lastrowid

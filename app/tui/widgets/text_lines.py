@@ -37,11 +37,6 @@ class TextLines(Widget):
         self._strips: dict[int, Strip] = {}
 
     @property
-    def lines(self) -> list[Text]:
-        """The lines as shown (after wrapping)."""
-        return list(self._lines)
-
-    @property
     def plain(self) -> str:
         return "\n".join(line.plain for line in self._lines)
 
