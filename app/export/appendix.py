@@ -140,6 +140,8 @@ def _evidence(record) -> str:
     out = escape.link(record.evidence.ref)
     if record.evidence.sha256:
         out += f" (sha256 {escape.text(record.evidence.sha256)[:16]}…)"
+    elif record.evidence.unhashed:
+        out += f" ({escape.text(record.evidence.unhashed)})"
     return out
 
 

@@ -58,6 +58,8 @@ class Evidence:
     sha256: str | None = None
     """SHA-256 of a local file at the time it was captured, when the path was readable."""
     captured_at: str
+    unhashed: str | None = None
+    """Why a local path has no hash ("not hashed: no such file here"); None for a URL."""
 
 
 @record

@@ -6,7 +6,10 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import stat
+import time
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -71,24 +74,64 @@ def unique_slug(base: str, taken: set[str]) -> str:
 
 
 MAX_HASHED_BYTES = 64 * 1024 * 1024
+"""Evidence files larger than this are stored by path alone ("not hashed: larger than …")."""
+MAX_HASH_SECONDS = 2.0
+"""Hashing runs while someone waits on a keypress: a slow disk or mount gives up after this."""
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
-def sha256_of(ref: str) -> str | None:
-    """SHA-256 of `ref` when it names a readable local file (URLs and folders give None)."""
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", ref):
-        return None
+def hash_evidence(ref: str) -> tuple[str | None, str | None]:
+    """`(sha256, None)` for a readable regular local file; `(None, why)` when a path could not
+    be hashed ("not hashed: …"); `(None, None)` for a URL, which is never hashed.
+
+    Only regular files are read (never a FIFO, device or folder), at most MAX_HASHED_BYTES and
+    MAX_HASH_SECONDS, and never more bytes than the file said it had: files such as
+    /proc/self/pagemap report size 0 and then read for ever."""
+    if _URL.match(ref):
+        return None, None
     try:
         path = Path(ref).expanduser()
-        # Hashing runs while someone waits on a keypress: skip what would take seconds.
-        if not path.is_file() or path.stat().st_size > MAX_HASHED_BYTES:
-            return None
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
+    except RuntimeError:  # "~nosuchuser/plan.md": no such user's home folder
+        return None, "not hashed: its home folder (~user) is unknown here"
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None, "not hashed: no such file here"
+    except (OSError, ValueError) as exc:
+        return None, f"not hashed: {_why(exc)}"
+    if stat.S_ISDIR(st.st_mode):
+        return None, "not hashed: a folder, not a file"
+    if not stat.S_ISREG(st.st_mode):
+        return None, "not hashed: not a regular file"
+    if st.st_size > MAX_HASHED_BYTES:
+        return None, f"not hashed: larger than {MAX_HASHED_BYTES // (1024 * 1024)} MiB"
+    deadline = time.monotonic() + MAX_HASH_SECONDS
+    digest = hashlib.sha256()
+    left = st.st_size
+    try:
+        # O_NONBLOCK: should the path have become a FIFO since the stat, open must not wait.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None, "not hashed: not a regular file"
+            while left > 0:
+                block = handle.read(min(left, 1 << 20))
+                if not block:
+                    return None, "not hashed: the file shrank while it was read"
                 digest.update(block)
-        return digest.hexdigest()
-    except (OSError, ValueError):
-        return None
+                left -= len(block)
+                if time.monotonic() > deadline:
+                    return None, f"not hashed: reading took over {MAX_HASH_SECONDS:g} s"
+            if handle.read(1):
+                return None, "not hashed: the file grew while it was read"
+    except (OSError, ValueError) as exc:
+        return None, f"not hashed: {_why(exc)}"
+    return digest.hexdigest(), None
+
+
+def _why(exc: BaseException) -> str:
+    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return text[:1].lower() + text[1:]
 
 
 _SUMMARY_FIELDS = {f.name: type(f.default) for f in dataclasses.fields(Summary)}
@@ -138,6 +181,7 @@ def answer(row: dict) -> AnswerRecord:
             ref=row["evidence_ref"],
             sha256=row["evidence_sha256"],
             captured_at=row["evidence_captured_at"] or row["answered_at"],
+            unhashed=row.get("evidence_unhashed"),
         )
     return AnswerRecord(
         assessment_id=row["assessment_id"],

@@ -119,10 +119,18 @@ def m0003_by_change(db: Database) -> None:
     db.execute("PRAGMA user_version = 3")
 
 
+def m0004_evidence_unhashed(db: Database) -> None:
+    # An evidence path that could not be hashed (missing, a special file, too large, ~user
+    # unknown) is kept as typed, with the reason beside it instead of a silent blank.
+    db.execute("ALTER TABLE answers ADD COLUMN evidence_unhashed TEXT")
+    db.execute("PRAGMA user_version = 4")
+
+
 STEPS = [
     ("0001_initial", m0001_initial),
     ("0002_summary_and_history_index", m0002_summary),
     ("0003_assessments_by_change", m0003_by_change),
+    ("0004_evidence_unhashed", m0004_evidence_unhashed),
 ]
 """Every migration in order, by the name recorded in the database."""
 KNOWN = [name for name, _ in STEPS]

@@ -16,11 +16,12 @@ if TYPE_CHECKING:
 
 _UPSERT = (
     "INSERT INTO answers (assessment_id, question_id, value, note, evidence_ref, "
-    "evidence_sha256, evidence_captured_at, answered_by, answered_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "evidence_sha256, evidence_unhashed, evidence_captured_at, answered_by, answered_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (assessment_id, question_id) DO UPDATE SET value = excluded.value, "
     "note = excluded.note, evidence_ref = excluded.evidence_ref, "
     "evidence_sha256 = excluded.evidence_sha256, "
+    "evidence_unhashed = excluded.evidence_unhashed, "
     "evidence_captured_at = excluded.evidence_captured_at, "
     "answered_by = excluded.answered_by, answered_at = excluded.answered_at"
 )
@@ -28,6 +29,19 @@ _HISTORY = (
     "INSERT INTO answer_history (assessment_id, question_id, old_value, new_value, note, "
     "changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+EvidenceColumns = tuple[str | None, str | None, str | None, str | None]
+"""evidence_ref, evidence_sha256, evidence_unhashed, evidence_captured_at."""
+
+
+def _stored_evidence(old: dict) -> EvidenceColumns:
+    return (
+        old["evidence_ref"],
+        old["evidence_sha256"],
+        old["evidence_unhashed"],
+        old["evidence_captured_at"],
+    )
 
 
 def _entry(entry: Any) -> tuple[str, Any, str | None, str | None]:
@@ -82,7 +96,8 @@ class AnswerWrites:
         """
         if value is None:
             raise ValueError("save_answer needs a value; use clear_answer to remove one")
-        sha = rows.sha256_of(evidence) if evidence else None  # hashed outside the write lock
+        # Hashed outside the write lock: reading a file must not hold up another writer.
+        hashed = rows.hash_evidence(evidence) if evidence else (None, None)
         when = rows.now()
         with self._write():
             self._require(assessment_id)
@@ -90,9 +105,9 @@ class AnswerWrites:
             if note is None:
                 note = old["note"] if old else None
             if evidence is None and old is not None and old["evidence_ref"] is not None:
-                ev = (old["evidence_ref"], old["evidence_sha256"], old["evidence_captured_at"])
+                ev = _stored_evidence(old)
             else:
-                ev = self._evidence(old, evidence or None, sha, when)
+                ev = self._evidence(old, evidence or None, hashed, when)
             self._put(assessment_id, question_id, value, note or None, ev, answered_by, when, old)
             self._set_summary(assessment_id, summary)
             row = self._old(assessment_id, question_id)
@@ -138,7 +153,7 @@ class AnswerWrites:
         exactly as given (the demo reset).
         """
         items = [_entry(e) for e in entries]
-        hashes = {ev: rows.sha256_of(ev) for _, _, _, ev in items if ev}
+        hashes = {ev: rows.hash_evidence(ev) for _, _, _, ev in items if ev}
         when = rows.now()
         with self._write() as db:
             self._require(assessment_id)
@@ -150,18 +165,15 @@ class AnswerWrites:
                 if value is None:
                     raise ValueError(f"{qid}: an entry needs a value")
                 old = current.get(qid)
-                ev = self._evidence(old, evidence or None, hashes.get(evidence or ""), when)
+                hashed = hashes.get(evidence or "", (None, None))
+                ev = self._evidence(old, evidence or None, hashed, when)
                 if not clear_others and old is not None:
                     # An answer file that gives only a value keeps the note and link already
                     # there (as save_answer does); the demo reset writes exactly what it has.
                     if note is None:
                         note = old["note"]
                     if evidence is None:
-                        ev = (
-                            old["evidence_ref"],
-                            old["evidence_sha256"],
-                            old["evidence_captured_at"],
-                        )
+                        ev = _stored_evidence(old)
                 self._put(assessment_id, qid, value, note or None, ev, answered_by, when, old)
             if clear_others:
                 keep = {qid for qid, *_ in items}
@@ -192,13 +204,15 @@ class AnswerWrites:
 
     @staticmethod
     def _evidence(
-        old: dict | None, ref: str | None, sha: str | None, when: str
-    ) -> tuple[str | None, str | None, str | None]:
+        old: dict | None, ref: str | None, hashed: tuple[str | None, str | None], when: str
+    ) -> EvidenceColumns:
         if ref is None:
-            return None, None, None
+            return None, None, None, None
+        sha, unhashed = hashed
         if old is not None and old["evidence_ref"] == ref and old["evidence_sha256"] == sha:
-            return ref, sha, old["evidence_captured_at"]  # same file, same bytes: keep the time
-        return ref, sha, when
+            # Same file, same bytes: keep the time it was captured.
+            return ref, sha, unhashed, old["evidence_captured_at"]
+        return ref, sha, unhashed, when
 
     def _put(
         self,
@@ -206,7 +220,7 @@ class AnswerWrites:
         question_id: str,
         value: Any,
         note: str | None,
-        ev: tuple[str | None, str | None, str | None],
+        ev: EvidenceColumns,
         answered_by: str | None,
         when: str,
         old: dict | None,
@@ -217,7 +231,8 @@ class AnswerWrites:
             old["note"],
             old["evidence_ref"],
             old["evidence_sha256"],
-        ) == (text, note, ev[0], ev[1]):
+            old["evidence_unhashed"],
+        ) == (text, note, ev[0], ev[1], ev[2]):
             return  # nothing changed: no new history line, no new timestamp
         self.db.execute(_UPSERT, [assessment_id, question_id, text, note, *ev, answered_by, when])
         self.db.execute(
