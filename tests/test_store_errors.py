@@ -205,3 +205,48 @@ def test_large_file_skips_the_full_scan_but_still_refuses_damage(tmp_path, monke
         with Store.open(damaged) as s:
             [s.answers(a.id) for a in s.list()]
     assert damaged.read_bytes() == before
+
+
+def _corrupt_with_undecodable_names(db: Path) -> None:
+    """A Preflight file whose quick_check report quotes a table and column that are not UTF-8."""
+    make_db(db)
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE zQQ (cQQ TEXT)")
+    conn.execute("INSERT INTO zQQ VALUES (NULL)")
+    conn.commit()
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute(
+        "UPDATE sqlite_master SET sql = 'CREATE TABLE zQQ (cQQ TEXT NOT NULL)' WHERE name = 'zQQ'"
+    )
+    conn.commit()
+    conn.close()
+    db.write_bytes(db.read_bytes().replace(b"QQ", b"\xff\xfe"))
+
+
+def test_corrupt_report_that_is_not_utf8_says_corrupt(tmp_path):
+    db = tmp_path / "bad.db"
+    _corrupt_with_undecodable_names(db)
+    before = db.read_bytes()
+    assert_one_line_failure(cli(db, "list"), "is corrupt", "restore it from a backup")
+    assert db.read_bytes() == before
+
+
+def test_a_path_too_long_is_one_line(tmp_path):
+    db = tmp_path / ("a" * 300)
+    assert_one_line_failure(cli(db, "list"), "cannot use", "too long")
+
+
+def test_memory_database_is_refused_clearly(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--db", ":memory:", "list"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "is not a file" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / ":memory:").exists(), "no file called :memory: is created"
+    with pytest.raises(StoreError, match="is not a file"):
+        Store.open(":memory:")

@@ -15,6 +15,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from app.core.text import one_line
+from app.errors import EXIT_USAGE
 from app.store import schema
 from app.store.errors import StoreError
 
@@ -30,8 +32,25 @@ def _writable(path: Path, st: os.stat_result) -> bool:
     return os.geteuid() != 0 or bool(st.st_mode & 0o222)
 
 
+SPECIAL_NAMES = (":memory:", "")
+"""Names SQLite reads as "no file": Preflight keeps every answer in a file, so it refuses them."""
+
+
 def prepare_file(path: Path) -> None:
     """Refuse what SQLite must not touch; create a missing folder and a new file with mode 0600."""
+    try:
+        _prepare_file(path)
+    except OSError as exc:  # a name too long, a path through a file, a loop of links, …
+        raise StoreError(f"cannot use {path}: {exc.strerror or exc}") from None
+
+
+def _prepare_file(path: Path) -> None:
+    if str(path) in SPECIAL_NAMES:
+        raise StoreError(
+            f"--db {str(path) or '(empty)'!r} is not a file: Preflight keeps every answer in a "
+            "database file; give a path such as ./pilot.db",
+            EXIT_USAGE,
+        )
     if path.is_dir():
         raise StoreError(f"{path} is a directory, not a database file")
     parent = path.parent
@@ -70,6 +89,8 @@ def prepare_file(path: Path) -> None:
 def describe(path: Path, exc: BaseException, timeout: float = DEFAULT_TIMEOUT) -> str:
     """One line for people about an sqlite3 error on `path`."""
     text = str(exc).lower()
+    if isinstance(exc, UnicodeDecodeError) or text.startswith("could not decode"):
+        return f"{path} is corrupt (it holds text that is not UTF-8); restore it from a backup"
     if "locked" in text or "busy" in text:
         return f"{path} is locked by another program (waited {timeout:g} s); try again"
     if "readonly" in text or "read-only" in text:
@@ -77,14 +98,14 @@ def describe(path: Path, exc: BaseException, timeout: float = DEFAULT_TIMEOUT) -
     if "not a database" in text:
         return f"{path} is not a Preflight database (not an SQLite file)"
     if "malformed" in text or "corrupt" in text:
-        return f"{path} is corrupt ({exc}); restore it from a backup"
+        return f"{path} is corrupt ({one_line(exc)[:200]}); restore it from a backup"
     if "full" in text:
         return f"cannot write {path}: the disk is full"
     if "unable to open" in text:
         return f"cannot open {path}"
     if isinstance(exc, UnicodeEncodeError):
         return "text holding invalid Unicode (lone surrogates) cannot be stored"
-    return f"{path}: database error: {exc}"
+    return f"{path}: database error: {one_line(exc)[:300]}"
 
 
 @contextlib.contextmanager
@@ -92,7 +113,7 @@ def mapped(path: Path, timeout: float = DEFAULT_TIMEOUT) -> Iterator[None]:
     """Turn sqlite3 failures into StoreError at the façade boundary."""
     try:
         yield
-    except (sqlite3.DatabaseError, UnicodeEncodeError) as exc:
+    except (sqlite3.DatabaseError, UnicodeError) as exc:
         raise StoreError(describe(path, exc, timeout)) from None
 
 
@@ -200,10 +221,15 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
     """
     size = path.stat().st_size
     if size <= QUICK_CHECK_MAX_BYTES:
-        result = conn.execute("PRAGMA quick_check").fetchall()
-        if [tuple(r) for r in result] != [("ok",)]:
-            first = result[0][0] if result else "no answer"
-            raise StoreError(f"{path} is corrupt ({first}); restore it from a backup")
+        # A damaged file's report can quote names that are not UTF-8: read it as bytes.
+        conn.text_factory = bytes
+        try:
+            result = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
+        finally:
+            conn.text_factory = str
+        if result != [b"ok"]:
+            first = one_line(result[0].decode("utf-8", "replace")) if result else "no answer"
+            raise StoreError(f"{path} is corrupt ({first[:200]}); restore it from a backup")
     else:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
