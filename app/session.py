@@ -113,7 +113,18 @@ class Session:
             raise AnswerError(f"unknown question id {question_id!r}")
         return check_value(question, value)
 
-    def _moved(self, before: Evaluation, after: Evaluation) -> list[GateChange]:
+    def _summary_for(self, expected: dict[str, Any], after: Evaluation) -> _CommittedSummary:
+        return _CommittedSummary(self, expected, after)
+
+    def _moved(
+        self, before: Evaluation, after: Evaluation | _CommittedSummary
+    ) -> list[GateChange]:
+        if isinstance(after, _CommittedSummary):
+            if after.stale:
+                # Another process wrote since this session read: what it holds is the truth.
+                self._answers = None
+                self._waived = after.waived
+            after = after.evaluation
         self._evaluation = after
         self._assessment_stale = True  # its updated_at and summary moved; read it when asked
         return changes(before, after)
@@ -136,7 +147,7 @@ class Session:
         stored = self._check(question_id, value)
         before = self.evaluation
         values = self._values() | {question_id: stored}
-        after = self._evaluate(values)
+        committed = self._summary_for(values, self._evaluate(values))
         record = self.store.save_answer(
             self.id,
             question_id,
@@ -144,21 +155,20 @@ class Session:
             note=note,
             evidence=evidence,
             answered_by=answered_by,
-            summary=summary_of(after),
+            summary=committed,
         )
         self.answers[question_id] = record
-        return record, self._moved(before, after)
+        moved = self._moved(before, committed)
+        return record, moved
 
     def clear(self, question_id: str, answered_by: str | None = None) -> list[GateChange]:
         before = self.evaluation
         values = self._values()
         values.pop(question_id, None)
-        after = self._evaluate(values)
-        self.store.clear_answer(
-            self.id, question_id, answered_by=answered_by, summary=summary_of(after)
-        )
+        committed = self._summary_for(values, self._evaluate(values))
+        self.store.clear_answer(self.id, question_id, answered_by=answered_by, summary=committed)
         self.answers.pop(question_id, None)
-        return self._moved(before, after)
+        return self._moved(before, committed)
 
     def apply(
         self, entries: Iterable[Any], answered_by: str | None = None, clear_others: bool = False
@@ -181,15 +191,15 @@ class Session:
         before = self.evaluation
         values = {} if clear_others else self._values()
         values.update({qid: value for qid, value, _, _ in checked})
-        after = self._evaluate(values)
+        committed = self._summary_for(values, self._evaluate(values))
         self._answers = self.store.replace_answers(
             self.id,
             checked,
             answered_by=answered_by,
-            summary=summary_of(after),
+            summary=committed,
             clear_others=clear_others,
         )
-        return self._moved(before, after)
+        return self._moved(before, committed)
 
     # -- follow-ups and waivers --------------------------------------------------------------
 
@@ -218,6 +228,34 @@ class Session:
 
     def _rewaive(self, before: Evaluation) -> list[GateChange]:
         self._waived = None
-        after = self._evaluate(self._values())
-        self.store.save_summary(self.id, summary_of(after))
-        return self._moved(before, after)
+        values = self._values()
+        committed = self._summary_for(values, self._evaluate(values))
+        self.store.save_summary(self.id, committed)
+        return self._moved(before, committed)
+
+
+class _CommittedSummary:
+    """The summary a write caches, built from the answers as committed in its transaction.
+
+    The session evaluates from what it read earlier; another process (a script applying an
+    answer file, a second wizard) may have committed since. Called by the store under the
+    write lock with the committed answers: when they and today's waivers are what the session
+    expected (the usual case, one cheap comparison), its evaluation stands; otherwise the
+    committed rows are evaluated and that is what is cached and reported.
+    """
+
+    def __init__(self, session: Session, expected: dict[str, Any], after: Evaluation) -> None:
+        self.session = session
+        self.expected = expected
+        self.evaluation = after
+        self.stale = False
+        self.waived: set[str] | None = None
+
+    def __call__(self, committed: dict[str, Any]) -> Summary:
+        session = self.session
+        waived = session.store.active_waivers(session.id, session._today())
+        if committed != self.expected or waived != session._waived:
+            self.stale = True
+            self.waived = waived
+            self.evaluation = evaluate(session.packset, committed, waived)
+        return summary_of(self.evaluation)

@@ -35,7 +35,7 @@ from app.store.models import (
     Summary,
     Waiver,
 )
-from app.store.writes import AnswerWrites
+from app.store.writes import AnswerWrites, SummaryFor
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -113,12 +113,23 @@ class Store(AnswerWrites):
     def _touch(self, assessment_id: int, when: str) -> None:
         self.db.execute("UPDATE assessments SET updated_at = ? WHERE id = ?", [when, assessment_id])
 
-    def _set_summary(self, assessment_id: int, summary: Summary | None) -> None:
-        if summary is not None:
-            self.db.execute(
-                "UPDATE assessments SET summary = ? WHERE id = ?",
-                [rows.dump(asdict(summary)), assessment_id],
+    def _set_summary(self, assessment_id: int, summary: Summary | SummaryFor | None) -> None:
+        """Cache the summary `list` and home show; call inside the write transaction.
+
+        Given a function, it is called with the answers as committed in this transaction, read
+        under the write lock: a writer whose view is older than another process's commit then
+        still caches the summary of what the database really holds."""
+        if summary is None:
+            return
+        if callable(summary):
+            committed = self.conn.execute(
+                "SELECT question_id, value FROM answers WHERE assessment_id = ?", [assessment_id]
             )
+            summary = summary({qid: rows.load(value) for qid, value in committed})
+        self.db.execute(
+            "UPDATE assessments SET summary = ? WHERE id = ?",
+            [rows.dump(asdict(summary)), assessment_id],
+        )
 
     # -- assessments -------------------------------------------------------------------------
 
@@ -216,7 +227,7 @@ class Store(AnswerWrites):
             )
         return self.get(target.id)
 
-    def save_summary(self, assessment_id: int, summary: Summary) -> None:
+    def save_summary(self, assessment_id: int, summary: Summary | SummaryFor) -> None:
         """Cache what `list` shows; not an edit, so `updated_at` stays."""
         with self._write():
             self._require(assessment_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from app.store import rows
@@ -30,6 +30,9 @@ _HISTORY = (
     "changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 
+
+SummaryFor = Callable[[dict[str, Any]], Summary]
+"""Builds the cached summary from the answers as committed (question id → value)."""
 
 EvidenceColumns = tuple[str | None, str | None, str | None, str | None]
 """evidence_ref, evidence_sha256, evidence_unhashed, evidence_captured_at."""
@@ -63,7 +66,9 @@ class AnswerWrites:
         def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict]: ...
         def _require(self, assessment_id: int) -> None: ...
         def _touch(self, assessment_id: int, when: str) -> None: ...
-        def _set_summary(self, assessment_id: int, summary: Summary | None) -> None: ...
+        def _set_summary(
+            self, assessment_id: int, summary: Summary | SummaryFor | None
+        ) -> None: ...
 
     def answers(self, assessment_id: int) -> dict[str, AnswerRecord]:
         found = self._query(
@@ -88,7 +93,7 @@ class AnswerWrites:
         note: str | None = None,
         evidence: str | None = None,
         answered_by: str | None = None,
-        summary: Summary | None = None,
+        summary: Summary | SummaryFor | None = None,
     ) -> AnswerRecord:
         """Set one answer, append its history, cache `summary`: one transaction, committed.
 
@@ -120,7 +125,7 @@ class AnswerWrites:
         question_id: str,
         *,
         answered_by: str | None = None,
-        summary: Summary | None = None,
+        summary: Summary | SummaryFor | None = None,
     ) -> None:
         when = rows.now()
         with self._write() as db:
@@ -143,7 +148,7 @@ class AnswerWrites:
         assessment_id: int,
         entries: Iterable[Any],
         answered_by: str | None = None,
-        summary: Summary | None = None,
+        summary: Summary | SummaryFor | None = None,
         clear_others: bool = False,
     ) -> dict[str, AnswerRecord]:
         """Write every entry, all or nothing; an entry's None note or evidence keeps the stored
