@@ -116,9 +116,7 @@ class Session:
     def _summary_for(self, expected: dict[str, Any], after: Evaluation) -> _CommittedSummary:
         return _CommittedSummary(self, expected, after)
 
-    def _moved(
-        self, before: Evaluation, after: Evaluation | _CommittedSummary
-    ) -> list[GateChange]:
+    def _moved(self, before: Evaluation, after: Evaluation | _CommittedSummary) -> list[GateChange]:
         if isinstance(after, _CommittedSummary):
             if after.stale:
                 # Another process wrote since this session read: what it holds is the truth.
@@ -171,11 +169,17 @@ class Session:
         return self._moved(before, committed)
 
     def apply(
-        self, entries: Iterable[Any], answered_by: str | None = None, clear_others: bool = False
+        self,
+        entries: Iterable[Any],
+        answered_by: str | None = None,
+        clear_others: bool = False,
+        participants: Iterable[tuple[str, str]] = (),
     ) -> list[GateChange]:
         """Write answer-file entries all or nothing; any bad value stops the lot before saving.
 
-        Entries are `AnswerEntry`s or `(question_id, value, note, evidence)` tuples.
+        Entries are `AnswerEntry`s or `(question_id, value, note, evidence)` tuples;
+        `participants` (name, role) missing from the assessment are added in the same
+        transaction.
         """
         checked, problems = [], []
         for entry in entries:
@@ -198,6 +202,7 @@ class Session:
             answered_by=answered_by,
             summary=committed,
             clear_others=clear_others,
+            participants=list(participants),
         )
         return self._moved(before, committed)
 

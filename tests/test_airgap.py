@@ -21,11 +21,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 GUARD = Path(__file__).resolve().parent / "netguard"
 
+
+def skip_requested(value: str | None) -> bool:
+    """PREFLIGHT_SKIP_AIRGAP=1 (or yes/true/on) skips; unset, empty, 0, no, false, off do not."""
+    return (value or "").strip().lower() in ("1", "yes", "true", "on")
+
+
 pytestmark = [
     pytest.mark.airgap,
     pytest.mark.skipif(
-        bool(os.environ.get("PREFLIGHT_SKIP_AIRGAP")),
-        reason="PREFLIGHT_SKIP_AIRGAP set: the package index is not reachable here",
+        skip_requested(os.environ.get("PREFLIGHT_SKIP_AIRGAP")),
+        reason="PREFLIGHT_SKIP_AIRGAP=1: the package index is not reachable here",
     ),
 ]
 
@@ -125,3 +131,20 @@ def test_wheelhouse_installs_and_runs_offline(tmp_path):
     assert files and all(f.is_file() for f in files)
     offline(preflight, "verify", str(next(f for f in files if f.suffix == ".md")))
     assert not (tmp_path / "network.log").exists(), (tmp_path / "network.log").read_text()
+
+
+@pytest.mark.parametrize(
+    ("value", "skip"),
+    [
+        (None, False),
+        ("", False),
+        ("0", False),
+        ("no", False),
+        ("false", False),
+        ("1", True),
+        ("yes", True),
+        ("TRUE", True),
+    ],
+)
+def test_the_skip_switch_means_what_it_says(value, skip):
+    assert skip_requested(value) is skip

@@ -13,28 +13,25 @@ from pathlib import Path
 from typing import Any
 
 from app.core.answerfile import AnswerFileError, read_answer_file
+from app.core.text import one_line
 from app.errors import EXIT_ERROR, PreflightError
 
 
 def apply_file(session: Any, path: Path, answered_as: str | None = None) -> int:
     """Read `path`, add missing `_meta` participants, write every answer in one transaction.
 
-    Returns how many answers were written. Raises PreflightError (exit 4) after printing each problem line to stderr.
+    Returns how many answers were written. Raises PreflightError (exit 4) after printing each
+    problem line to stderr.
     """
     try:
         answer_file = read_answer_file(path, session.packset)
     except AnswerFileError as exc:
         for line in exc.lines:
-            print(line, file=sys.stderr)
+            print(one_line(line), file=sys.stderr)  # file names and keys may hold escapes
         raise PreflightError(
             f"{path}: {len(exc.lines)} problem(s); nothing was applied", EXIT_ERROR
         ) from None
-    store, assessment_id = session.store, session.assessment.id
-    known = {p.name.casefold() for p in store.participants(assessment_id)}
-    for person in answer_file.participants:
-        if person.name.casefold() not in known:
-            store.add_participant(assessment_id, person.name, person.role)
-            known.add(person.name.casefold())
     answered_by = answered_as or answer_file.answered_as
-    session.apply(answer_file.entries, answered_by=answered_by)
+    people = [(p.name, p.role) for p in answer_file.participants]
+    session.apply(answer_file.entries, answered_by=answered_by, participants=people)
     return len(answer_file.entries)

@@ -256,6 +256,28 @@ class Store(AnswerWrites):
             id=cursor.lastrowid, assessment_id=assessment_id, name=name, role=(role or "").strip()
         )
 
+    @staticmethod
+    def _checked_name(name: str) -> str:
+        return _check_name(name, "a participant's name")
+
+    def _add_missing_participants(
+        self, assessment_id: int, people: Sequence[tuple[str, str]]
+    ) -> None:
+        """Inside a write: add each (name, role) whose name (any case) is not there yet."""
+        known = {
+            row[0].casefold()
+            for row in self.conn.execute(
+                "SELECT name FROM participants WHERE assessment_id = ?", [assessment_id]
+            )
+        }
+        for name, role in people:
+            if name.casefold() not in known:
+                self.db.execute(
+                    "INSERT INTO participants (assessment_id, name, role) VALUES (?, ?, ?)",
+                    [assessment_id, name, role],
+                )
+                known.add(name.casefold())
+
     def remove_participant(self, participant_id: int) -> None:
         with self._write() as db:
             found = db.execute(

@@ -66,6 +66,10 @@ class AnswerWrites:
         def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict]: ...
         def _require(self, assessment_id: int) -> None: ...
         def _touch(self, assessment_id: int, when: str) -> None: ...
+        def _checked_name(self, name: str) -> str: ...
+        def _add_missing_participants(
+            self, assessment_id: int, people: Sequence[tuple[str, str]]
+        ) -> None: ...
         def _set_summary(
             self, assessment_id: int, summary: Summary | SummaryFor | None
         ) -> None: ...
@@ -150,18 +154,22 @@ class AnswerWrites:
         answered_by: str | None = None,
         summary: Summary | SummaryFor | None = None,
         clear_others: bool = False,
+        participants: Sequence[tuple[str, str]] = (),
     ) -> dict[str, AnswerRecord]:
         """Write every entry, all or nothing; an entry's None note or evidence keeps the stored
-        one.
+        one. `participants` (name, role) not yet in the assessment are added in the same
+        transaction, so a kill never leaves the people of a file without its answers.
 
         With `clear_others`, answers not in `entries` are cleared too and entries are written
         exactly as given (the demo reset).
         """
         items = [_entry(e) for e in entries]
+        people = [(self._checked_name(name), (role or "").strip()) for name, role in participants]
         hashes = {ev: rows.hash_evidence(ev) for _, _, _, ev in items if ev}
         when = rows.now()
         with self._write() as db:
             self._require(assessment_id)
+            self._add_missing_participants(assessment_id, people)
             current = {
                 r["question_id"]: r
                 for r in db.query("SELECT * FROM answers WHERE assessment_id = ?", [assessment_id])

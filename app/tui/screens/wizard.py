@@ -189,10 +189,10 @@ class WizardScreen(Screen):
 
     def save(self, value: Any, advance: bool = False) -> bool:
         """Commit the answer (with the note and link as typed), then repaint; True if saved."""
-        # Empty strings, not None: the store keeps a note given as None, and a person who
-        # emptied the field means to remove it.
-        note = self.query_one("#note", Input).value.strip()
-        evidence = self.query_one("#evidence", Input).value.strip()
+        stored = self.session.answers.get(self.current)
+        note = self._edited("#note", stored.note if stored else None)
+        link = stored.evidence.ref if stored and stored.evidence else None
+        evidence = self._edited("#evidence", link)
         answer = self.query_one(AnswerInput)
         try:
             record, moved = self.session.answer(
@@ -217,6 +217,15 @@ class WizardScreen(Screen):
         if advance:
             self._advance = self.set_timer(ADVANCE_AFTER, self.action_next)
         return True
+
+    def _edited(self, selector: str, stored: str | None) -> str | None:
+        """The field's text, or None (the store keeps what it has) while the field still shows
+        the stored text: a field is one line, and a note from an answer file may have several,
+        which re-answering must not flatten. An emptied field is "" and removes the text."""
+        typed = self.query_one(selector, Input).value.strip()
+        if stored is not None and typed == plain(stored):
+            return None
+        return typed
 
     def _cancel_advance(self) -> None:
         """Drop a pending move to the next question (a second answer or a navigation key
