@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from app import __version__
 from app.commands import COMMANDS
+from app.core import text
 from app.errors import EXIT_USAGE, PreflightError
 
 
@@ -66,7 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(handler(args) or 0)
     except PreflightError as exc:
-        print(f"preflight: {exc}", file=sys.stderr)
+        # Messages quote paths, names and keys from files: the one cleaner, line by line.
+        print(f"preflight: {text.lines(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("preflight: interrupted", file=sys.stderr)

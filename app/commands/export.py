@@ -34,9 +34,10 @@ def add(sub, common) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from app.commands._snapshot import load_snapshot
+    from app.core.text import one_line
     from app.export.write import write_pack
 
     snapshot = load_snapshot(args, args.ref, args.date)
     for path in write_pack(snapshot, args.out, force=args.force, fmt=args.fmt):
-        print(path)
+        print(one_line(path))
     return 0

@@ -38,17 +38,17 @@ def _clean(text: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     from dataclasses import asdict
 
     from app.commands._store import open_store
+    from app.core.text import terminal_json
 
     limit = args.limit if args.limit is not None else (0 if args.json else DEFAULT_LIMIT)
     with open_store(args) as store:
         found = store.list(include_archived=args.all, limit=limit or None)
         hidden = store.count(include_archived=args.all) - len(found) if limit else 0
     if args.json:
-        print(json.dumps([asdict(a) for a in found], indent=2, ensure_ascii=False))
+        print(terminal_json([asdict(a) for a in found]))
         return 0
     if not found:
         print("No assessments yet; start one with: preflight new NAME")

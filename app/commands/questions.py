@@ -17,9 +17,8 @@ def add(sub, common) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     from app.commands._packs import packset_or_fail
+    from app.core.text import one_line, terminal_json
 
     packset = packset_or_fail(args)
     rows = []
@@ -43,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
                 }
             )
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(terminal_json(rows))
         return 0
     width = max((len(r["id"]) for r in rows), default=2)
     current = None
@@ -52,8 +51,8 @@ def run(args: argparse.Namespace) -> int:
             if current is not None:
                 print()
             current = row["pack"]
-            print(f"[{current}] {packset.pack(current).title}")
+            print(f"[{current}] {one_line(packset.pack(current).title)}")
         flag = "" if row["required"] else " (optional)"
-        cond = f"  [if {row['show_if']}]" if row["show_if"] else ""
-        print(f"  {row['id']:<{width}}  {row['kind']:<8}  {row['text']}{flag}{cond}")
+        cond = f"  [if {one_line(row['show_if'])}]" if row["show_if"] else ""
+        print(f"  {row['id']:<{width}}  {row['kind']:<8}  {one_line(row['text'])}{flag}{cond}")
     return 0

@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         raise PreflightError(f"no area {args.area!r}; areas: {areas}", EXIT_USAGE)
 
     from app.core.summary import exit_code, verdict_lines
+    from app.core.text import one_line
     from app.quick import lines
     from app.session import Session
 
@@ -78,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
             from app.quick.answerfile import apply_file
 
             count = apply_file(session, Path(args.answers), name)
-            print(f"Applied {count} answer(s) from {args.answers} to {session.assessment.slug}.")
+            source = one_line(args.answers)
+            print(f"Applied {count} answer(s) from {source} to {session.assessment.slug}.")
         else:
             from app.quick.walk import Walk
 

@@ -23,13 +23,14 @@ def add(sub, common) -> None:
 def run(args: argparse.Namespace) -> int:
     from app.commands._packs import pack_paths
     from app.core.packs import load_packs, pack_files
+    from app.core.text import one_line
 
     given = [Path(p) for p in args.paths]
     # Given files are checked alongside the packs in use, so they may refer to shipped questions.
     result = load_packs(pack_paths(args) + given)
     wanted = {p.resolve() for g in given for p in pack_files(g)} if given else None
     for notice in result.notices:
-        print(f"note: {notice}")
+        print(f"note: {one_line(notice)}")
     for problem in result.problems:
         print(problem)
     bad_files = {p.file for p in result.problems}
@@ -40,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
         if str(source) in bad_files:
             continue
         print(
-            f"{source}: ok: pack {pack.id!r} v{pack.version}: {len(pack.questions)} questions, "
+            f"{one_line(source)}: ok: pack {pack.id!r} v{one_line(pack.version)}: "
+            f"{len(pack.questions)} questions, "
             f"{len(pack.gates)} gates, {len(pack.derived)} derived, {len(pack.scores)} scores"
         )
     if result.problems:

@@ -25,32 +25,34 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from app.commands._snapshot import load_snapshot
+    from app.core.text import one_line
     from app.errors import EXIT_FAIL, EXIT_OK, PreflightError
     from app.export.seal import read_any
 
     path = Path(args.file)
+    name = one_line(path)  # a file name may hold terminal escapes
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
         raise PreflightError(f"cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
-        print(f"{path}: MISMATCH: not a Preflight pack (not UTF-8 text)")
+        print(f"{name}: MISMATCH: not a Preflight pack (not UTF-8 text)")
         return EXIT_FAIL
     claim = read_any(text)
     if claim.ref is None or claim.digest is None:
-        print(f"{path}: MISMATCH: not a Preflight pack (no assessment reference or digest)")
+        print(f"{name}: MISMATCH: not a Preflight pack (no assessment reference or digest)")
         return EXIT_FAIL
     if not claim.intact:
-        print(f"{path}: MISMATCH: the file was edited after export (page digest differs)")
+        print(f"{name}: MISMATCH: the file was edited after export (page digest differs)")
         return EXIT_FAIL
     data = load_snapshot(args, claim.ref)
     now = data.digest
     if now != claim.digest:
         print(
-            f"{path}: MISMATCH: answers, notes, evidence, waivers or pack versions of "
+            f"{name}: MISMATCH: answers, notes, evidence, waivers or pack versions of "
             f"{data.assessment.slug!r} changed since export (or another Preflight version "
             f"made it)"
         )
         return EXIT_FAIL
-    print(f"{path}: OK: matches {data.assessment.slug!r} (sha256:{now[:12]}…)")
+    print(f"{name}: OK: matches {data.assessment.slug!r} (sha256:{now[:12]}…)")
     return EXIT_OK

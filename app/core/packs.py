@@ -15,6 +15,7 @@ from app.core import expr
 from app.core.model import Derived, Gate, Pack, Question, Score
 from app.core.packcache import PackCache
 from app.core.paths import shipped_dir
+from app.core.text import one_line
 
 MAX_FILE_BYTES = 2_000_000
 
@@ -28,7 +29,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.location}: {self.message}"
+        # Each part may come from the file (a quoted key, its name): printed safe, one line.
+        return f"{one_line(self.file)}: {one_line(self.location)}: {one_line(self.message)}"
 
 
 @dataclass

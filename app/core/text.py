@@ -30,3 +30,25 @@ def one_line(value: object) -> str:
             continue
         out.append(ch)
     return _SPACES.sub(" ", "".join(out)).strip()
+
+
+def lines(value: object) -> str:
+    """Like `one_line` for each line of a multi-line message, keeping its line breaks."""
+    return "\n".join(one_line(line) for line in str(value).splitlines())
+
+
+def _json_unsafe(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Cs") or ch in _BIDI
+
+
+def terminal_json(value: object, indent: int | None = 2) -> str:
+    """JSON text as readable UTF-8 whose every character is safe on a terminal: DEL, C1
+    controls (0x9b starts an escape on some terminals), bidi overrides and lone surrogates,
+    which `json.dumps(ensure_ascii=False)` leaves raw, are written as \\uXXXX escapes, so the
+    data still reads back exactly."""
+    import json
+
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    if text.isprintable() or not any(_json_unsafe(ch) for ch in text if ch not in "\n"):
+        return text
+    return "".join(f"\\u{ord(ch):04x}" if ch != "\n" and _json_unsafe(ch) else ch for ch in text)
