@@ -51,20 +51,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.db is None:
-        args.db = os.environ.get("PREFLIGHT_DB") or None
-    if args.questionnaires is None:
-        env = os.environ.get("PREFLIGHT_QUESTIONNAIRES", "")
-        args.questionnaires = [p for p in env.split(os.pathsep) if p]
-    handler = getattr(args, "handler", None)
-    if handler is None:
-        handler = _default_handler(parser)
-        if handler is None:
-            parser.print_help()
-            return EXIT_USAGE
+    where = "start-up"
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        where = args.command or "home"
+        if args.db is None:
+            args.db = os.environ.get("PREFLIGHT_DB") or None
+        if args.questionnaires is None:
+            env = os.environ.get("PREFLIGHT_QUESTIONNAIRES", "")
+            args.questionnaires = [p for p in env.split(os.pathsep) if p]
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            handler = _default_handler(parser)
+            if handler is None:
+                parser.print_help()
+                return EXIT_USAGE
         return int(handler(args) or 0)
     except PreflightError as exc:
         # Messages quote paths, names and keys from files: the one cleaner, line by line.
@@ -77,6 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `preflight questions | head`: the reader left; that is not an error worth a traceback.
         sys.stderr.close()
         return 0
+    except Exception as exc:
+        # A bug, not a failed check: exit 4 (never 1, which means NO-GO), traceback to a log.
+        from app.crash import report
+
+        return report(exc, where)
 
 
 def _default_handler(parser: argparse.ArgumentParser):

@@ -25,8 +25,10 @@ KINDS = ROOT / "tests" / "packs"
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path, tmp_path_factory):
-    """Keep the user's database, packs, pack cache and colour settings out of every test."""
+    """Keep the user's database, packs, pack cache, crash logs and colour settings out of
+    every test."""
     monkeypatch.setenv("PREFLIGHT_DB", str(tmp_path / "preflight.db"))
+    monkeypatch.setenv("PREFLIGHT_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path_factory.mktemp("pack-cache")))
     monkeypatch.delenv("PREFLIGHT_QUESTIONNAIRES", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))

@@ -16,9 +16,11 @@ def add(sub, common) -> None:
 
 
 def run(args: argparse.Namespace, open_ref: str | None = None) -> int:
-    """Start the Textual app; the only place the CLI imports Textual."""
+    """Start the Textual app; the only place the CLI imports Textual. Returns the app's
+    return code: 0, or 4 after an unexpected error (see `PreflightApp._handle_exception`)."""
     from app.commands._packs import pack_paths, packset_or_fail
     from app.commands._store import open_store
+    from app.errors import EXIT_ERROR
 
     # Going straight to an assessment needs the packs now, and broken ones are a one-line
     # error; the home screen shows first and reads them behind it (reporting problems there).
@@ -35,4 +37,8 @@ def run(args: argparse.Namespace, open_ref: str | None = None) -> int:
     with store:
         app = make_app(store=store, packset=packset, open_ref=open_ref, pack_paths=pack_paths(args))
         app.run()
-    return 0
+    if app.crash is not None:
+        # Printed only now, with the terminal restored (Textual holds stderr while it runs).
+        app.crash.print()
+        return EXIT_ERROR
+    return app.return_code or 0

@@ -15,6 +15,7 @@ from app.store import Store
 
 if TYPE_CHECKING:
     from app.core.packs import PackSet
+    from app.crash import Report
 
 SCREEN_COMMANDS = (
     ("next", "Next question", "Save what was typed and show the next question"),
@@ -51,6 +52,9 @@ class PreflightApp(App[None]):
         self._packset = packset
         self._pack_paths = pack_paths or []
         self._pack_lock = threading.Lock()
+        self.crash: Report | None = None
+        """Set when an unexpected error ended the app: its line is printed once the terminal
+        is back (`app.commands.home.run`), and the app's return code is 4."""
 
     @property
     def packset(self) -> PackSet:
@@ -136,6 +140,32 @@ class PreflightApp(App[None]):
                     "Its first unanswered question",
                     lambda i=index: area(i),
                 )
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Every error Textual catches (handlers, compose, workers) ends up here. Textual's
+        own handler would print a traceback with local variables (answers) on exit and set
+        return code 1 (NO-GO's code); instead the plain traceback goes to the crash log, the
+        return code is 4 and the app closes the way Textual's `_fatal_error` closes it."""
+        from app.crash import record
+        from app.errors import EXIT_ERROR
+
+        self._return_code = EXIT_ERROR
+        if self._exception is None:
+            # Kept as Textual keeps it: `run_test` re-raises it for the test frameworks.
+            self._exception = error
+            self._exception_event.set()
+        if self.crash is None:
+            from textual.worker import WorkerFailed
+
+            cause = error.error if isinstance(error, WorkerFailed) else error
+            self.crash = record(cause, self._crash_where())
+        self._close_messages_no_wait()
+
+    def _crash_where(self) -> str:
+        try:
+            return f"the app ({type(self.screen).__name__})"
+        except Exception:  # no screen yet (a crash while starting)
+            return "the app"
 
     def action_toggle_dark_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
