@@ -81,3 +81,53 @@ def test_two_writers_at_once_lose_nothing(tmp_path):
         for a in assessments:
             assert len(s.answers(a.id)) == 150
             assert len(s.history(a.id)) == 150
+
+
+def test_every_write_is_committed_and_synced_before_it_returns(tmp_path):
+    """What makes an acknowledged answer durable: WAL with synchronous=FULL (a commit is on disk
+    when COMMIT returns), and no transaction left open after a save returns."""
+    with Store.open(tmp_path / "d.db") as s:
+        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s.conn.execute("PRAGMA synchronous").fetchone()[0] == 2, "FULL"
+        a = s.create("Durable")
+        s.save_answer(a.id, "q", "yes")
+        assert not s.conn.in_transaction, "the save returned with its commit still pending"
+        s.replace_answers(a.id, [("q2", 1, None, None)])
+        assert not s.conn.in_transaction
+        s.clear_answer(a.id, "q")
+        assert not s.conn.in_transaction
+
+
+KILL_AFTER_ACK = """
+import os, signal, sys
+from app.store import Store
+store = Store.open(sys.argv[1])
+a = store.create("kill at the ack")
+stop = int(sys.argv[2])
+for i in range(stop + 1):
+    store.save_answer(a.id, f"q{i}", i)
+    if i == stop:
+        # Between the write and the acknowledgement: the save returned, nothing printed yet.
+        os.kill(os.getpid(), signal.SIGKILL)
+    print(i, flush=True)
+"""
+
+
+def test_killed_between_the_write_and_the_acknowledgement(tmp_path):
+    rng = random.Random(os.environ.get("PREFLIGHT_TEST_SEED", "4"))
+    for run in range(5):
+        db = tmp_path / f"ack{run}.db"
+        stop = rng.randrange(0, 40)
+        proc = subprocess.run(
+            [sys.executable, "-c", KILL_AFTER_ACK, str(db), str(stop)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert proc.returncode == -signal.SIGKILL, proc.stderr
+        with Store.open(db) as s:
+            stored = s.answers(s.get("kill-at-the-ack").id)
+        assert sorted(stored) == sorted(f"q{i}" for i in range(stop + 1))
+        assert stored[f"q{stop}"].value == stop, "the save had returned: it must be there"
