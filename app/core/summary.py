@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from app.core.engine import SYMBOLS, Evaluation, Verdict, badge
 from app.core.states import VERDICT_STATE, verdict_badge
+from app.core.text import one_line
 from app.errors import EXIT_FAIL, EXIT_INCOMPLETE, EXIT_OK
 
 VERDICT_MEANING = {
@@ -44,7 +45,8 @@ def verdict_lines(
 ) -> list[str]:
     """`heading: ✗ NO-GO — why`, the counts, then each blocking gate and unanswered question.
 
-    `heading` and reason texts must already be safe to print (the caller cleans user text).
+    `heading` must already be safe to print (the caller cleans user text); the reasons (pack
+    text) are cleaned here.
     """
     verdict = evaluation.verdict
     counts = evaluation.counts()
@@ -61,12 +63,13 @@ def verdict_lines(
     shown = gates if max_gates is None else gates[:max_gates]
     for reason in shown:
         label = badge(reason.state)
-        out.append(f"  {paint(label, reason.state)}{' ' * (12 - len(label))} {reason.text}")
+        pad = " " * (12 - len(label))
+        out.append(f"  {paint(label, reason.state)}{pad} {one_line(reason.text)}")
     if len(gates) > len(shown):
         out.append(f"  … and {len(gates) - len(shown)} more gate(s)")
     for reason in missing[:max_unanswered]:
         label = "? UNANSWERED"
-        out.append(f"  {paint(label, 'unknown')} {reason.text}")
+        out.append(f"  {paint(label, 'unknown')} {one_line(reason.text)}")
     if len(missing) > max_unanswered:
         out.append(f"  … and {len(missing) - max_unanswered} more unanswered required question(s)")
     return out
