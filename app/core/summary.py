@@ -45,7 +45,8 @@ def verdict_lines(
 ) -> list[str]:
     """`heading: ✗ NO-GO — why`, the counts, then each blocking gate and unanswered question.
 
-    `heading` and reason texts must already be safe to print (the caller cleans user text).
+    `heading` must already be safe to print (the caller cleans user text); the reasons (pack
+    text) are cleaned here.
     """
     verdict = evaluation.verdict
     counts = evaluation.counts()
@@ -62,9 +63,8 @@ def verdict_lines(
     shown = gates if max_gates is None else gates[:max_gates]
     for reason in shown:
         label = badge(reason.state)
-        out.append(
-            f"  {paint(label, reason.state)}{' ' * (12 - len(label))} {one_line(reason.text)}"
-        )
+        pad = " " * (12 - len(label))
+        out.append(f"  {paint(label, reason.state)}{pad} {one_line(reason.text)}")
     if len(gates) > len(shown):
         out.append(f"  … and {len(gates) - len(shown)} more gate(s)")
     for reason in missing[:max_unanswered]:

@@ -49,13 +49,14 @@ def gate_line(change: GateChange, colour: bool = False) -> str:
     """`✗ RED  No named production owner — fix: …`, `✔ CLEAR  …` for one gate that moved."""
     gate, state = change.gate, change.after
     head = paint(badge(state.value), state.value, colour)
+    title = clean(gate.title)
     if state in (GateState.red, GateState.amber):
-        return f"{head}  {gate.title} — fix: {gate.fix}"
+        return f"{head}  {title} — fix: {clean(gate.fix)}"
     if state is GateState.unknown:
-        return f"{head}  {gate.title} — waiting on an answer"
+        return f"{head}  {title} — waiting on an answer"
     if state is GateState.clear and change.before in (GateState.red, GateState.amber):
-        return f"{head}  {gate.title} — no longer {change.before.value}"
-    return f"{head}  {gate.title}"
+        return f"{head}  {title} — no longer {change.before.value}"
+    return f"{head}  {title}"
 
 
 def gate_lines(changes: Iterable[GateChange], colour: bool = False) -> list[str]:

@@ -20,6 +20,7 @@ from questionary import Choice, Separator
 
 from app.core.answers import AnswerError, check_value, display, parse_text
 from app.core.model import Kind, Question
+from app.core.text import one_line
 
 
 class Nav(Enum):
@@ -77,8 +78,9 @@ def select_choices(question: Question) -> list[Choice]:
             Choice("unknown (find out later)", "unknown"),
         ]
     if kind is Kind.scale:
-        return [Choice(f"{n} — {label}", n) for n, label in enumerate(question.levels, start=1)]
-    return [Choice(option.label, option.id) for option in question.options]
+        levels = enumerate(question.levels, start=1)
+        return [Choice(f"{n} — {one_line(label)}", n) for n, label in levels]
+    return [Choice(one_line(option.label), option.id) for option in question.options]
 
 
 def _select(question: Question, current: Any, **kwargs: Any) -> questionary.Question:
@@ -86,7 +88,7 @@ def _select(question: Question, current: Any, **kwargs: Any) -> questionary.Ques
     default = current if current in [c.value for c in choices] else None
     choices += [Separator(), *NAV_CHOICES]
     return questionary.select(
-        question.text,
+        one_line(question.text),
         choices=choices,
         default=default,
         instruction="(↑↓ Enter; ← back · skip · quit at the end)",
@@ -97,7 +99,8 @@ def _select(question: Question, current: Any, **kwargs: Any) -> questionary.Ques
 def _checkbox(question: Question, current: Any, **kwargs: Any) -> questionary.Question:
     chosen = set(current or [])
     choices: list[Any] = [
-        Choice(option.label, option.id, checked=option.id in chosen) for option in question.options
+        Choice(one_line(option.label), option.id, checked=option.id in chosen)
+        for option in question.options
     ]
     choices += [Separator(), *(Choice(c.title, c.value) for c in NAV_CHOICES)]
 
@@ -108,7 +111,7 @@ def _checkbox(question: Question, current: Any, **kwargs: Any) -> questionary.Qu
         return True
 
     return questionary.checkbox(
-        question.text,
+        one_line(question.text),
         choices=choices,
         validate=validate,
         instruction="(space ticks, Enter confirms; none ticked is an answer; "
@@ -135,7 +138,7 @@ def _text(question: Question, current: Any, **kwargs: Any) -> questionary.Questi
 
     keep = "; Enter keeps the answer shown" if shown else ""
     return questionary.text(
-        question.text,
+        one_line(question.text),
         validate=validate,
         instruction=f"[{text_hint(question)}; {TEXT_NAV}{keep}]",
         placeholder=FormattedText([("class:placeholder", shown)]) if shown else None,
@@ -157,7 +160,7 @@ def text_hint(question: Question) -> str:
         return HINTS[question.kind]
     parts = ["a number"]
     if question.unit:
-        parts.append(f"in {question.unit}")
+        parts.append(f"in {one_line(question.unit)}")
     if question.min is not None and question.max is not None:
         parts.append(f"{question.min:g} to {question.max:g}")
     elif question.min is not None:

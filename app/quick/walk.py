@@ -146,8 +146,8 @@ class Walk:
         question = self.packset.questions[qid]
         optional = "  (optional)" if not question.required else ""
         self.out("")
-        self.out(f"{pack.title} · {position} of {len(shown)}{optional}")
-        self.out(f"  why: {question.help}")
+        self.out(f"{lines.clean(pack.title)} · {position} of {len(shown)}{optional}")
+        self.out(f"  why: {lines.clean(question.help)}")
         current = self.session.answers.get(qid)
         if current is not None and current.value is not None:
             self.out(f"  now: {lines.clean(display(question, current.value))}")

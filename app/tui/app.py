@@ -12,6 +12,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from app.store import Store
+from app.tui.render import plain
 
 if TYPE_CHECKING:
     from app.core.packs import PackSet
@@ -32,12 +33,21 @@ SCREEN_COMMANDS = (
 )
 
 
+def _palette_commands():
+    """The palette's provider, imported when the palette first opens (not at start-up)."""
+    from app.tui.commands import LiteralSystemCommands
+
+    return LiteralSystemCommands
+
+
 class PreflightApp(App[None]):
     """Home screen first; an assessment opens the wizard on top of it."""
 
     CSS_PATH = "preflight.tcss"
     TITLE = "Preflight"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {_palette_commands}
+    """Textual's system commands, with pack titles shown as typed (see `app.tui.commands`)."""
 
     def __init__(
         self,
@@ -70,7 +80,7 @@ class PreflightApp(App[None]):
         result = load_packs(self._pack_paths)
         if result.problems:
             # Broken team packs: say which file and field, and go on with the rest.
-            lines = "\n".join(str(p) for p in result.problems[:8])
+            lines = "\n".join(plain(p) for p in result.problems[:8])
             more = len(result.problems) - 8
             lines += f"\n… and {more} more (run preflight validate)" if more > 0 else ""
             self.call_later(
@@ -109,7 +119,7 @@ class PreflightApp(App[None]):
             session = Session.open(self.store, self.packset, ref)
             wizard = WizardScreen(session)
         except PreflightError as exc:
-            self.notify(str(exc), title="Cannot open", severity="error", timeout=10, markup=False)
+            self.notify(plain(exc), title="Cannot open", severity="error", timeout=10, markup=False)
             return
         self.push_screen(wizard, lambda _: self._refresh_home())
 
@@ -136,7 +146,7 @@ class PreflightApp(App[None]):
         if area is not None:
             for index, pack in enumerate(self.packset.packs):
                 yield SystemCommand(
-                    f"Go to area: {pack.title}",
+                    f"Go to area: {plain(pack.title)}",
                     "Its first unanswered question",
                     lambda i=index: area(i),
                 )

@@ -18,7 +18,8 @@ def area_line(area: AreaProgress, width: int = 31) -> Text:
     """One sidebar row: state badge, title (shortened to fit), answered/total."""
     count = f"{area.answered}/{area.visible}"
     room = max(4, width - 10 - len(count) - 1)
-    title = area.title if len(area.title) <= room else area.title[: room - 1] + "…"
+    title = plain(area.title)
+    title = title if len(title) <= room else title[: room - 1] + "…"
     line = badge(area.state.value, 9)
     line.append(f" {title.ljust(room)} ")
     line.append(count, style="dim")

@@ -1,4 +1,5 @@
-"""Rich text for states: every state carries a symbol and a word as well as a colour.
+"""Rich text for states (every state carries a symbol and a word as well as a colour), and
+`literal`, the one way user and pack text reaches a widget.
 
 Light on purpose (no engine, no pack models): the home screen uses it before the packs load.
 The wizard's sidebar and gate panel are drawn in `app.tui.panels`.
@@ -46,6 +47,16 @@ def use_monochrome() -> None:
 
 plain = one_line
 """User text made safe for one screen line (see `app.core.text.one_line`)."""
+
+
+def literal(value: object, style: str = "") -> Text:
+    """User or pack text for any widget: one clean line that is never read as markup.
+
+    Textual and Rich parse a plain `str` as markup in DataTable cells, OptionList prompts,
+    Label/Static and the command palette (`[/draft]` raises MarkupError, `[draft]` vanishes);
+    a `Text` is shown as it is.
+    """
+    return Text(one_line(value), style=style)
 
 
 def badge(state: str, width: int = 0) -> Text:

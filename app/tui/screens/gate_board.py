@@ -13,7 +13,7 @@ from app.core.engine import GateResult, GateState, severity
 from app.core.model import receipt_title
 from app.errors import PreflightError
 from app.session import Session
-from app.tui.render import badge, plain
+from app.tui.render import badge, literal, plain
 
 SHOWN = (GateState.red, GateState.unknown, GateState.amber, GateState.waived)
 
@@ -63,12 +63,13 @@ class GateBoardScreen(Screen[None]):
         for result in self.results():
             gate = result.gate
             follow = followups.get(gate.id)
+            # Text cells only: DataTable reads a str cell as markup.
             table.add_row(
                 badge(result.state.value, 9),
                 _cell(gate.title, self.gate_width),
-                _cell(follow.owner or "—", 14) if follow else "—",
-                (follow.due or "—") if follow else "—",
-                follow.status.value.replace("_", " ") if follow else "open",
+                _cell((follow.owner if follow else None) or "—", 14),
+                _cell((follow.due if follow else None) or "—", 10),
+                _cell(follow.status.value.replace("_", " ") if follow else "open", 11),
                 key=gate.id,
             )
         if not table.row_count:
@@ -82,7 +83,7 @@ class GateBoardScreen(Screen[None]):
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         gate_id = event.row_key.value
         gate = self.session.packset.gates[gate_id]
-        area = self.session.packset.pack(self.session.packset.gate_pack[gate_id]).title
+        area = plain(self.session.packset.pack(self.session.packset.gate_pack[gate_id]).title)
         text = Text()
         text.append(plain(gate.title), style="bold")
         text.append(f"\nWhy: {plain(gate.why)}\nFix: {plain(gate.fix)}")
@@ -136,6 +137,6 @@ class GateBoardScreen(Screen[None]):
 
 
 def _cell(value: str, width: int) -> Text:
-    text = Text(plain(value))
+    text = literal(value)
     text.truncate(width, overflow="ellipsis")
     return text

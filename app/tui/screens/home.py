@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from app.errors import PreflightError
-from app.tui.render import STYLES, plain
+from app.tui.render import STYLES, literal, plain
 
 EMPTY = (
     "No assessments yet.\n\n"
@@ -97,12 +96,15 @@ class HomeScreen(Screen):
         table = self.query_one(DataTable)
         for a in rows:
             s = a.summary
-            verdict = Text(s.verdict, style=STYLES.get(s.verdict, ""))
-            name = plain(a.name) + ("  (archived)" if a.archived else "")
-            gates = f"✗{s.red} !{s.amber} ?{s.unknown}"
+            # Text cells only: DataTable reads a str cell as markup ("Q3 pilot [/draft]").
+            verdict = literal(s.verdict, style=STYLES.get(s.verdict, ""))
+            name = literal(a.name)
+            if a.archived:
+                name.append("  (archived)")
+            gates = literal(f"✗{s.red} !{s.amber} ?{s.unknown}")
             updated = a.updated_at[:10] if self.narrow else a.updated_at[:16].replace("T", " ")
-            cells = [name, a.slug, f"{s.answered}/{s.total}", verdict]
-            table.add_row(*cells, *([] if self.narrow else [gates]), updated, key=a.slug)
+            cells = [name, literal(a.slug), literal(f"{s.answered}/{s.total}"), verdict]
+            table.add_row(*cells, *([] if self.narrow else [gates]), literal(updated), key=a.slug)
 
     def _selected_slug(self) -> str | None:
         table = self.query_one(DataTable)
@@ -155,7 +157,7 @@ class HomeScreen(Screen):
                     self.notify(str(exc), severity="error", markup=False)
                 self.reload()
 
-        current = self.app.store.get(slug).name
+        current = plain(self.app.store.get(slug).name)
         self.app.push_screen(TextDialog("Rename assessment", "New name", current), rename)
 
     def action_archive(self) -> None:

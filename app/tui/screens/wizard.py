@@ -23,7 +23,7 @@ from app.core.engine import GateChange, GateState, badge
 from app.errors import PreflightError
 from app.session import Session
 from app.tui.panels import area_line, gate_lines, verdict_text
-from app.tui.render import STYLES, plain
+from app.tui.render import STYLES, literal, plain
 from app.tui.widgets.answer_input import AnswerInput
 from app.tui.widgets.text_lines import TextLines
 
@@ -95,7 +95,7 @@ class WizardScreen(Screen):
     def on_mount(self) -> None:
         self.title = plain(self.session.assessment.name)
         areas = self.query_one("#areas", OptionList)
-        areas.add_options(Text(p.title) for p in self.session.packset.packs)
+        areas.add_options(literal(p.title) for p in self.session.packset.packs)
         self._refresh_panels()
         self.show_question(self.current)
 
@@ -124,10 +124,10 @@ class WizardScreen(Screen):
         position = next((i for i, q in enumerate(visible, 1) if q.id == qid), 0)
         optional = "" if question.required else " · optional"
         self.query_one("#crumb", Static).update(
-            Text(f"{pack.title} · question {position} of {len(visible)}{optional}", style="dim")
+            literal(f"{pack.title} · question {position} of {len(visible)}{optional}", "dim")
         )
-        self.query_one("#question", Static).update(Text(plain(question.text), style="bold"))
-        self.query_one("#why", Static).update(Text("Why: " + plain(question.help), style="italic"))
+        self.query_one("#question", Static).update(literal(question.text, "bold"))
+        self.query_one("#why", Static).update(literal("Why: " + question.help, "italic"))
         record = self.session.answers.get(qid)
         self.query_one(AnswerInput).show(question, record.value if record else None)
         self.query_one("#note", Input).value = plain(record.note or "") if record else ""

@@ -195,7 +195,7 @@ class AnswerInput(Vertical):
             if kind is Kind.number:
                 typed.value = "" if stored is None else str(stored)
                 bounds = _bounds(question)
-                hint = f"In {question.unit}. " if question.unit else ""
+                hint = f"In {plain(question.unit)}. " if question.unit else ""
                 hint += f"{bounds}. " if bounds else ""
             if kind is Kind.person:
                 hint = "Type the name and the role in brackets: Name (role). "
