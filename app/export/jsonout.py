@@ -12,12 +12,15 @@ import hashlib
 import json
 import math
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core.answers import display
 from app.export.page import waiver_text
 from app.export.seal import ref_comment
 from app.export.snapshot import RECEIPT_RULE, PackData, canonical_json
+
+if TYPE_CHECKING:
+    from app.store.models import Evidence
 
 FORMAT = 1
 
@@ -39,13 +42,17 @@ def document(data: PackData) -> dict[str, Any]:
                     "value": r.value if r else None,
                     "display": display(q, r.value) if r else None,
                     "note": r.note if r else None,
-                    "evidence": asdict(r.evidence) if r and r.evidence else None,
+                    "evidence": _evidence(r.evidence) if r and r.evidence else None,
                     "answered_by": r.answered_by if r else None,
                     "answered_at": r.answered_at if r else None,
                 }
             )
     known = data.packset.questions
-    orphans = [asdict(r) for qid, r in data.answers.items() if qid not in known]
+    orphans = [
+        asdict(r) | {"evidence": _evidence(r.evidence) if r.evidence else None}
+        for qid, r in data.answers.items()
+        if qid not in known
+    ]
     gates = []
     for gid, g in ev.gates.items():
         follow, waiver = data.followups.get(gid), data.waivers.get(gid)
@@ -139,3 +146,11 @@ def _finite(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def _evidence(evidence: Evidence) -> dict[str, Any]:
+    """The evidence as stored; `unhashed` (why a path has no hash) only when there is one."""
+    out = asdict(evidence)
+    if out.get("unhashed") is None:
+        out.pop("unhashed", None)
+    return out
