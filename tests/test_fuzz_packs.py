@@ -18,6 +18,9 @@ lines, inserted snippets). The promises checked:
 
 Default: DEFAULT_CASES derandomized examples (a few seconds). Longer run:
     PREFLIGHT_FUZZ_CASES=2000 pytest tests/test_fuzz_packs.py
+`test_fuzz_packs` runs every case and fails once at the end, listing each kind of failure with
+its count and shortest case; PREFLIGHT_FUZZ_SHRINK=1 makes it stop at the first failure and let
+hypothesis shrink it. `test_hostile_pack` runs the hand-written hostile inputs, one test each.
 
 Failures from defects known when this was written are raised as their own classes, so they are
 easy to tell apart in the report (they are deliberately not xfailed):
@@ -650,10 +653,14 @@ _CONTROL = re.compile(
 
 def _raise(cls: type[FuzzFailure], stage: str, message: str, exc: BaseException | None = None):
     detail = f"[{stage}] {message}"
+    summary = re.split(r":| in | \(", message)[0]
+    kind = f"[{stage}] {summary}" + (f" {type(exc).__name__}" if exc is not None else "")
     if exc is not None:
         tail = "".join(traceback.format_exception(exc)[-6:])
         detail += f"\n{type(exc).__name__}: {_short(str(exc), 200)}\n{tail}"
-    raise cls(detail) from exc
+    failure = cls(detail)
+    failure.kind = kind  # for the survey's grouping: stage, what, exception type
+    raise failure from exc
 
 
 def _classify(stage: str, exc: BaseException) -> type[FuzzFailure]:
@@ -805,16 +812,20 @@ class Runner:
             text = file.read_text("utf-8")
             if file.suffix == ".json":
                 if not text.isascii():
-                    _raise(BadExport, "export", f"{file.name} is not ASCII")
+                    _raise(BadExport, "export", f"JSON is not ASCII ({file.name})")
                 json.loads(text)
                 continue
             found = _CONTROL.search(text)
             if found:
-                _raise(KnownDefect3Control, "export", f"{found.group()!r} in {file.name}")
+                _raise(
+                    KnownDefect3Control,
+                    "export",
+                    f"control character {found.group()!r} in {file.name}",
+                )
             if file.name.endswith("-receipts.md"):
                 lines = nonblank(text)
                 if len(lines) > MAX_LINES or max(len(line) for line in lines) > WIDTH:
-                    _raise(BadExport, "export", f"{file.name} over the page limits")
+                    _raise(BadExport, "export", f"page over its limits ({file.name})")
 
 
 @pytest.fixture(scope="module")
@@ -946,7 +957,8 @@ def test_fuzz_packs(runner):
                 raise
             lines = [line.strip() for line in str(exc).split("\n")[:2] if line.strip()]
             detail = " | ".join(lines)
-            findings.setdefault(type(exc).__name__, []).append((repr(case), detail))
+            kind = f"{type(exc).__name__} {getattr(exc, 'kind', '')}"
+            findings.setdefault(kind, []).append((repr(case), detail))
 
     check()
     assert not findings, _summary(findings, CASES)
