@@ -89,3 +89,13 @@ def kinds_packset():
     result = load_packs([KINDS])
     assert result.ok, result.problems
     return result.packset
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The slowest fuzz cases of the run (tests/test_fuzz_packs.py), when it ran."""
+    fuzz = next((m for n, m in list(sys.modules.items()) if n.endswith("test_fuzz_packs")), None)
+    slowest = getattr(fuzz, "SLOWEST", None)
+    if slowest:
+        terminalreporter.write_sep("-", "slowest fuzz cases")
+        for seconds, case in slowest:
+            terminalreporter.write_line(f"{seconds:7.3f} s  {case[:160]}")
