@@ -38,7 +38,9 @@ def _location(loc: tuple) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            # A quoted TOML key can be any text: show one that is not printable escaped.
+            name = str(part) if str(part).isprintable() else repr(str(part))
+            out += f".{name}" if out else name
     return out or "pack"
 
 
