@@ -22,6 +22,8 @@ MAX_LENGTH = 500
 MAX_NODES = 200
 MAX_DEPTH = 24
 MAX_NUMBER = 1e15
+"""The largest magnitude a literal, an answer or any arithmetic result may have; beyond it a
+value is OutOfRange (int results could otherwise grow to millions of digits)."""
 
 
 class _Marker:
@@ -45,6 +47,16 @@ HIDDEN = _Marker("HIDDEN")
 
 class ExpressionError(ValueError):
     """An expression that does not parse or uses something outside the whitelist."""
+
+
+OUT_OF_RANGE = "out of range (over 1e15)"  # MAX_NUMBER, written as in a pack file
+
+
+class OutOfRange(ArithmeticError):
+    """A number beyond MAX_NUMBER: the expression's value is UNKNOWN, and this says why."""
+
+    def __init__(self) -> None:
+        super().__init__(OUT_OF_RANGE)
 
 
 Env = Mapping[str, Any]
@@ -98,7 +110,7 @@ def _fn_numeric(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         markers = [a for a in args if _is_marker(a)]
         if markers:
             return _merge(*markers)
-        return fn(*args)
+        return _bounded(fn(*args))
 
     call.__name__ = name
     return call
@@ -163,6 +175,15 @@ class Expression:
             return self._fn(env)
         except (ArithmeticError, TypeError, ValueError):
             return UNKNOWN
+
+    def evaluate_why(self, env: Env) -> tuple[Any, str | None]:
+        """`evaluate`, and why the value is UNKNOWN when a fault (not a missing answer) made it so."""
+        try:
+            return self._fn(env), None
+        except ZeroDivisionError:
+            return UNKNOWN, "division by zero"
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            return UNKNOWN, str(exc) or type(exc).__name__
 
 
 def parse(source: str) -> Expression:
@@ -315,10 +336,18 @@ def _arith(op: Callable[..., Any], *values: Any) -> Any:
     for v in values:
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise TypeError("arithmetic on a non-number")
-    result = op(*values)
-    if isinstance(result, float) and not math.isfinite(result):
-        raise ArithmeticError("not finite")
-    return result
+        _bounded(v)
+    # Operands within 1e15 keep every op cheap (a product is at most 1e30); checking each result
+    # keeps it so, since no intermediate value can then pass the bound.
+    return _bounded(op(*values))
+
+
+def _bounded(value: Any) -> Any:
+    """`value` unchanged if it is not a number beyond MAX_NUMBER (inf and nan included)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not abs(value) <= MAX_NUMBER:  # `not <=` so nan is caught too
+            raise OutOfRange()
+    return value
 
 
 def _compare(left: Compiled, ops: list, rights: list[Compiled], env: Env) -> Any:
