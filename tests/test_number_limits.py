@@ -112,3 +112,82 @@ def test_check_and_export_on_growth(growth, tmp_path):
     export = run_cli(*qs, "export", slug, "--out", str(out), db=db)
     assert export.returncode == 0, export.stderr
     assert "- D4: unknown" in (tmp_path / "page-appendix.md").read_text()
+
+
+DIGITS = "9" * 5000  # over Python's 4,300-digit limit on reading an int
+KINDS_TEXT = (Path(__file__).parent / "packs" / "kinds.toml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "location", "message"),
+    [
+        pytest.param("max = 100\n", f"max = {DIGITS}\n", "line 40", "number too large", id="int"),
+        pytest.param(
+            'id = "kinds"\n', f'id = "kinds"\nx = 1_{DIGITS}\n', "line 2", "number too large",
+            id="int-with-underscore",
+        ),
+        pytest.param("max = 100\n", "max = 1e999\n", "questions[4].max", "-1e15 to 1e15", id="inf"),
+        pytest.param("max = 100\n", "max = 1e16\n", "questions[4].max", "-1e15 to 1e15", id="over"),
+        pytest.param("max = 100\n", "max = nan\n", "questions[4].max", "-1e15 to 1e15", id="nan"),
+        pytest.param("min = 0\n", "min = -inf\n", "questions[4].min", "-1e15 to 1e15", id="-inf"),
+    ],
+)
+def test_pack_numbers_out_of_range(tmp_path, old, new, location, message):
+    path = tmp_path / "kinds.toml"
+    path.write_text(KINDS_TEXT.replace(old, new, 1))
+    problems = [str(p) for p in load_packs([path], use_cache=False).problems]
+    assert f"{path}: {location}: " in problems[0] and message in problems[0], problems
+    result = run_cli("validate", str(path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{path}: {location}: " in result.stdout
+
+
+def test_score_band_bounds_are_checked(tmp_path):
+    text = (Path(__file__).parent.parent / "questionnaires/examples/vendor.toml").read_text()
+    path = tmp_path / "vendor.toml"
+    path.write_text(text.replace('{ label = "Fragile", max = 2 }', '{ label = "Fragile", max = inf }'))
+    problems = [str(p) for p in load_packs([path], use_cache=False).problems]
+    assert problems == [f"{path}: scores[0].bands[0].max: must be a number from -1e15 to 1e15"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        pytest.param("a.toml", f"k_number = {DIGITS}\n", "line 1: number too large", id="toml"),
+        pytest.param(
+            "a.json", '{\n  "k_yes": "yes",\n  "k_number": ' + DIGITS + "\n}",
+            "line 3: number too large", id="json",
+        ),
+        pytest.param(
+            "a.json", '{"k_number": {"value": 1, "note": ' + DIGITS + "}}",
+            "line 1: number too large", id="json-in-a-note",
+        ),
+        pytest.param("a.json", '{"k_number": 1e999}', "k_number: expected a finite number", id="inf"),
+        pytest.param(
+            "a.json", '{"k_number": 1e999999999999}', "k_number: expected a finite number",
+            id="huge-exponent",
+        ),
+        pytest.param("a.json", '{"k_number": NaN}', "k_number: expected a finite number", id="nan"),
+        pytest.param(
+            "a.json", '{"k_number": 1e16}', "k_number: 1e+16 is beyond the limit of ±1e15", id="1e16"
+        ),
+        pytest.param(  # TOML reads hex ints of any length: one must not break the message
+            "a.toml", "k_number = 0x" + "f" * 5000 + "\n",
+            "k_number: a number too large to show is beyond the limit", id="toml-hex",
+        ),
+        pytest.param(
+            "a.toml", "k_yes = 0x" + "f" * 5000 + "\n",
+            "k_yes: expected yes, no or unknown, got a number too large to show", id="hex-yes-no",
+        ),
+    ],
+)
+def test_answer_file_numbers_out_of_range(tmp_path, name, content, expected):
+    db = tmp_path / "a.db"
+    qs = ["--questionnaires", str(Path(__file__).parent / "packs")]
+    slug = run_cli(*qs, "new", "Numbers", db=db).stdout.strip()
+    path = tmp_path / name
+    path.write_text(content)
+    result = run_cli(*qs, "quick", slug, "--answers", str(path), db=db)
+    assert result.returncode == 4, result.stderr
+    assert f"{path}: {expected}" in result.stderr
+    assert "Traceback" not in result.stderr and "nothing was applied" in result.stderr
