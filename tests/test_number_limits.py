@@ -123,7 +123,10 @@ KINDS_TEXT = (Path(__file__).parent / "packs" / "kinds.toml").read_text()
     [
         pytest.param("max = 100\n", f"max = {DIGITS}\n", "line 40", "number too large", id="int"),
         pytest.param(
-            'id = "kinds"\n', f'id = "kinds"\nx = 1_{DIGITS}\n', "line 2", "number too large",
+            'id = "kinds"\n',
+            f'id = "kinds"\nx = 1_{DIGITS}\n',
+            "line 2",
+            "number too large",
             id="int-with-underscore",
         ),
         pytest.param("max = 100\n", "max = 1e999\n", "questions[4].max", "-1e15 to 1e15", id="inf"),
@@ -145,7 +148,9 @@ def test_pack_numbers_out_of_range(tmp_path, old, new, location, message):
 def test_score_band_bounds_are_checked(tmp_path):
     text = (Path(__file__).parent.parent / "questionnaires/examples/vendor.toml").read_text()
     path = tmp_path / "vendor.toml"
-    path.write_text(text.replace('{ label = "Fragile", max = 2 }', '{ label = "Fragile", max = inf }'))
+    path.write_text(
+        text.replace('{ label = "Fragile", max = 2 }', '{ label = "Fragile", max = inf }')
+    )
     problems = [str(p) for p in load_packs([path], use_cache=False).problems]
     assert problems == [f"{path}: scores[0].bands[0].max: must be a number from -1e15 to 1e15"]
 
@@ -155,29 +160,44 @@ def test_score_band_bounds_are_checked(tmp_path):
     [
         pytest.param("a.toml", f"k_number = {DIGITS}\n", "line 1: number too large", id="toml"),
         pytest.param(
-            "a.json", '{\n  "k_yes": "yes",\n  "k_number": ' + DIGITS + "\n}",
-            "line 3: number too large", id="json",
+            "a.json",
+            '{\n  "k_yes": "yes",\n  "k_number": ' + DIGITS + "\n}",
+            "line 3: number too large",
+            id="json",
         ),
         pytest.param(
-            "a.json", '{"k_number": {"value": 1, "note": ' + DIGITS + "}}",
-            "line 1: number too large", id="json-in-a-note",
+            "a.json",
+            '{"k_number": {"value": 1, "note": ' + DIGITS + "}}",
+            "line 1: number too large",
+            id="json-in-a-note",
         ),
-        pytest.param("a.json", '{"k_number": 1e999}', "k_number: expected a finite number", id="inf"),
         pytest.param(
-            "a.json", '{"k_number": 1e999999999999}', "k_number: expected a finite number",
+            "a.json", '{"k_number": 1e999}', "k_number: expected a finite number", id="inf"
+        ),
+        pytest.param(
+            "a.json",
+            '{"k_number": 1e999999999999}',
+            "k_number: expected a finite number",
             id="huge-exponent",
         ),
         pytest.param("a.json", '{"k_number": NaN}', "k_number: expected a finite number", id="nan"),
         pytest.param(
-            "a.json", '{"k_number": 1e16}', "k_number: 1e+16 is beyond the limit of ±1e15", id="1e16"
+            "a.json",
+            '{"k_number": 1e16}',
+            "k_number: 1e+16 is beyond the limit of ±1e15",
+            id="1e16",
         ),
         pytest.param(  # TOML reads hex ints of any length: one must not break the message
-            "a.toml", "k_number = 0x" + "f" * 5000 + "\n",
-            "k_number: a number too large to show is beyond the limit", id="toml-hex",
+            "a.toml",
+            "k_number = 0x" + "f" * 5000 + "\n",
+            "k_number: a number too large to show is beyond the limit",
+            id="toml-hex",
         ),
         pytest.param(
-            "a.toml", "k_yes = 0x" + "f" * 5000 + "\n",
-            "k_yes: expected yes, no or unknown, got a number too large to show", id="hex-yes-no",
+            "a.toml",
+            "k_yes = 0x" + "f" * 5000 + "\n",
+            "k_yes: expected yes, no or unknown, got a number too large to show",
+            id="hex-yes-no",
         ),
     ],
 )
@@ -191,3 +211,82 @@ def test_answer_file_numbers_out_of_range(tmp_path, name, content, expected):
     assert result.returncode == 4, result.stderr
     assert f"{path}: {expected}" in result.stderr
     assert "Traceback" not in result.stderr and "nothing was applied" in result.stderr
+
+
+RANGE_PACK = textwrap.dedent(
+    """\
+    id = "ranges"
+    title = "Ranges"
+    version = "1.0"
+    description = "Derived values near the limit."
+
+    [[questions]]
+    id = "calls"
+    text = "Calls a day?"
+    help = "Bounded."
+    kind = "number"
+    min = 0
+    max = 1000000000
+
+    [[questions]]
+    id = "open"
+    text = "Any number?"
+    help = "No bounds."
+    kind = "number"
+
+    [[derived]]
+    id = "fine"
+    title = "Fine"
+    expr = "calls * 30 + open * open * open * 1000"
+
+    [[derived]]
+    id = "squared"
+    title = "Squared"
+    expr = "calls * calls"
+
+    [[derived]]
+    id = "divided"
+    title = "Divided"
+    expr = "open / calls"
+
+    [[gates]]
+    id = "g"
+    title = "G"
+    level = "amber"
+    when = "fine > 5 and -(calls * 10000000) < 0"
+    why = "W."
+    fix = "F."
+    receipt = "production_plan"
+    """
+)
+
+
+def test_validate_warns_where_allowed_answers_pass_the_limit(tmp_path):
+    from app.core.bounds import range_warnings
+
+    path = tmp_path / "ranges.toml"
+    path.write_text(RANGE_PACK)
+    result = load_packs([path], use_cache=False)
+    assert result.ok, result.problems
+    assert range_warnings(result.packset) == [
+        f"{path}: gates[0].when: may exceed 1e15 with allowed answers ('calls * 10000000' can "
+        "reach 1e16); past 1e15 it is unknown",
+        f"{path}: derived[1].expr: may exceed 1e15 with allowed answers ('calls * calls' can "
+        "reach 1e18); past 1e15 it is unknown",
+    ]
+
+
+def test_validate_prints_growth_warnings_and_still_passes(growth):
+    result = run_cli("validate", str(growth / "growth.toml"))
+    assert result.returncode == 0, result.stdout
+    notes = [line for line in result.stdout.splitlines() if line.startswith("note: ")]
+    assert [n.split(": ")[2] for n in notes] == [f"derived[{i}].expr" for i in range(4)]
+    assert "('(d1)*(d1)' can reach 1e30)" in notes[1]
+
+
+def test_shipped_packs_raise_no_range_warning():
+    from tests.conftest import EXAMPLES
+
+    result = run_cli("--questionnaires", str(EXAMPLES), "validate")
+    assert result.returncode == 0 and "note:" not in result.stdout, result.stdout
+    assert result.stdout.count(": ok: pack") == 6

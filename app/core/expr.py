@@ -177,7 +177,7 @@ class Expression:
             return UNKNOWN
 
     def evaluate_why(self, env: Env) -> tuple[Any, str | None]:
-        """`evaluate`, and why the value is UNKNOWN when a fault (not a missing answer) made it so."""
+        """`evaluate`, and why the value is UNKNOWN when a fault, not a missing answer, did it."""
         try:
             return self._fn(env), None
         except ZeroDivisionError:
