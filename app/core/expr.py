@@ -8,6 +8,10 @@ Evaluation is three-valued: a name whose question is unanswered (or answered "un
 as UNKNOWN, and one whose question is hidden by its `show_if` reads as HIDDEN. Both propagate
 through operators the way SQL's NULL does, except that `and`/`or` short-circuit on a decisive
 side (False and X is False; True or X is True).
+
+Numbers are bounded: literals and every arithmetic result stay within MAX_NUMBER (1e15), or the
+value is UNKNOWN and `evaluate_why` says it is out of range, so no pack can make an int grow to
+millions of digits.
 """
 
 from __future__ import annotations
