@@ -340,10 +340,14 @@ def _arith(op: Callable[..., Any], *values: Any) -> Any:
     for v in values:
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise TypeError("arithmetic on a non-number")
-        _bounded(v)
+        if not abs(v) <= MAX_NUMBER:
+            raise OutOfRange()
     # Operands within 1e15 keep every op cheap (a product is at most 1e30); checking each result
     # keeps it so, since no intermediate value can then pass the bound.
-    return _bounded(op(*values))
+    result = op(*values)
+    if not abs(result) <= MAX_NUMBER:  # `not <=` so nan is caught too
+        raise OutOfRange()
+    return result
 
 
 def _bounded(value: Any) -> Any:
