@@ -115,3 +115,56 @@ def test_round_cannot_hang():
 def test_in_a_list_with_an_unknown_item(env, expected):
     result = parse('x in [a, "yes"]').evaluate(env)
     assert result is expected if isinstance(expected, expr._Marker) else result == expected
+
+
+BIG = 10**15  # expr.MAX_NUMBER as an int: the largest magnitude any result may have
+
+
+@pytest.mark.parametrize(
+    ("source", "env"),
+    [
+        ("a * a", {"a": 10**8}),  # an int product: no float overflow to catch it before
+        ("a * 1000000000000000 * 1000000000000000", {"a": 2}),
+        ("a + a", {"a": BIG}),
+        ("a - b", {"a": BIG, "b": -1}),
+        ("-a", {"a": BIG + 1}),  # an answer that got past the answer checks
+        ("a / b", {"a": BIG, "b": 0.5}),
+        ("a // b", {"a": BIG, "b": 0.5}),
+        ("a % b", {"a": 1, "b": 10**20}),
+        ("max(a, b)", {"a": 1, "b": 10**20}),
+        ("min(a, b)", {"a": 1, "b": -(10**20)}),
+        ("abs(a)", {"a": -(10**20)}),
+        ("round(a)", {"a": 1e16}),
+    ],
+)
+def test_results_beyond_max_number_are_unknown(source, env):
+    compiled = parse(source)
+    assert compiled.evaluate(env) is UNKNOWN
+    assert compiled.evaluate_why(env) == (UNKNOWN, "out of range (over 1e15)")
+
+
+def test_results_at_max_number_are_kept():
+    assert parse("a * 10").evaluate({"a": BIG // 10}) == BIG
+    assert parse("-a").evaluate({"a": BIG}) == -BIG
+
+
+def test_a_chain_of_products_stays_cheap():
+    """Each step squares the last: unbounded, the tenth would hold over 10,000 digits."""
+    env = {"v": 10**14}
+    for _ in range(10):
+        env["v"] = parse("v * v").evaluate(env)
+    assert env["v"] is UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("source", "env", "why"),
+    [
+        ("a / b", {"a": 1, "b": 0}, "division by zero"),
+        ("a % b", {"a": 1, "b": 0}, "division by zero"),
+        ("a + 1", {"a": "x"}, "arithmetic on a non-number"),
+        ("a > 1", {"a": U}, None),  # unanswered: unknown, but no fault
+        ("a > 1", {"a": 2}, None),
+    ],
+)
+def test_evaluate_why_names_the_fault(source, env, why):
+    assert parse(source).evaluate_why(env)[1] == why

@@ -14,7 +14,8 @@ def add(sub, common) -> None:
         parents=[common],
         help="check pack files (default: the packs in use)",
         description="Check pack files. Each problem prints as 'file: location: message'; "
-        "a valid pack gets a one-line summary. Exit 1 if anything is wrong.",
+        "a valid pack gets a one-line summary; 'note:' lines warn without failing (e.g. a "
+        "derived value that allowed answers take past 1e15). Exit 1 if anything is wrong.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="pack files or folders")
     parser.set_defaults(handler=run)
@@ -31,6 +32,10 @@ def run(args: argparse.Namespace) -> int:
     wanted = {p.resolve() for g in given for p in pack_files(g)} if given else None
     for notice in result.notices:
         print(f"note: {one_line(notice)}")
+    from app.core.bounds import range_warnings  # only here: loading packs for use skips it
+
+    for warning in range_warnings(result.packset, wanted):
+        print(f"note: {one_line(warning)}")
     for problem in result.problems:
         print(problem)
     bad_files = {p.file for p in result.problems}

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.answers import AnswerError, check_value
-from app.core.packs import PackSet
+from app.core.packs import PackSet, number_location
 
 ENTRY_KEYS = {"value", "note", "evidence"}
 MAX_FILE_BYTES = 20_000_000
@@ -112,6 +112,8 @@ def _read_mapping(path: Path) -> dict[str, Any]:
             raw = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         raise AnswerFileError([f"{name}: file: {exc}"]) from None
+    except ValueError:  # Python will not read an int of more than 4,300 digits
+        raise AnswerFileError([f"{name}: {number_location(text)}: number too large"]) from None
     except (RecursionError, MemoryError):
         raise AnswerFileError([f"{name}: file: nested too deeply"]) from None
     if not isinstance(raw, dict):

@@ -149,7 +149,7 @@ def _check_number(question: Question, value: Any) -> int | float:
     if isinstance(value, float) and not math.isfinite(value):
         raise AnswerError("expected a finite number")
     if abs(value) > expr.MAX_NUMBER:
-        raise AnswerError(f"{value} is too large")
+        raise AnswerError(f"{_show(value)} is beyond the limit of ±1e15")
     unit = f" {question.unit}" if question.unit else ""
     if question.min is not None and value < question.min:
         raise AnswerError(f"{value}{unit} is below the minimum of {question.min:g}{unit}")
@@ -211,7 +211,10 @@ def _check_evidence(question: Question, value: Any) -> str:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an int of over 4,300 digits (a TOML hex literal can hold one)
+        return "a number too large to show"
     return text if len(text) <= 60 else text[:57] + "..."
 
 

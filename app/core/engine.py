@@ -58,6 +58,9 @@ class GateResult:
     state: GateState
     fired: GateState
     """The state before waivers: red, amber, unknown, clear or inactive."""
+    reason: str | None = None
+    """Why the gate is unknown when a fault did it, not a missing answer: e.g. a derived value
+    it reads is out of range, or its condition divides by zero."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,8 @@ class Evaluation:
     areas: dict[str, AreaProgress]
     verdict: Verdict
     reasons: list[Reason] = field(default_factory=list)
+    faults: dict[str, str] = field(default_factory=dict)
+    """Derived values that are unknown because of a fault, by id: why (empty when none is)."""
 
     def gates_in(self, *states: GateState) -> list[GateResult]:
         wanted = set(states)
@@ -141,6 +146,7 @@ def evaluate(
     values: dict[str, Any] = {}
     visible: dict[str, bool] = {}
     scores: dict[str, ScoreResult] = {}
+    faults: dict[str, str] = {}
     for name in packset.eval_order:
         question = packset.questions.get(name)
         if question is not None:
@@ -155,12 +161,21 @@ def evaluate(
             values[name] = _score_value(result, packset.scores[name], visible)
         else:
             compiled = packset.compiled.get(f"derived:{name}")
-            values[name] = compiled.evaluate(values) if compiled else expr.UNKNOWN
+            if compiled is None:
+                values[name] = expr.UNKNOWN
+                continue
+            values[name], fault = _evaluate(compiled, values, faults, f"derived value {name!r}")
+            if fault is not None:
+                faults[name] = fault
 
     gates: dict[str, GateResult] = {}
     for gid, gate in packset.gates.items():
         compiled = packset.compiled.get(f"gate:{gid}")
-        outcome = compiled.evaluate(values) if compiled else expr.UNKNOWN
+        outcome, fault = (
+            _evaluate(compiled, values, faults, "its condition")
+            if compiled
+            else (expr.UNKNOWN, None)
+        )
         if outcome is expr.HIDDEN:
             fired = GateState.inactive
         elif outcome is expr.UNKNOWN:
@@ -171,11 +186,26 @@ def evaluate(
             fired = GateState.clear
         blocking = fired in (GateState.red, GateState.amber, GateState.unknown)
         state = GateState.waived if blocking and gid in waived else fired
-        gates[gid] = GateResult(gate, packset.gate_pack[gid], state, fired)
+        gates[gid] = GateResult(gate, packset.gate_pack[gid], state, fired, fault)
 
     areas = {pack.id: _area(pack.id, packset, answers, visible, gates) for pack in packset.packs}
     verdict, reasons = _verdict(packset, gates, areas)
-    return Evaluation(visible, values, gates, scores, areas, verdict, reasons)
+    return Evaluation(visible, values, gates, scores, areas, verdict, reasons, faults)
+
+
+def _evaluate(
+    compiled: expr.Expression, values: Mapping[str, Any], faults: Mapping[str, str], subject: str
+) -> tuple[Any, str | None]:
+    """The value and, when a fault made it UNKNOWN, why: `subject`'s own fault ("derived value
+    'x' is out of range (over 1e15)") or that of a derived value it reads."""
+    value, fault = compiled.evaluate_why(values)
+    if fault is not None:
+        if fault == expr.OUT_OF_RANGE:
+            return value, f"{subject} is {fault}"
+        return value, f"{subject} cannot be computed ({fault})"
+    if value is expr.UNKNOWN and faults:
+        fault = next((faults[n] for n in sorted(compiled.names) if n in faults), None)
+    return value, fault
 
 
 def _score(score: Score, values: Mapping[str, Any]) -> ScoreResult:

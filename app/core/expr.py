@@ -8,6 +8,10 @@ Evaluation is three-valued: a name whose question is unanswered (or answered "un
 as UNKNOWN, and one whose question is hidden by its `show_if` reads as HIDDEN. Both propagate
 through operators the way SQL's NULL does, except that `and`/`or` short-circuit on a decisive
 side (False and X is False; True or X is True).
+
+Numbers are bounded: literals and every arithmetic result stay within MAX_NUMBER (1e15), or the
+value is UNKNOWN and `evaluate_why` says it is out of range, so no pack can make an int grow to
+millions of digits.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ MAX_LENGTH = 500
 MAX_NODES = 200
 MAX_DEPTH = 24
 MAX_NUMBER = 1e15
+"""The largest magnitude a literal, an answer or any arithmetic result may have; beyond it a
+value is OutOfRange (int results could otherwise grow to millions of digits)."""
 
 
 class _Marker:
@@ -45,6 +51,16 @@ HIDDEN = _Marker("HIDDEN")
 
 class ExpressionError(ValueError):
     """An expression that does not parse or uses something outside the whitelist."""
+
+
+OUT_OF_RANGE = "out of range (over 1e15)"  # MAX_NUMBER, written as in a pack file
+
+
+class OutOfRange(ArithmeticError):
+    """A number beyond MAX_NUMBER: the expression's value is UNKNOWN, and this says why."""
+
+    def __init__(self) -> None:
+        super().__init__(OUT_OF_RANGE)
 
 
 Env = Mapping[str, Any]
@@ -98,7 +114,7 @@ def _fn_numeric(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         markers = [a for a in args if _is_marker(a)]
         if markers:
             return _merge(*markers)
-        return fn(*args)
+        return _bounded(fn(*args))
 
     call.__name__ = name
     return call
@@ -163,6 +179,15 @@ class Expression:
             return self._fn(env)
         except (ArithmeticError, TypeError, ValueError):
             return UNKNOWN
+
+    def evaluate_why(self, env: Env) -> tuple[Any, str | None]:
+        """`evaluate`, and why the value is UNKNOWN when a fault, not a missing answer, did it."""
+        try:
+            return self._fn(env), None
+        except ZeroDivisionError:
+            return UNKNOWN, "division by zero"
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            return UNKNOWN, str(exc) or type(exc).__name__
 
 
 def parse(source: str) -> Expression:
@@ -315,10 +340,22 @@ def _arith(op: Callable[..., Any], *values: Any) -> Any:
     for v in values:
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise TypeError("arithmetic on a non-number")
+        if not abs(v) <= MAX_NUMBER:
+            raise OutOfRange()
+    # Operands within 1e15 keep every op cheap (a product is at most 1e30); checking each result
+    # keeps it so, since no intermediate value can then pass the bound.
     result = op(*values)
-    if isinstance(result, float) and not math.isfinite(result):
-        raise ArithmeticError("not finite")
+    if not abs(result) <= MAX_NUMBER:  # `not <=` so nan is caught too
+        raise OutOfRange()
     return result
+
+
+def _bounded(value: Any) -> Any:
+    """`value` unchanged if it is not a number beyond MAX_NUMBER (inf and nan included)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not abs(value) <= MAX_NUMBER:  # `not <=` so nan is caught too
+            raise OutOfRange()
+    return value
 
 
 def _compare(left: Compiled, ops: list, rights: list[Compiled], env: Env) -> Any:

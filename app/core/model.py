@@ -71,6 +71,12 @@ def _check_expression(value: str) -> str:
     return value
 
 
+def _within_limit(value: float) -> float:
+    if not abs(value) <= expr.MAX_NUMBER:  # `not <=` so nan is caught too
+        raise ValueError("must be a number from -1e15 to 1e15")
+    return value
+
+
 def _not_reserved(value: str) -> str:
     if value in expr.RESERVED_NAMES:
         raise ValueError(f"{value!r} is a reserved word in expressions")
@@ -83,6 +89,8 @@ ShortText = Annotated[str, Rule(non_empty=True, max_length=300, check=_one_line)
 LongText = Annotated[str, Rule(non_empty=True, max_length=1000, check=_printable)]
 Expression = Annotated[str, Rule(check=_check_expression)]
 Version = Annotated[str, Rule(pattern=r"^\d+(\.\d+){0,2}$")]
+Bound = Annotated[float, Rule(check=_within_limit)]
+"""A min or max: within what answers and expressions may hold (expr.MAX_NUMBER)."""
 
 
 class Receipt(StrEnum):
@@ -149,8 +157,8 @@ class Question:
     levels: list[ShortText] = field(default_factory=list)
     """For `scale`: exactly three labels, for levels 1, 2 and 3."""
     unit: ShortText | None = None
-    min: float | None = None
-    max: float | None = None
+    min: Bound | None = None
+    max: Bound | None = None
     receipts: list[Receipt] = field(default_factory=list)
     """The receipts this answer is evidence for."""
 
@@ -223,8 +231,8 @@ class Band:
     """A labelled range of a score; `min` and `max` are inclusive and either may be left open."""
 
     label: ShortText
-    min: float | None = None
-    max: float | None = None
+    min: Bound | None = None
+    max: Bound | None = None
 
     def contains(self, value: float) -> bool:
         return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)

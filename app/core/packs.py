@@ -7,6 +7,8 @@ file, location and message. Nothing here raises on bad input: a broken file beco
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,6 +109,8 @@ def read_pack(path: Path, cache: PackCache | None = None) -> tuple[Pack | None, 
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return None, [Problem(name, "toml", str(exc))]
+    except ValueError:  # Python will not read an int of more than 4,300 digits
+        return None, [Problem(name, number_location(text), "number too large")]
     except (RecursionError, MemoryError):
         return None, [Problem(name, "toml", "nested too deeply to read")]
     from app.core import packfile  # pydantic: only for files not checked before
@@ -118,6 +122,15 @@ def read_pack(path: Path, cache: PackCache | None = None) -> tuple[Pack | None, 
     if pack is not None and cache is not None:
         cache.put(data, pack)
     return pack, [Problem(name, location, message) for location, message in errors]
+
+
+def number_location(text: str) -> str:
+    """Where `text` holds an integer too long for Python to read ("line N"), else "file".
+
+    The TOML and JSON readers raise a bare ValueError for one, without saying where."""
+    limit = sys.get_int_max_str_digits() or 4300
+    found = re.search(rf"[0-9](?:_?[0-9]){{{limit},}}", text)
+    return f"line {text.count(chr(10), 0, found.start()) + 1}" if found else "file"
 
 
 def load_packs(paths: Iterable[Path], *, use_cache: bool = True) -> LoadResult:

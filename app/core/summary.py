@@ -65,6 +65,10 @@ def verdict_lines(
         label = badge(reason.state)
         pad = " " * (12 - len(label))
         out.append(f"  {paint(label, reason.state)}{pad} {one_line(reason.text)}")
+        gate = evaluation.gates.get(reason.ref)
+        if reason.state == "unknown" and gate is not None and gate.reason:
+            # A fault, not a missing answer: answering more questions will not clear it.
+            out.append(f"{' ' * 15}why: {one_line(gate.reason)}")
     if len(gates) > len(shown):
         out.append(f"  … and {len(gates) - len(shown)} more gate(s)")
     for reason in missing[:max_unanswered]:
