@@ -16,7 +16,14 @@ from app.core.answers import AnswerError, check_value
 from app.core.engine import Evaluation, GateChange, GateState, changes, evaluate
 from app.core.packs import PackSet
 from app.store import Store
-from app.store.models import AnswerRecord, Assessment, GateFollowUp, Summary, Waiver
+from app.store.models import (
+    AnswerRecord,
+    Assessment,
+    GateFollowUp,
+    Participant,
+    Summary,
+    Waiver,
+)
 
 
 def _today() -> str:
@@ -55,6 +62,20 @@ class Session:
         self._evaluation: Evaluation | None = None
         self._waived: set[str] | None = None
         """Gate ids with a waiver active today, read once (see `_evaluate`)."""
+
+    @classmethod
+    def create(
+        cls,
+        store: Store,
+        packset: PackSet,
+        name: str,
+        description: str = "",
+        today: Callable[[], str] = _today,
+    ) -> Session:
+        """A new assessment of the packs in use, with its first summary cached (one write)."""
+        first = summary_of(evaluate(packset, {}))  # nothing answered, nothing waived yet
+        assessment = store.create(name, description, packs=packset.versions(), summary=first)
+        return cls(store, packset, assessment, today)
 
     @classmethod
     def open(
@@ -205,6 +226,22 @@ class Session:
             participants=list(participants),
         )
         return self._moved(before, committed)
+
+    # -- participants ------------------------------------------------------------------------
+
+    def participants(self) -> list[Participant]:
+        return self.store.participants(self.id)
+
+    def add_participant(self, name: str, role: str) -> Participant:
+        """Add a person; PreflightError (exit 2) if the name is taken, case and spacing aside."""
+        return self.store.add_participant(self.id, name, role)
+
+    def participant_named(self, name: str) -> Participant | None:
+        return self.store.participant_named(self.id, name)
+
+    def ensure_participant(self, name: str, role: str) -> Participant:
+        """The participant called `name` (any case), added with `role` if there is none."""
+        return self.participant_named(name) or self.add_participant(name, role)
 
     # -- follow-ups and waivers --------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
+from app.errors import PreflightError
 from app.store import NotFound, Store, schema
 from app.store.models import FollowUpStatus, Summary
 from tests.conftest import run_python
@@ -60,10 +61,10 @@ def test_rename_keeps_slug_archive_and_list(store):
     renamed = store.rename(a.slug, "Renamed")
     assert (renamed.name, renamed.slug) == ("Renamed", "first")
     store.set_archived(b.id)
-    assert [x.slug for x in store.list()] == ["first"]
-    assert {x.slug for x in store.list(include_archived=True)} == {"first", "second"}
+    assert [x.slug for x in store.assessments()] == ["first"]
+    assert {x.slug for x in store.assessments(include_archived=True)} == {"first", "second"}
     store.set_archived("second", archived=False)
-    assert {x.slug for x in store.list()} == {"first", "second"}
+    assert {x.slug for x in store.assessments()} == {"first", "second"}
 
 
 def test_delete_cascades(store):
@@ -151,11 +152,11 @@ def test_participants(store):
     a = store.create("A")
     ana = store.add_participant(a.id, "Ana", "product owner")
     bo = store.add_participant(a.id, "Bo", "security")
-    assert [p.name for p in store.participants(a.id)] == ["Ana", "Bo"]
-    store.remove_participant(ana.id)
-    assert store.participants(a.id) == [bo]
-    with pytest.raises(NotFound):
-        store.remove_participant(ana.id)
+    assert store.participants(a.id) == [ana, bo]
+    with pytest.raises(PreflightError, match="already a participant"):
+        store.add_participant(a.id, "  ana ", "someone else")
+    assert store.participant_named(a.id, "ANA") == ana
+    assert store.participant_named(a.id, "Cy") is None
 
 
 def test_followups_and_waivers(store):
@@ -231,7 +232,7 @@ def test_lone_surrogate_in_a_note_is_refused_cleanly(store):
     note=st.text(),
 )
 def test_any_json_value_round_trips(store, value, note):
-    a = store.get("prop") if store.list() else store.create("prop")
+    a = store.get("prop") if store.assessments() else store.create("prop")
     store.save_answer(a.id, "q", value, note=note or "")
     rec = store.answers(a.id)["q"]
     assert rec.value == value
@@ -335,7 +336,7 @@ def test_reading_needs_no_sqlite_utils(tmp_path):
         store.create("Alpha")
     code = (
         "import sys\nfrom app.store import Store\n"
-        f"s = Store.open({str(db)!r}); s.list(); s.answers(1); s.close()\n"
+        f"s = Store.open({str(db)!r}); s.assessments(); s.answers(1); s.close()\n"
         "print('sqlite_utils' in sys.modules)\n"
     )
     result = run_python(code)
@@ -355,7 +356,7 @@ def test_a_hand_edited_summary_or_packs_column_reads_as_defaults(store):
             )
         got = store.get(a.id)
         assert got.summary.red == 0 and got.packs == {}
-        assert [x.slug for x in store.list()] == [a.slug]
+        assert [x.slug for x in store.assessments()] == [a.slug]
     assert got.summary.answered == 0  # the last, unreadable summary left every count at 0
 
 
@@ -370,3 +371,40 @@ def test_a_column_added_by_hand_does_not_break_reads(store):
     assert [p.name for p in store.participants(a.id)] == ["Ana Ruiz"]
     assert store.followups(a.id)["g"].owner == "Ana Ruiz (security)"
     assert store.waivers(a.id)["g"].approver == "CISO"
+
+
+def test_migration_merges_participants_that_are_one_person(tmp_path):
+    path = tmp_path / "v4.db"
+    db = Database(sqlite3.connect(path))
+    schema.migrations().apply(db, stop_before="0005_one_participant_per_name")
+    db.execute(
+        "INSERT INTO assessments (id, slug, name, created_at, updated_at) "
+        "VALUES (1, 'old', 'Old', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'), "
+        "(2, 'other', 'Other', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')"
+    )
+    db.execute(
+        "INSERT INTO participants (assessment_id, name, role) VALUES "
+        "(1, 'Priya Raman', ''), (1, 'priya  raman', 'Tech lead'), (1, 'PRIYA RAMAN', 'x'), "
+        "(1, 'Dana', 'Security'), (2, 'Priya Raman', 'Lead')"
+    )
+    for who in ("Priya Raman", "priya  raman", "Dana"):
+        db.execute(
+            "INSERT INTO answers (assessment_id, question_id, value, answered_by, answered_at) "
+            "VALUES (1, ?, '\"yes\"', ?, '2025-01-02T00:00:00Z')",
+            [f"q_{who.split()[0].lower()}_{len(who)}", who],
+        )
+    db.conn.commit()
+    db.close()
+    with Store.open(path) as s:
+        people = s.participants(1)
+        assert [(p.name, p.role) for p in people] == [
+            ("Priya Raman", "Tech lead"),
+            ("Dana", "Security"),
+        ], "merged into the first added, keeping the role it lacked"
+        assert [(p.name, p.role) for p in s.participants(2)] == [("Priya Raman", "Lead")]
+        assert len(s.answers(1)) == 3, "every answer kept"
+        with pytest.raises(sqlite3.IntegrityError):
+            s.conn.execute(
+                "INSERT INTO participants (assessment_id, name, name_key, role) "
+                "VALUES (1, 'Dana', 'dana', '')"
+            )

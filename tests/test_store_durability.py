@@ -76,7 +76,7 @@ def test_two_writers_at_once_lose_nothing(tmp_path):
         assert err == ""
         assert out.split()[-1] == "done"
     with Store.open(db) as s:
-        assessments = s.list()
+        assessments = s.assessments()
         assert len(assessments) == 2
         for a in assessments:
             assert len(s.answers(a.id)) == 150

@@ -153,7 +153,7 @@ def test_empty_file_becomes_a_database(tmp_path):
     path = tmp_path / "empty.db"
     path.touch()
     with Store.open(path) as s:
-        assert s.list() == []
+        assert s.assessments() == []
 
 
 def test_locked_beyond_timeout(tmp_path):
@@ -203,7 +203,7 @@ def test_large_file_skips_the_full_scan_but_still_refuses_damage(tmp_path, monke
     before = damaged.read_bytes()
     with pytest.raises(StoreError, match="corrupt"):
         with Store.open(damaged) as s:
-            [s.answers(a.id) for a in s.list()]
+            [s.answers(a.id) for a in s.assessments()]
     assert damaged.read_bytes() == before
 
 

@@ -186,7 +186,7 @@ async def test_home_empty_state_and_new(tmp_path, packset, store):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-    assert [a.slug for a in store.list()] == ["claims-triage"]
+    assert [a.slug for a in store.assessments()] == ["claims-triage"]
 
 
 async def test_participants_and_answering_as(tmp_path, packset, store):

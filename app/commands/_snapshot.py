@@ -4,17 +4,18 @@ verify)."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
 from app.errors import EXIT_USAGE, PreflightError
 
 
 def day(value: str) -> str:
     """argparse type for `--date`: a real YYYY-MM-DD day."""
+    from app.core.days import DayError, parse_day
+
     try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+        return parse_day(value)
+    except DayError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def load_snapshot(args: argparse.Namespace, ref: str, date: str | None = None):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 DEMO_NAME = "demo"
+DEMO_DESCRIPTION = "Support-ticket summariser, halfway to production (shipped example)"
 
 
 def add(sub, common) -> None:
@@ -25,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from app.core.answerfile import AnswerFileError, demo_answers_path, read_answer_file
     from app.errors import PreflightError
     from app.session import Session
+    from app.store.errors import NotFound
 
     packset = packset_or_fail(args)
     try:
@@ -32,21 +34,14 @@ def run(args: argparse.Namespace) -> int:
     except AnswerFileError as exc:
         raise PreflightError(f"the shipped demo does not fit the packs in use:\n{exc}") from None
     with open_store(args) as store:
-        existing = {a.slug: a for a in store.list(include_archived=True)}
-        if DEMO_NAME in existing:
-            assessment = store.set_packs(DEMO_NAME, packset.versions())
-        else:
-            assessment = store.create(
-                "demo",
-                "Support-ticket summariser, halfway to production (shipped example)",
-                packs=packset.versions(),
-            )
-        people = {p.name for p in store.participants(assessment.id)}
-        for person in demo.participants:
-            if person.name not in people:
-                store.add_participant(assessment.id, person.name, person.role)
-        session = Session(store, packset, assessment)
-        session.apply(demo.entries, answered_by=demo.answered_as, clear_others=True)
+        try:
+            session = Session(store, packset, store.set_packs(DEMO_NAME, packset.versions()))
+        except NotFound:
+            session = Session.create(store, packset, "demo", DEMO_DESCRIPTION)
+        people = [(p.name, p.role) for p in demo.participants]
+        session.apply(
+            demo.entries, answered_by=demo.answered_as, clear_others=True, participants=people
+        )
         verdict = session.evaluation.verdict.value
     print(f"demo: {len(demo.entries)} answers loaded; verdict {verdict}")
     if args.no_open:

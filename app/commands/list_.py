@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
 
     limit = args.limit if args.limit is not None else (0 if args.json else DEFAULT_LIMIT)
     with open_store(args) as store:
-        found = store.list(include_archived=args.all, limit=limit or None)
+        found = store.assessments(include_archived=args.all, limit=limit or None)
         hidden = store.count(include_archived=args.all) - len(found) if limit else 0
     if args.json:
         print(terminal_json([asdict(a) for a in found]))

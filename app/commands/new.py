@@ -20,12 +20,10 @@ def add(sub, common) -> None:
 def run(args: argparse.Namespace) -> int:
     from app.commands._packs import packset_or_fail
     from app.commands._store import open_store
-    from app.core.engine import evaluate
-    from app.session import summary_of
+    from app.session import Session
 
     packset = packset_or_fail(args)
     with open_store(args) as store:
-        assessment = store.create(args.name, args.description, packs=packset.versions())
-        store.save_summary(assessment.id, summary_of(evaluate(packset, {})))
-    print(assessment.slug)
+        session = Session.create(store, packset, args.name, args.description)
+    print(session.assessment.slug)
     return 0

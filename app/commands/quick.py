@@ -109,23 +109,20 @@ def _participant(session, given: str | None) -> str | None:
     """`--as NAME`: an existing participant, or `Name (role)` to add one."""
     if not given:
         return None
-    from app.core.answers import AnswerError, check_value
-    from app.core.model import Kind, Question
+    from app.core.answers import AnswerError, person_from_text
+    from app.core.text import one_line
     from app.errors import EXIT_USAGE, PreflightError
 
-    store, assessment_id = session.store, session.assessment.id
-    people = store.participants(assessment_id)
-    for person in people:
-        if person.name.casefold() == given.strip().casefold():
-            return person.name
+    known = session.participant_named(given)
+    if known is not None:
+        return known.name
     if "(" in given:
-        probe = Question(id="as", text="as", help="as", kind=Kind.person)
         try:
-            person = check_value(probe, given)
+            person = person_from_text(given)
         except AnswerError as exc:
             raise PreflightError(f"--as: {exc}", EXIT_USAGE) from None
-        return store.add_participant(assessment_id, person["name"], person["role"]).name
-    names = ", ".join(p.name for p in people) or "none yet"
+        return session.ensure_participant(person["name"], person["role"]).name
+    names = ", ".join(one_line(p.name) for p in session.participants()) or "none yet"
     raise PreflightError(
         f"--as: {given!r} is not a participant ({names}); give 'Name (role)' to add them",
         EXIT_USAGE,

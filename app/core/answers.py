@@ -12,13 +12,14 @@ that reaches the store has one shape per kind:
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from typing import Any
 
 from app.core import expr
+from app.core.days import DayError, parse_day
 from app.core.model import Kind, Question
+from app.core.text import has_control
 
 YES_NO = ("yes", "no", "unknown")
 MAX_TEXT = 1_048_576
@@ -168,12 +169,21 @@ def _check_text(question: Question, value: Any) -> str:
     return value
 
 
+def person_from_text(text: str) -> dict[str, str]:
+    """`"Priya Raman (tech lead)"` → {name, role}; AnswerError when it is not that shape."""
+    match = _PERSON.match(text)
+    if not match:
+        raise AnswerError('expected a name and a role, as "Name (role)"')
+    return _check_person_parts({"name": match["name"], "role": match["role"]})
+
+
 def _check_person(question: Question, value: Any) -> dict[str, str]:
     if isinstance(value, str):
-        match = _PERSON.match(value)
-        if not match:
-            raise AnswerError('expected a name and a role, as "Name (role)"')
-        value = {"name": match["name"], "role": match["role"]}
+        return person_from_text(value)
+    return _check_person_parts(value)
+
+
+def _check_person_parts(value: Any) -> dict[str, str]:
     if not isinstance(value, dict) or set(value) - {"name", "role"}:
         raise AnswerError('expected "Name (role)" or {name, role}')
     name, role = value.get("name"), value.get("role", "")
@@ -187,16 +197,10 @@ def _check_person(question: Question, value: Any) -> dict[str, str]:
 
 
 def _check_date(question: Question, value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        try:
-            return dt.date.fromisoformat(value.strip()).isoformat()
-        except ValueError:
-            raise AnswerError(f"{value.strip()} is not a day in the calendar") from None
-    raise AnswerError(f"expected a date as YYYY-MM-DD, got {_show(value)}")
+    try:
+        return parse_day(value)
+    except DayError as exc:
+        raise AnswerError(str(exc)) from None
 
 
 def _check_evidence(question: Question, value: Any) -> str:
@@ -205,7 +209,7 @@ def _check_evidence(question: Question, value: Any) -> str:
     value = value.strip()
     if len(value) > MAX_EVIDENCE:
         raise AnswerError(f"longer than {MAX_EVIDENCE:,} characters")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+    if has_control(value):
         raise AnswerError("a path or URL cannot hold control characters or line breaks")
     return value
 

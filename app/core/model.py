@@ -11,16 +11,15 @@ pack) live in `app.core.packs`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeVar
 
 from app.core import expr
+from app.core.text import has_control
 
 T = TypeVar("T")
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 # Given to pydantic as each class's config: unknown keys are errors, text is trimmed.
 STRICT: Any = {"extra": "forbid", "str_strip_whitespace": True, "use_attribute_docstrings": True}
@@ -52,7 +51,7 @@ class Rule:
 def _printable(value: str) -> str:
     """Pack text reaches terminals and Markdown: no control characters (ANSI escapes among
     them); a line break is allowed in longer texts only."""
-    if _CONTROL.search(value):
+    if has_control(value, allow_newline=True):
         raise ValueError("contains a control character (an escape sequence?); remove it")
     return value
 

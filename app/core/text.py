@@ -52,3 +52,25 @@ def terminal_json(value: object, indent: int | None = 2) -> str:
     if text.isprintable() or not any(_json_unsafe(ch) for ch in text if ch not in "\n"):
         return text
     return "".join(f"\\u{ord(ch):04x}" if ch != "\n" and _json_unsafe(ch) else ch for ch in text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def has_control(value: str, allow_newline: bool = False) -> bool:
+    """Does `value` hold a C0 or C1 control character or DEL (ANSI escapes among them)?
+
+    The one printable rule for text Preflight stores: pack text, names, evidence links.
+    `allow_newline` lets longer texts (pack help, a description) keep their line breaks."""
+    return bool((_CONTROL_BUT_NEWLINE if allow_newline else _CONTROL).search(value))
+
+
+def one_spelling(name: str) -> str:
+    """A person's or an assessment's name as stored: "  Priya  Raman " is "Priya Raman"."""
+    return " ".join(name.split())
+
+
+def name_key(name: str) -> str:
+    """What makes two participant names the same person: spelling and case aside."""
+    return one_spelling(name).casefold()

@@ -126,11 +126,40 @@ def m0004_evidence_unhashed(db: Database) -> None:
     db.execute("PRAGMA user_version = 4")
 
 
+def m0005_one_participant_per_name(db: Database) -> None:
+    # One participant per name in an assessment, case and spacing aside ("Priya Raman" and
+    # "priya  raman" are one person). The key is Python's casefold, which SQLite's NOCASE (ASCII
+    # only) cannot express, so it is a column. Rows that already clash are merged into the
+    # first added (keeping a role it lacked); answers name people as text, so none is lost.
+    from app.core.text import name_key
+
+    db.execute("ALTER TABLE participants ADD COLUMN name_key TEXT NOT NULL DEFAULT ''")
+    kept: dict[tuple[int, str], tuple[int, str]] = {}
+    rows = db.execute("SELECT id, assessment_id, name, role FROM participants ORDER BY id")
+    for pid, assessment_id, name, role in rows.fetchall():
+        key = (assessment_id, name_key(name))
+        if key not in kept:
+            kept[key] = (pid, role)
+            db.execute("UPDATE participants SET name_key = ? WHERE id = ?", [key[1], pid])
+            continue
+        first, first_role = kept[key]
+        if not (first_role or "").strip() and (role or "").strip():
+            db.execute("UPDATE participants SET role = ? WHERE id = ?", [role, first])
+            kept[key] = (first, role)
+        db.execute("DELETE FROM participants WHERE id = ?", [pid])
+    db.execute("DROP INDEX IF EXISTS participants_by_assessment")
+    db.execute(
+        "CREATE UNIQUE INDEX participants_one_per_name ON participants (assessment_id, name_key)"
+    )
+    db.execute("PRAGMA user_version = 5")
+
+
 STEPS = [
     ("0001_initial", m0001_initial),
     ("0002_summary_and_history_index", m0002_summary),
     ("0003_assessments_by_change", m0003_by_change),
     ("0004_evidence_unhashed", m0004_evidence_unhashed),
+    ("0005_one_participant_per_name", m0005_one_participant_per_name),
 ]
 """Every migration in order, by the name recorded in the database."""
 KNOWN = [name for name, _ in STEPS]

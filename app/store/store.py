@@ -14,8 +14,6 @@ and every use of it holds `self._lock`.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -23,6 +21,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.core.days import DayError, parse_day
+from app.core.text import has_control, name_key, one_spelling
 from app.errors import EXIT_USAGE, PreflightError
 from app.store import rows
 from app.store.db import DEFAULT_TIMEOUT, mapped, open_database, write
@@ -134,8 +134,13 @@ class Store(AnswerWrites):
     # -- assessments -------------------------------------------------------------------------
 
     def create(
-        self, name: str, description: str = "", packs: dict[str, str] | None = None
+        self,
+        name: str,
+        description: str = "",
+        packs: dict[str, str] | None = None,
+        summary: Summary | None = None,
     ) -> Assessment:
+        """A new assessment with a unique slug and its first cached `summary` (one write)."""
         name = _check_name(name)
         base = rows.slug_base(name)
         when = rows.now()
@@ -158,7 +163,7 @@ class Store(AnswerWrites):
                     rows.dump(packs or {}),
                     when,
                     when,
-                    rows.dump(asdict(Summary())),
+                    rows.dump(asdict(summary or Summary())),
                 ],
             )
             new_id = cursor.lastrowid
@@ -173,7 +178,9 @@ class Store(AnswerWrites):
             raise NotFound(f"no assessment {str(ref)!r} (see 'preflight list')")
         return rows.assessment(found[0])
 
-    def list(self, include_archived: bool = False, limit: int | None = None) -> list[Assessment]:
+    def assessments(
+        self, include_archived: bool = False, limit: int | None = None
+    ) -> list[Assessment]:
         """Newest change first (archived last): one query along `assessments_by_change`."""
         where = "" if include_archived else "WHERE archived = 0"
         sql = f"SELECT * FROM assessments {where} ORDER BY archived, updated_at DESC, id DESC"
@@ -244,12 +251,17 @@ class Store(AnswerWrites):
         return [rows.participant(r) for r in found]
 
     def add_participant(self, assessment_id: int, name: str, role: str) -> Participant:
+        """Add a person; one participant per name, case and spacing aside (the schema's
+        `participants_one_per_name` index holds it): a second "priya raman" is refused."""
         name = _check_name(name, "a participant's name")
         with self._write() as db:
             self._require(assessment_id)
+            if self._participant_named(assessment_id, name) is not None:
+                raise PreflightError(f"{name} is already a participant", EXIT_USAGE)
             cursor = db.execute(
-                "INSERT INTO participants (assessment_id, name, role) VALUES (?, ?, ?)",
-                [assessment_id, name, (role or "").strip()],
+                "INSERT INTO participants (assessment_id, name, name_key, role) "
+                "VALUES (?, ?, ?, ?)",
+                [assessment_id, name, name_key(name), (role or "").strip()],
             )
             self._touch(assessment_id, rows.now())
         return Participant(
@@ -264,29 +276,25 @@ class Store(AnswerWrites):
         self, assessment_id: int, people: Sequence[tuple[str, str]]
     ) -> None:
         """Inside a write: add each (name, role) whose name (any case) is not there yet."""
-        known = {
-            row[0].casefold()
-            for row in self.conn.execute(
-                "SELECT name FROM participants WHERE assessment_id = ?", [assessment_id]
-            )
-        }
         for name, role in people:
-            if name.casefold() not in known:
+            if self._participant_named(assessment_id, name) is None:
                 self.db.execute(
-                    "INSERT INTO participants (assessment_id, name, role) VALUES (?, ?, ?)",
-                    [assessment_id, name, role],
+                    "INSERT INTO participants (assessment_id, name, name_key, role) "
+                    "VALUES (?, ?, ?, ?)",
+                    [assessment_id, name, name_key(name), role],
                 )
-                known.add(name.casefold())
 
-    def remove_participant(self, participant_id: int) -> None:
-        with self._write() as db:
-            found = db.execute(
-                "SELECT assessment_id FROM participants WHERE id = ?", [participant_id]
-            ).fetchone()
-            if found is None:
-                raise NotFound(f"no participant with id {participant_id}")
-            db.execute("DELETE FROM participants WHERE id = ?", [participant_id])
-            self._touch(found[0], rows.now())
+    def _participant_named(self, assessment_id: int, name: str) -> Participant | None:
+        found = self._query(
+            "SELECT id, assessment_id, name, role FROM participants "
+            "WHERE assessment_id = ? AND name_key = ?",
+            [assessment_id, name_key(name)],
+        )
+        return rows.participant(found[0]) if found else None
+
+    def participant_named(self, assessment_id: int, name: str) -> Participant | None:
+        """The participant called `name` (case and spacing aside), or None."""
+        return self._participant_named(assessment_id, name)
 
     # -- gate follow-ups and waivers ---------------------------------------------------------
 
@@ -403,18 +411,13 @@ def _check_name(name: str, what: str = "a name") -> str:
         raise PreflightError(f"{what} cannot be empty", EXIT_USAGE)
     if len(name) > MAX_NAME:
         raise PreflightError(f"{what} is limited to {MAX_NAME} characters", EXIT_USAGE)
-    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in name):
+    if has_control(name):
         raise PreflightError(f"{what} cannot hold control characters or line breaks", EXIT_USAGE)
-    return " ".join(name.split())  # one spelling: "Priya  Raman" is "Priya Raman"
+    return one_spelling(name)
 
 
 def _check_day(value: str, what: str) -> str:
-    text = str(value).strip()
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise PreflightError(
-            f"{what} must be a date as YYYY-MM-DD, got {text!r}", EXIT_USAGE
-        ) from None
+        return parse_day(value)
+    except DayError as exc:
+        raise PreflightError(f"{what}: {exc}", EXIT_USAGE) from None

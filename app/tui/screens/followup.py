@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 
+from app.core.days import is_day
 from app.core.model import Gate
 from app.store.models import FollowUpStatus, GateFollowUp, Waiver
 from app.tui.render import plain
@@ -90,7 +91,7 @@ class FollowUpDialog(ModalScreen[dict | None]):
         due, expires = self._value("due"), self._value("expires")
         reason, approver = self._value("reason"), self._value("approver")
         for label, value in (("Due date", due), ("Expiry", expires)):
-            if value and not _is_date(value):
+            if value and not is_day(value):
                 self._error(f"{label} must be YYYY-MM-DD")
                 return
         waiver = None
@@ -129,11 +130,3 @@ def _row(label: str, widget) -> ComposeResult:
     with Horizontal(classes="field"):
         yield Label(label, classes="label")
         yield widget
-
-
-def _is_date(value: str) -> bool:
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return len(value) == 10

@@ -60,7 +60,7 @@ class HomeScreen(Screen):
         store = self.app.store
         total = 0
         try:
-            rows = store.list(include_archived=self.show_archived, limit=HOME_LIMIT)
+            rows = store.assessments(include_archived=self.show_archived, limit=HOME_LIMIT)
             if len(rows) == HOME_LIMIT:
                 total = store.count(include_archived=self.show_archived)
         except PreflightError as exc:
@@ -129,11 +129,9 @@ class HomeScreen(Screen):
                 self.notify("No name given: nothing created.", markup=False)
                 return
             try:
-                assessment = self.app.store.create(name, packs=self.app.packset.versions())
-                from app.session import Session, summary_of
+                from app.session import Session
 
-                session = Session(self.app.store, self.app.packset, assessment)
-                self.app.store.save_summary(assessment.id, summary_of(session.evaluation))
+                assessment = Session.create(self.app.store, self.app.packset, name).assessment
             except PreflightError as exc:
                 self.notify(str(exc), severity="error", markup=False)
                 return

@@ -41,7 +41,7 @@ class ParticipantsScreen(ModalScreen[str | None]):
         self.query_one("#name", Input).focus()
 
     def reload(self) -> None:
-        people = self.session.store.participants(self.session.id)
+        people = self.session.participants()
         self.names = [p.name for p in people]
         listing = self.query_one("#people", OptionList)
         listing.clear_options()
@@ -58,11 +58,8 @@ class ParticipantsScreen(ModalScreen[str | None]):
         if not name or not role:
             self.query_one("#error", Label).update("✗ A participant needs a name and a role")
             return
-        if name.casefold() in (n.casefold() for n in self.names):
-            self.query_one("#error", Label).update(f"✗ {name} is already a participant")
-            return
-        try:
-            self.session.store.add_participant(self.session.id, name, role)
+        try:  # one participant per name, case aside: the session refuses a second
+            self.session.add_participant(name, role)
         except PreflightError as exc:
             self.query_one("#error", Label).update(f"✗ {exc}")
             return

@@ -55,7 +55,7 @@ class WizardScreen(Screen):
         self.current: str = start or self._first_open()
         self.answering_as: str | None = None
         self._as_index = 0
-        self._advance: Timer | None = None
+        self._advance_timer: Timer | None = None
         self._painted: dict[str, Text] = {}
         """What the sidebar last showed, so a repaint touches only what changed."""
 
@@ -215,7 +215,7 @@ class WizardScreen(Screen):
         self._status(record)
         self._cancel_advance()
         if advance:
-            self._advance = self.set_timer(ADVANCE_AFTER, self.action_next)
+            self._advance_timer = self.set_timer(ADVANCE_AFTER, self.action_next)
         return True
 
     def _edited(self, selector: str, stored: str | None) -> str | None:
@@ -230,9 +230,9 @@ class WizardScreen(Screen):
     def _cancel_advance(self) -> None:
         """Drop a pending move to the next question (a second answer or a navigation key
         came first: one answer moves on once, and never against the person's own move)."""
-        if self._advance is not None:
-            self._advance.stop()
-            self._advance = None
+        if self._advance_timer is not None:
+            self._advance_timer.stop()
+            self._advance_timer = None
 
     def _announce(self, moved: list[GateChange]) -> None:
         """Name each gate that turned red or amber (and why), and the gates that cleared, on the
@@ -354,7 +354,7 @@ class WizardScreen(Screen):
         self.action_area(event.option_index)
 
     @on(AnswerInput.Advance)
-    def _advance(self) -> None:
+    def _on_advance_key(self) -> None:
         question = self.session.packset.questions[self.current]
         if question.kind == "multi" and self.current not in self.session.answers:
             self.save([], advance=True)  # enter with nothing ticked: "none of these"
@@ -363,7 +363,7 @@ class WizardScreen(Screen):
 
     def action_switch_person(self) -> None:
         """Cycle nobody → each participant in turn → nobody."""
-        people = [p.name for p in self.session.store.participants(self.session.id)]
+        people = [p.name for p in self.session.participants()]
         if not people:
             self.notify("Nobody to answer as yet: ctrl+o adds participants.")
             return
@@ -393,7 +393,7 @@ class WizardScreen(Screen):
     def _people_closed(self, chosen: str | None) -> None:
         if chosen:
             self.answering_as = chosen
-            people = [p.name for p in self.session.store.participants(self.session.id)]
+            people = [p.name for p in self.session.participants()]
             self._as_index = people.index(chosen) + 1 if chosen in people else 0
         self._status(self.session.answers.get(self.current))
 
