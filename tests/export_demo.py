@@ -6,7 +6,8 @@ import functools
 from pathlib import Path
 
 from app.core.answerfile import demo_answers_path, read_answer_file
-from app.core.packs import PackSet, load_packs, shipped_dir
+from app.core.packs import PackSet, load_packs
+from app.core.paths import shipped_dir
 from app.export.snapshot import PackData, make_snapshot
 from app.store.models import AnswerRecord, Assessment, Evidence, Participant
 from tests.export_support import STAMP

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.core import packcache
-from app.core.packs import load_packs, shipped_dir
+from app.core.packs import load_packs
+from app.core.paths import shipped_dir
 from tests.conftest import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +28,7 @@ def test_cached_packs_equal_validated_ones_and_skip_pydantic():
     assert _cache_file().is_file()
     code = (
         "import sys\n"
-        "from app.core.packs import load_packs, shipped_dir\n"
+        "from app.core.packs import load_packs\nfrom app.core.paths import shipped_dir\n"
         "result = load_packs([shipped_dir()])\n"
         "assert result.ok, result.problems\n"
         "print(len(result.packset.questions), 'pydantic' in sys.modules)\n"

@@ -11,7 +11,8 @@ from app.core import expr
 from app.core.answerfile import demo_answers_path, read_answer_file
 from app.core.engine import GateState, Verdict, evaluate
 from app.core.model import Receipt
-from app.core.packs import load_packs, shipped_dir
+from app.core.packs import load_packs
+from app.core.paths import shipped_dir
 
 PACK_IDS = {"acceptance", "data", "security", "production", "adoption"}
 

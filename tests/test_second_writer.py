@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 from app.core.engine import GateState, Verdict, evaluate
-from app.core.packs import load_packs, shipped_dir
+from app.core.packs import load_packs
+from app.core.paths import shipped_dir
 from app.session import Session, summary_of
 from app.store import Store
 from tests.conftest import EXAMPLES, ROOT

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from app.core.engine import evaluate
-from app.core.packs import load_packs, shipped_dir
+from app.core.packs import load_packs
+from app.core.paths import shipped_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 # The packs `new` records: the shipped ones plus the example folder the tests pass.

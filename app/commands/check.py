@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from app.core.text import one_line
+
 
 def add(sub, common) -> None:
     parser = sub.add_parser(
@@ -27,11 +29,10 @@ def run(args: argparse.Namespace) -> int:
 
     from app.commands._snapshot import load_snapshot
     from app.core.summary import exit_code, verdict_lines
-    from app.export.escape import clean
 
     data = load_snapshot(args, args.ref, dt.date.today().isoformat())
     ev = data.evaluation
-    heading = f"{clean(data.assessment.name)} ({data.assessment.slug})"
+    heading = f"{one_line(data.assessment.name)} ({data.assessment.slug})"
     for line in verdict_lines(ev, heading):
         print(line)
     return exit_code(ev.verdict, strict=args.strict)

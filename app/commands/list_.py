@@ -30,18 +30,11 @@ DEFAULT_LIMIT = 100
 lines helps nobody, and `--limit 0` prints them all."""
 
 
-def _clean(text: str) -> str:
-    # Names are checked on the way in, but an old or hand-edited file may still hold escapes.
-    from app.core.text import one_line
-
-    return one_line(text)
-
-
 def run(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from app.commands._store import open_store
-    from app.core.text import terminal_json
+    from app.core.text import one_line, terminal_json
 
     limit = args.limit if args.limit is not None else (0 if args.json else DEFAULT_LIMIT)
     with open_store(args) as store:
@@ -57,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     table = [
         (
             str(a.id),
-            _clean(a.name) + (" (archived)" if a.archived else ""),
+            one_line(a.name) + (" (archived)" if a.archived else ""),
             a.slug,
             f"{a.summary.answered}/{a.summary.total}",
             a.summary.verdict,

@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
                 return 130
             print(f"{'Stopped' if result.ending == 'quit' else 'Done'}; {saved}.")
         evaluation = session.evaluation
-        heading = f"{lines.clean(session.assessment.name)} ({session.assessment.slug})"
+        heading = f"{one_line(session.assessment.name)} ({session.assessment.slug})"
     for line in verdict_lines(evaluation, heading, lines.painter(colour), max_gates=12):
         print(line)
     return exit_code(evaluation.verdict)

@@ -149,6 +149,6 @@ def _read_meta(name: str, meta: Any, problems: list[str]) -> tuple[list[Particip
 
 def demo_answers_path() -> Path:
     """The shipped demo: a support-ticket summariser halfway to production."""
-    from app.core.packs import shipped_dir
+    from app.core.paths import shipped_dir
 
     return shipped_dir() / "demo" / "support-summariser.toml"

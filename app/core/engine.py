@@ -21,7 +21,6 @@ from app.core import expr
 from app.core.answers import expression_value
 from app.core.model import Band, Gate, Score
 from app.core.packs import PackSet
-from app.core.states import SYMBOLS, WORDS, badge
 
 
 class GateState(StrEnum):
@@ -47,8 +46,20 @@ class AreaState(StrEnum):
     unknown = "unknown"
 
 
-BLOCKING_ORDER = (GateState.red, GateState.unknown, GateState.amber)
-"""Severity order for listing gates: what stops production first."""
+SEVERITY = (
+    GateState.red,
+    GateState.unknown,
+    GateState.amber,
+    GateState.waived,
+    GateState.clear,
+    GateState.inactive,
+)
+"""The one order of gate states, most severe first: every list of gates follows it."""
+BLOCKING = SEVERITY[:3]
+"""The states that stop GO (red, unknown, amber), in severity order."""
+OPEN = SEVERITY[:4]
+"""The states a gate board or receipts page lists: the blocking ones and the waived."""
+_RANK = {state: rank for rank, state in enumerate(SEVERITY)}
 
 
 @dataclass(frozen=True)
@@ -184,7 +195,7 @@ def evaluate(
             fired = GateState(gate.level.value)
         else:
             fired = GateState.clear
-        blocking = fired in (GateState.red, GateState.amber, GateState.unknown)
+        blocking = fired in BLOCKING
         state = GateState.waived if blocking and gid in waived else fired
         gates[gid] = GateResult(gate, packset.gate_pack[gid], state, fired, fault)
 
@@ -256,7 +267,7 @@ def _verdict(
     packset: PackSet, gates: Mapping[str, GateResult], areas: Mapping[str, AreaProgress]
 ) -> tuple[Verdict, list[Reason]]:
     reasons: list[Reason] = []
-    for state in BLOCKING_ORDER:
+    for state in BLOCKING:
         for result in gates.values():
             if result.state is state:
                 gate = result.gate
@@ -288,9 +299,5 @@ def changes(before: Evaluation | None, after: Evaluation) -> list[GateChange]:
 
 
 def severity(state: GateState) -> int:
-    """Sort key: red first, then unknown, amber, waived, clear, inactive."""
-    order = [*BLOCKING_ORDER, GateState.waived, GateState.clear, GateState.inactive]
-    return order.index(state)
-
-
-__all__ = ["SYMBOLS", "WORDS", "badge"]  # re-exported: the states' symbols live in app.core.states
+    """Sort key in SEVERITY order: red first, then unknown, amber, waived, clear, inactive."""
+    return _RANK[state]

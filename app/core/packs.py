@@ -16,7 +16,6 @@ from pathlib import Path
 from app.core import expr
 from app.core.model import Derived, Gate, Pack, Question, Score
 from app.core.packcache import PackCache
-from app.core.paths import shipped_dir
 from app.core.text import one_line
 
 MAX_FILE_BYTES = 2_000_000
@@ -316,6 +315,3 @@ def _problem_for(kept, section: str, item_id: str, field_name: str, message: str
                     str(file), f"{section}[{index}].{field_name}", f"{item_id!r} {message}"
                 )
     return Problem("?", section, f"{item_id!r} {message}")
-
-
-__all__ = ["shipped_dir"]  # re-exported from app.core.paths

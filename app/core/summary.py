@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.core.engine import SYMBOLS, Evaluation, Verdict, badge
-from app.core.states import VERDICT_STATE, verdict_badge
+from app.core.engine import Evaluation, Verdict
+from app.core.states import SYMBOLS, badge, verdict_badge
 from app.core.text import one_line
 from app.errors import EXIT_FAIL, EXIT_INCOMPLETE, EXIT_OK
 
@@ -77,6 +77,3 @@ def verdict_lines(
     if len(missing) > max_unanswered:
         out.append(f"  … and {len(missing) - max_unanswered} more unanswered required question(s)")
     return out
-
-
-__all__ = ["VERDICT_STATE", "verdict_badge"]  # re-exported from app.core.states

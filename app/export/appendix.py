@@ -7,10 +7,12 @@ participant, gate, receipt and question; hidden questions are marked, never drop
 from __future__ import annotations
 
 from app.core.answers import display
-from app.core.engine import badge, severity
+from app.core.engine import severity
 from app.core.model import receipt_title
+from app.core.states import badge, verdict_badge
+from app.core.summary import VERDICT_MEANING
 from app.export import escape
-from app.export.common import VERDICT_MEANING, table, verdict_badge
+from app.export.common import table
 from app.export.page import value_lines, waiver_text
 from app.export.seal import digest_line, ref_comment, seal
 from app.export.snapshot import RECEIPT_RULE, SHELF_BADGES, PackData

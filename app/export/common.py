@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from app.core.summary import VERDICT_MEANING, verdict_badge
 from app.export import escape
 
 if TYPE_CHECKING:  # app.store imports SQLite; the builder only needs the record types
@@ -86,6 +85,3 @@ def join_fit(
 def person(participant: Participant, width: int = 0) -> str:
     label = f"{participant.name} ({participant.role})" if participant.role else participant.name
     return escape.fit(label, width) if width else escape.text(label)
-
-
-__all__ = ["VERDICT_MEANING", "verdict_badge"]

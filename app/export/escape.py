@@ -2,7 +2,7 @@
 
 Rules, in order:
 
-- `clean` removes what must never reach a file: C0 and C1 control characters (ESC included),
+- `one_line` (app.core.text) removes what must never reach a file: C0 and C1 control characters (ESC included),
   DEL, lone surrogates and the invisible bidi overrides used to make text read differently
   than it is; line and paragraph breaks and tabs become spaces and whitespace runs collapse,
   so one field is always one line.
@@ -31,13 +31,12 @@ _PATH = re.compile(r"^(?:\.{0,2}/|~/|[A-Za-z]:[\\/])?[\w.\-][\w.\-/\\ +@%,]*$")
 _URL_SAFE = "/?#@!$&*+,;=%-._~:"
 
 
-clean = one_line
 """One line of printable text (see `app.core.text.one_line`)."""
 
 
 def text(value: object) -> str:
     """`value` as inline Markdown that renders literally (safe inside a table cell)."""
-    return _escape(clean(value))
+    return _escape(one_line(value))
 
 
 def _escape(raw: str) -> str:
@@ -46,7 +45,7 @@ def _escape(raw: str) -> str:
 
 def fit(value: object, width: int) -> str:
     """Like `text`, cut so the escaped result is at most `width` characters (ending in `…`)."""
-    raw = clean(value)
+    raw = one_line(value)
     escaped = _escape(raw)
     if len(escaped) <= width:
         return escaped
@@ -62,7 +61,7 @@ def fit(value: object, width: int) -> str:
 
 def is_linkable(ref: str) -> bool:
     """An http(s) URL, or a relative or absolute file path without a URL scheme."""
-    ref = clean(ref)
+    ref = one_line(ref)
     if not ref or ref.startswith("//"):
         return False
     if _URL.match(ref):
@@ -72,7 +71,7 @@ def is_linkable(ref: str) -> bool:
 
 def destination(ref: str) -> str:
     """The percent-encoded link target: no spaces, brackets, parentheses, pipes or quotes."""
-    ref = clean(ref)
+    ref = one_line(ref)
     if _URL.match(ref):
         return quote(ref, safe=_URL_SAFE)
     return quote(ref.replace("\\", "/"), safe="/.-_~@%+,:")
@@ -84,7 +83,7 @@ def link(ref: object, label: str | None = None, width: int = 0) -> str:
     `label` is the visible text (default: the reference itself); `width`, when given, bounds the
     whole result, falling back to the label alone when the link would not fit.
     """
-    raw = clean(ref)
+    raw = one_line(ref)
     shown = label if label is not None else raw
     if not is_linkable(raw):
         return fit(raw, width) if width else text(raw)
@@ -98,7 +97,7 @@ def link(ref: object, label: str | None = None, width: int = 0) -> str:
 
 def compact_link(ref: object) -> str:
     """The shortest safe link: `<url>` for an http(s) URL, `[name](path)` for a path, else text."""
-    raw = clean(ref)
+    raw = one_line(ref)
     if _URL.match(raw):
         return f"<{destination(raw)}>"
     return link(raw, short_ref(raw))
@@ -106,7 +105,7 @@ def compact_link(ref: object) -> str:
 
 def short_ref(ref: object) -> str:
     """A short label for a reference: the last path segment or the host."""
-    raw = clean(ref).rstrip("/")
+    raw = one_line(ref).rstrip("/")
     if _URL.match(raw):
         rest = raw.split("://", 1)[1]
         host, _, path = rest.partition("/")

@@ -8,11 +8,12 @@ many more the appendix lists.
 
 from __future__ import annotations
 
-from app.core.engine import GateState, badge
+from app.core.engine import OPEN, SEVERITY, GateState, severity
 from app.core.model import Kind, receipt_title
+from app.core.states import badge, verdict_badge
+from app.core.summary import VERDICT_MEANING
 from app.export import escape
 from app.export.common import (
-    VERDICT_MEANING,
     Safe,
     fit_row,
     join_fit,
@@ -20,7 +21,6 @@ from app.export.common import (
     person,
     row,
     table,
-    verdict_badge,
 )
 from app.export.seal import digest_line, ref_comment, seal
 from app.export.snapshot import SHELF_BADGES, PackData
@@ -29,7 +29,6 @@ MAX_LINES = 60
 WIDTH = 120
 MAX_AREAS = 8
 MAX_VALUES = 8
-GATE_STATES = (GateState.red, GateState.unknown, GateState.amber, GateState.waived)
 
 
 def render_page(data: PackData) -> str:
@@ -66,7 +65,7 @@ def _verdict(data: PackData) -> list[str]:
     ev = data.evaluation
     counts = ev.counts()
     missing = sum(len(area.required_missing) for area in ev.areas.values())
-    parts = [f"{badge(s)} {counts[s]}" for s in ("red", "unknown", "amber", "waived", "clear")]
+    parts = [f"{badge(s)} {counts[s]}" for s in SEVERITY[:5]]
     return [
         "",
         f"## Verdict: {verdict_badge(ev.verdict)}",
@@ -78,8 +77,8 @@ def _verdict(data: PackData) -> list[str]:
 
 def gate_rows(data: PackData) -> list[tuple]:
     """Gates that block, then waived ones: (result, follow-up, waiver), most severe first."""
-    results = [g for g in data.evaluation.gates.values() if g.state in GATE_STATES]
-    results.sort(key=lambda g: GATE_STATES.index(g.state))
+    results = [g for g in data.evaluation.gates.values() if g.state in OPEN]
+    results.sort(key=lambda g: severity(g.state))
     return [(g, data.followups.get(g.gate.id), data.waivers.get(g.gate.id)) for g in results]
 
 

@@ -15,14 +15,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from app import __version__
-from app.core.engine import Evaluation, GateState, evaluate
+from app.core.engine import BLOCKING, Evaluation, evaluate
 from app.core.model import Kind, Receipt
 from app.core.packs import PackSet
 
 if TYPE_CHECKING:  # app.store imports SQLite; the builder only needs the record types
     from app.store.models import AnswerRecord, Assessment, GateFollowUp, Participant, Waiver
-
-BLOCKING = (GateState.red, GateState.unknown, GateState.amber)
 
 
 class ReceiptStatus:
@@ -72,11 +70,6 @@ class PackData:
     @property
     def versions(self) -> dict[str, str]:
         return self.packset.versions()
-
-    def blocking_gates(self) -> list[Any]:
-        """Gates that stop GO, most severe first (red, unknown, amber), then in pack order."""
-        results = self.evaluation.gates_in(*BLOCKING)
-        return sorted(results, key=lambda g: BLOCKING.index(g.state))
 
 
 def pack_date(assessment: Assessment, answers: Mapping[str, AnswerRecord]) -> str:

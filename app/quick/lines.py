@@ -10,7 +10,8 @@ import os
 from collections.abc import Iterable
 from typing import TextIO
 
-from app.core.engine import GateChange, GateState, Verdict, badge
+from app.core.engine import GateChange, GateState, Verdict
+from app.core.states import badge
 from app.core.text import one_line
 
 _COLOURS = {
@@ -41,7 +42,6 @@ def paint(text: str, state: str, colour: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if colour and code else text
 
 
-clean = one_line
 """Answers may come from files: no escapes or line breaks reach the terminal."""
 
 
@@ -49,9 +49,9 @@ def gate_line(change: GateChange, colour: bool = False) -> str:
     """`✗ RED  No named production owner — fix: …`, `✔ CLEAR  …` for one gate that moved."""
     gate, state = change.gate, change.after
     head = paint(badge(state.value), state.value, colour)
-    title = clean(gate.title)
+    title = one_line(gate.title)
     if state in (GateState.red, GateState.amber):
-        return f"{head}  {title} — fix: {clean(gate.fix)}"
+        return f"{head}  {title} — fix: {one_line(gate.fix)}"
     if state is GateState.unknown:
         return f"{head}  {title} — waiting on an answer"
     if state is GateState.clear and change.before in (GateState.red, GateState.amber):

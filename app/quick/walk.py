@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from app.core.answers import display
 from app.core.engine import Evaluation, GateChange
 from app.core.packs import PackSet
+from app.core.text import one_line
 from app.quick import lines
 from app.quick.prompts import Nav, ask
 
@@ -146,8 +147,8 @@ class Walk:
         question = self.packset.questions[qid]
         optional = "  (optional)" if not question.required else ""
         self.out("")
-        self.out(f"{lines.clean(pack.title)} · {position} of {len(shown)}{optional}")
-        self.out(f"  why: {lines.clean(question.help)}")
+        self.out(f"{one_line(pack.title)} · {position} of {len(shown)}{optional}")
+        self.out(f"  why: {one_line(question.help)}")
         current = self.session.answers.get(qid)
         if current is not None and current.value is not None:
-            self.out(f"  now: {lines.clean(display(question, current.value))}")
+            self.out(f"  now: {one_line(display(question, current.value))}")

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from app.core.text import one_line
 from app.store import Store
-from app.tui.render import plain
 
 if TYPE_CHECKING:
     from app.core.packs import PackSet
@@ -80,7 +80,7 @@ class PreflightApp(App[None]):
         result = load_packs(self._pack_paths)
         if result.problems:
             # Broken team packs: say which file and field, and go on with the rest.
-            lines = "\n".join(plain(p) for p in result.problems[:8])
+            lines = "\n".join(one_line(p) for p in result.problems[:8])
             more = len(result.problems) - 8
             lines += f"\n… and {more} more (run preflight validate)" if more > 0 else ""
             self.call_later(
@@ -119,7 +119,9 @@ class PreflightApp(App[None]):
             session = Session.open(self.store, self.packset, ref)
             wizard = WizardScreen(session)
         except PreflightError as exc:
-            self.notify(plain(exc), title="Cannot open", severity="error", timeout=10, markup=False)
+            self.notify(
+                one_line(exc), title="Cannot open", severity="error", timeout=10, markup=False
+            )
             return
         self.push_screen(wizard, lambda _: self._refresh_home())
 
@@ -146,7 +148,7 @@ class PreflightApp(App[None]):
         if area is not None:
             for index, pack in enumerate(self.packset.packs):
                 yield SystemCommand(
-                    f"Go to area: {plain(pack.title)}",
+                    f"Go to area: {one_line(pack.title)}",
                     "Its first unanswered question",
                     lambda i=index: area(i),
                 )
@@ -191,7 +193,7 @@ def make_app(
     """Build the app on a store (opened from `db` unless given) and the packs in use: `packset`
     when given, else read from `pack_paths` (default: the shipped packs) once needed."""
     if packset is None and pack_paths is None:
-        from app.core.packs import shipped_dir
+        from app.core.paths import shipped_dir
 
         pack_paths = [shipped_dir()]
     if store is None:

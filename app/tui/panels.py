@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from app.core.engine import AreaProgress, Evaluation, GateResult, severity
+from app.core.engine import OPEN, AreaProgress, Evaluation, GateResult, severity
 from app.core.states import verdict_badge
-from app.tui.render import STYLES, badge, plain
+from app.core.text import one_line
+from app.tui.render import STYLES, styled_badge
 
 
 def verdict_text(evaluation: Evaluation) -> Text:
@@ -18,9 +19,9 @@ def area_line(area: AreaProgress, width: int = 31) -> Text:
     """One sidebar row: state badge, title (shortened to fit), answered/total."""
     count = f"{area.answered}/{area.visible}"
     room = max(4, width - 10 - len(count) - 1)
-    title = plain(area.title)
+    title = one_line(area.title)
     title = title if len(title) <= room else title[: room - 1] + "…"
-    line = badge(area.state.value, 9)
+    line = styled_badge(area.state.value, 9)
     line.append(f" {title.ljust(room)} ")
     line.append(count, style="dim")
     return line
@@ -28,7 +29,7 @@ def area_line(area: AreaProgress, width: int = 31) -> Text:
 
 def gate_lines(evaluation: Evaluation, limit: int, width: int = 31) -> Text:
     """The gate panel: blocking and waived gates, most severe first, one line each."""
-    shown = [g for g in evaluation.gates.values() if severity(g.state) <= 3]
+    shown = [g for g in evaluation.gates.values() if g.state in OPEN]
     shown.sort(key=lambda g: (severity(g.state), g.gate.title))
     text = Text()
     counts = evaluation.counts()
@@ -48,7 +49,7 @@ def gate_lines(evaluation: Evaluation, limit: int, width: int = 31) -> Text:
 
 
 def _gate_line(result: GateResult, width: int = 31) -> Text:
-    line = badge(result.state.value, 9)
-    line.append(f" {plain(result.gate.title)}")
+    line = styled_badge(result.state.value, 9)
+    line.append(f" {one_line(result.gate.title)}")
     line.truncate(width, overflow="ellipsis")
     return line

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from app.core.states import SYMBOLS, WORDS
+from app.core.states import badge
 from app.core.text import one_line
 
 STYLES: dict[str, str] = {
@@ -45,10 +45,6 @@ def use_monochrome() -> None:
         STYLES[key] = MONOCHROME.get(key, "")
 
 
-plain = one_line
-"""User text made safe for one screen line (see `app.core.text.one_line`)."""
-
-
 def literal(value: object, style: str = "") -> Text:
     """User or pack text for any widget: one clean line that is never read as markup.
 
@@ -59,7 +55,6 @@ def literal(value: object, style: str = "") -> Text:
     return Text(one_line(value), style=style)
 
 
-def badge(state: str, width: int = 0) -> Text:
-    """`✗ RED` in red, padded to `width` so columns line up."""
-    label = f"{SYMBOLS[state]} {WORDS[state]}"
-    return Text(label.ljust(width), style=STYLES.get(state, ""))
+def styled_badge(state: str, width: int = 0) -> Text:
+    """`✗ RED` (app.core.states.badge) in its colour, padded to `width` so columns line up."""
+    return Text(badge(state).ljust(width), style=STYLES.get(state, ""))

@@ -79,7 +79,8 @@ NO_PACK_CACHE = {"PREFLIGHT_CACHE_DIR": ""}
 def cold_starts(rounds: int, work: Path, only_small: bool) -> dict[str, list[tuple[float, int]]]:
     from _gen import big_db
 
-    from app.core.packs import load_packs, shipped_dir
+    from app.core.packs import load_packs
+    from app.core.paths import shipped_dir
 
     demo_db, empty_db, out = work / "demo.db", work / "empty.db", work / "exports"
     subprocess.run(
@@ -227,7 +228,8 @@ def wizard_keys(count: int, work: Path, bulk: bool) -> tuple[list[float], list[f
     from _gen import bulk_pack
 
     from app.core.model import Kind
-    from app.core.packs import load_packs, shipped_dir
+    from app.core.packs import load_packs
+    from app.core.paths import shipped_dir
     from app.session import Session
     from app.store import Store
     from app.tui.app import make_app

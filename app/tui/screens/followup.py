@@ -13,8 +13,8 @@ from textual.widgets import Button, Input, Label, OptionList
 
 from app.core.days import is_day
 from app.core.model import Gate
+from app.core.text import one_line
 from app.store.models import FollowUpStatus, GateFollowUp, Waiver
-from app.tui.render import plain
 
 STATUSES = [("open", "open"), ("in progress", "in_progress"), ("done", "done")]
 
@@ -33,11 +33,11 @@ class FollowUpDialog(ModalScreen[dict | None]):
         f, w = self.follow, self.waiver
         status = self.follow.status.value if self.follow else FollowUpStatus.open.value
         with Vertical(classes="dialog wide"):
-            yield Label(plain(self.gate.title), classes="dialog-title", markup=False)
+            yield Label(one_line(self.gate.title), classes="dialog-title", markup=False)
             yield from _row(
                 "Owner",
                 Input(
-                    plain(f.owner or "") if f else "",
+                    one_line(f.owner or "") if f else "",
                     id="owner",
                     compact=True,
                     placeholder="who clears this gate",
@@ -54,13 +54,13 @@ class FollowUpDialog(ModalScreen[dict | None]):
                 yield Label("Status", classes="label")
                 yield statuses
             yield from _row(
-                "Note", Input(plain(f.note or "") if f else "", id="note", compact=True)
+                "Note", Input(one_line(f.note or "") if f else "", id="note", compact=True)
             )
             yield Label("Waiver (leave the reason empty for none)", classes="dim section")
             yield from _row(
                 "Reason",
                 Input(
-                    plain(w.reason) if w else "",
+                    one_line(w.reason) if w else "",
                     id="reason",
                     compact=True,
                     placeholder="why it may go ahead",
@@ -69,7 +69,7 @@ class FollowUpDialog(ModalScreen[dict | None]):
             yield from _row(
                 "Approver",
                 Input(
-                    plain(w.approver) if w else "",
+                    one_line(w.approver) if w else "",
                     id="approver",
                     compact=True,
                     placeholder="who approved it",

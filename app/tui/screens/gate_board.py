@@ -9,13 +9,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from app.core.engine import GateResult, GateState, severity
+from app.core.engine import OPEN, GateResult, severity
 from app.core.model import receipt_title
+from app.core.text import one_line
 from app.errors import PreflightError
 from app.session import Session
-from app.tui.render import badge, literal, plain
-
-SHOWN = (GateState.red, GateState.unknown, GateState.amber, GateState.waived)
+from app.tui.render import literal, styled_badge
 
 
 class GateBoardScreen(Screen[None]):
@@ -35,7 +34,7 @@ class GateBoardScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = plain(self.session.assessment.name)
+        self.title = one_line(self.session.assessment.name)
         self.sub_title = "Gate board"
         table = self.query_one(DataTable)
         # Sized to fit the terminal (80 columns up); the area, why, fix and waiver show below.
@@ -52,7 +51,7 @@ class GateBoardScreen(Screen[None]):
         table.focus()
 
     def results(self) -> list[GateResult]:
-        gates = [g for g in self.session.evaluation.gates.values() if g.state in SHOWN]
+        gates = [g for g in self.session.evaluation.gates.values() if g.state in OPEN]
         return sorted(gates, key=lambda g: (severity(g.state), g.pack_id, g.gate.title))
 
     def reload(self, keep: str | None = None) -> None:
@@ -65,7 +64,7 @@ class GateBoardScreen(Screen[None]):
             follow = followups.get(gate.id)
             # Text cells only: DataTable reads a str cell as markup.
             table.add_row(
-                badge(result.state.value, 9),
+                styled_badge(result.state.value, 9),
                 _cell(gate.title, self.gate_width),
                 _cell((follow.owner if follow else None) or "—", 14),
                 _cell((follow.due if follow else None) or "—", 10),
@@ -83,16 +82,16 @@ class GateBoardScreen(Screen[None]):
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         gate_id = event.row_key.value
         gate = self.session.packset.gates[gate_id]
-        area = plain(self.session.packset.pack(self.session.packset.gate_pack[gate_id]).title)
+        area = one_line(self.session.packset.pack(self.session.packset.gate_pack[gate_id]).title)
         text = Text()
-        text.append(plain(gate.title), style="bold")
-        text.append(f"\nWhy: {plain(gate.why)}\nFix: {plain(gate.fix)}")
+        text.append(one_line(gate.title), style="bold")
+        text.append(f"\nWhy: {one_line(gate.why)}\nFix: {one_line(gate.fix)}")
         text.append(f"\n{area} · blocks the {receipt_title(gate.receipt).lower()}", style="dim")
         waiver = self.session.waivers().get(gate_id)
         if waiver:
             text.append(
-                f"\nWaived until {waiver.expires} by {plain(waiver.approver)}: "
-                f"{plain(waiver.reason)}",
+                f"\nWaived until {waiver.expires} by {one_line(waiver.approver)}: "
+                f"{one_line(waiver.reason)}",
                 style="cyan",
             )
         self.query_one("#detail", Static).update(text)

@@ -8,8 +8,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from app.core.text import one_line
 from app.errors import PreflightError
-from app.tui.render import STYLES, literal, plain
+from app.tui.render import STYLES, literal
 
 EMPTY = (
     "No assessments yet.\n\n"
@@ -155,7 +156,7 @@ class HomeScreen(Screen):
                     self.notify(str(exc), severity="error", markup=False)
                 self.reload()
 
-        current = plain(self.app.store.get(slug).name)
+        current = one_line(self.app.store.get(slug).name)
         self.app.push_screen(TextDialog("Rename assessment", "New name", current), rename)
 
     def action_archive(self) -> None:

@@ -10,9 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 
+from app.core.text import one_line
 from app.errors import PreflightError
 from app.session import Session
-from app.tui.render import plain
 
 
 class ParticipantsScreen(ModalScreen[str | None]):
@@ -45,7 +45,7 @@ class ParticipantsScreen(ModalScreen[str | None]):
         self.names = [p.name for p in people]
         listing = self.query_one("#people", OptionList)
         listing.clear_options()
-        listing.add_options(Text(f"{plain(p.name)} — {plain(p.role)}") for p in people)
+        listing.add_options(Text(f"{one_line(p.name)} — {one_line(p.role)}") for p in people)
         if not people:
             listing.add_option(Text("Nobody yet: add the people in the room.", style="dim"))
 
@@ -53,8 +53,8 @@ class ParticipantsScreen(ModalScreen[str | None]):
     @on(Button.Pressed, "#add")
     def _add(self) -> None:
         # One spelling per person: "  Priya  Raman " is "Priya Raman".
-        name = plain(self.query_one("#name", Input).value)
-        role = plain(self.query_one("#role", Input).value)
+        name = one_line(self.query_one("#name", Input).value)
+        role = one_line(self.query_one("#role", Input).value)
         if not name or not role:
             self.query_one("#error", Label).update("✗ A participant needs a name and a role")
             return

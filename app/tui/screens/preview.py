@@ -8,9 +8,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
+from app.core.text import one_line
 from app.errors import PreflightError
 from app.session import Session
-from app.tui.render import plain
 
 
 class PreviewScreen(Screen[None]):
@@ -34,7 +34,7 @@ class PreviewScreen(Screen[None]):
     def on_mount(self) -> None:
         from app.tui.packview import pack_markdown
 
-        self.title = plain(self.session.assessment.name)
+        self.title = one_line(self.session.assessment.name)
         self.sub_title = "Receipts pack"
         try:
             text = pack_markdown(self.session)

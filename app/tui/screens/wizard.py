@@ -19,18 +19,19 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from app.core.answers import AnswerError, parse_text
-from app.core.engine import GateChange, GateState, badge
+from app.core.engine import BLOCKING, GateChange, GateState
+from app.core.states import badge
+from app.core.text import one_line
 from app.errors import PreflightError
 from app.session import Session
 from app.tui.panels import area_line, gate_lines, verdict_text
-from app.tui.render import STYLES, literal, plain
+from app.tui.render import STYLES, literal
 from app.tui.widgets.answer_input import AnswerInput
 from app.tui.widgets.text_lines import TextLines
 
 ADVANCE_AFTER = 0.04
 """Seconds between an answer's frame and showing the next question."""
 NOTICE_STATES = (GateState.red, GateState.amber)
-BLOCKING = (GateState.red, GateState.amber, GateState.unknown)
 
 
 class WizardScreen(Screen):
@@ -93,7 +94,7 @@ class WizardScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = plain(self.session.assessment.name)
+        self.title = one_line(self.session.assessment.name)
         areas = self.query_one("#areas", OptionList)
         areas.add_options(literal(p.title) for p in self.session.packset.packs)
         self._refresh_panels()
@@ -130,9 +131,9 @@ class WizardScreen(Screen):
         self.query_one("#why", Static).update(literal("Why: " + question.help, "italic"))
         record = self.session.answers.get(qid)
         self.query_one(AnswerInput).show(question, record.value if record else None)
-        self.query_one("#note", Input).value = plain(record.note or "") if record else ""
+        self.query_one("#note", Input).value = one_line(record.note or "") if record else ""
         evidence = record.evidence.ref if record and record.evidence else ""
-        self.query_one("#evidence", Input).value = plain(evidence)
+        self.query_one("#evidence", Input).value = one_line(evidence)
         areas = self.query_one("#areas", OptionList)
         areas.highlighted = [p.id for p in packset.packs].index(pack.id)
         self._status(record)
@@ -142,11 +143,11 @@ class WizardScreen(Screen):
         text = Text(no_wrap=True, overflow="ellipsis")
         if record is not None:
             text.append("✔ Saved ", style="green")
-            by = f" by {plain(record.answered_by)}" if record.answered_by else ""
+            by = f" by {one_line(record.answered_by)}" if record.answered_by else ""
             text.append(f"{record.answered_at}{by}", style="dim")
         else:
             text.append("○ Not answered yet", style="dim")
-        who = plain(self.answering_as) if self.answering_as else "—"
+        who = one_line(self.answering_as) if self.answering_as else "—"
         text.append(f"\nAnswering as {who} (F2 to switch)", style="dim")
         self.query_one("#status", TextLines).update(text)
 
@@ -223,7 +224,7 @@ class WizardScreen(Screen):
         the stored text: a field is one line, and a note from an answer file may have several,
         which re-answering must not flatten. An emptied field is "" and removes the text."""
         typed = self.query_one(selector, Input).value.strip()
-        if stored is not None and typed == plain(stored):
+        if stored is not None and typed == one_line(stored):
             return None
         return typed
 
@@ -243,9 +244,9 @@ class WizardScreen(Screen):
             gate = change.gate
             if change.after in NOTICE_STATES:
                 text.append(badge(change.after.value), style=STYLES[change.after.value])
-                text.append(f"  {plain(gate.title)} — {plain(gate.why)}\n")
+                text.append(f"  {one_line(gate.title)} — {one_line(gate.why)}\n")
             elif change.after is GateState.clear and change.before in BLOCKING:
-                cleared.append(plain(gate.title))
+                cleared.append(one_line(gate.title))
         if cleared:
             text.append(badge("clear"), style=STYLES["clear"])
             text.append(f"  cleared: {'; '.join(cleared)}")
@@ -299,7 +300,7 @@ class WizardScreen(Screen):
                 )
             return True
         stored_link = record.evidence.ref if record.evidence else ""
-        if note != plain(record.note or "") or link != plain(stored_link):
+        if note != one_line(record.note or "") or link != one_line(stored_link):
             return self.save(record.value)
         return True
 

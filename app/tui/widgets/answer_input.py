@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from app.core.answers import display
 from app.core.model import Kind, Question
-from app.tui.render import plain
+from app.core.text import one_line
 
 YES_NO_KEYS = {"y": "yes", "n": "no", "u": "unknown"}
 PLACEHOLDERS = {
@@ -87,7 +87,7 @@ class TickList(OptionList):
         assert self.question is not None
         option = self.question.options[index]
         box = "☑" if option.id in self.chosen else "☐"
-        return Text(f"{box} {index + 1}  {plain(option.label)}")
+        return Text(f"{box} {index + 1}  {one_line(option.label)}")
 
     def toggle(self, index: int) -> None:
         assert self.question is not None
@@ -191,11 +191,11 @@ class AnswerInput(Vertical):
             multi.focus(scroll_visible=False)
         else:
             typed.placeholder = PLACEHOLDERS[kind]
-            typed.value = "" if stored is None else plain(display(question, stored))
+            typed.value = "" if stored is None else one_line(display(question, stored))
             if kind is Kind.number:
                 typed.value = "" if stored is None else str(stored)
                 bounds = _bounds(question)
-                hint = f"In {plain(question.unit)}. " if question.unit else ""
+                hint = f"In {one_line(question.unit)}. " if question.unit else ""
                 hint += f"{bounds}. " if bounds else ""
             if kind is Kind.person:
                 hint = "Type the name and the role in brackets: Name (role). "
@@ -256,9 +256,9 @@ def _choices(question: Question) -> tuple[list[tuple[str, Any]], list[Any]]:
     if question.kind is Kind.yes_no:
         labels = [("Yes  (y)", "yes"), ("No  (n)", "no"), ("Unknown  (u)", "unknown")]
     elif question.kind is Kind.scale:
-        labels = [(f"{i}  {plain(label)}", i) for i, label in enumerate(question.levels, 1)]
+        labels = [(f"{i}  {one_line(label)}", i) for i, label in enumerate(question.levels, 1)]
     else:
-        labels = [(f"{i}  {plain(o.label)}", o.id) for i, o in enumerate(question.options, 1)]
+        labels = [(f"{i}  {one_line(o.label)}", o.id) for i, o in enumerate(question.options, 1)]
     return labels, [value for _, value in labels]
 
 
