@@ -161,7 +161,7 @@ def test_a_chain_of_products_stays_cheap():
     [
         ("a / b", {"a": 1, "b": 0}, "division by zero"),
         ("a % b", {"a": 1, "b": 0}, "division by zero"),
-        ("a + 1", {"a": "x"}, "arithmetic on a non-number"),
+        ("a + 1", {"a": "x"}, "arithmetic on a value that is not a number"),
         ("a > 1", {"a": U}, None),  # unanswered: unknown, but no fault
         ("a > 1", {"a": 2}, None),
     ],

@@ -162,3 +162,16 @@ def test_the_cache_keeps_only_the_latest_entries(monkeypatch, tmp_path):
         pack.write_text(EXAMPLE.read_text().replace('"vendor"', f'"vendor{n}"', 1))
         assert load_packs([pack]).ok
     assert len(json.loads(_cache_file().read_text())["packs"]) == 3
+
+
+def test_a_bug_in_rebuilding_a_sound_entry_surfaces(monkeypatch):
+    """A damaged entry is dropped quietly; a sound one that fails to rebuild is a bug, and
+    swallowing it would only mean pydantic runs on every start without anyone knowing."""
+    load_packs([EXAMPLE])  # fills the cache
+
+    def broken(data):
+        raise TypeError("a bug in pack_from_data")
+
+    monkeypatch.setattr(packcache, "pack_from_data", broken)
+    with pytest.raises(TypeError, match="a bug in pack_from_data"):
+        load_packs([EXAMPLE])

@@ -56,6 +56,12 @@ class ExpressionError(ValueError):
 OUT_OF_RANGE = "out of range (over 1e15)"  # MAX_NUMBER, written as in a pack file
 
 
+class ValueFault(ArithmeticError):
+    """A value an expression cannot compute with (text in arithmetic, "x" < 1, count() of a
+    number): the value is UNKNOWN and this says why. Anything else raised while evaluating is
+    a bug in Preflight and is not caught."""
+
+
 class OutOfRange(ArithmeticError):
     """A number beyond MAX_NUMBER: the expression's value is UNKNOWN, and this says why."""
 
@@ -98,7 +104,7 @@ def _fn_count(value: Any) -> Any:
         return value
     if isinstance(value, (list, tuple, str)):
         return len(value)
-    raise ExpressionError("count() takes a multi-choice answer")
+    raise ValueFault("count() takes a multi-choice answer")
 
 
 def _fn_has(value: Any, option: Any) -> Any:
@@ -114,7 +120,10 @@ def _fn_numeric(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         markers = [a for a in args if _is_marker(a)]
         if markers:
             return _merge(*markers)
-        return _bounded(fn(*args))
+        try:
+            return _bounded(fn(*args))
+        except TypeError:  # min("a", 1), abs("a"), round("a")
+            raise ValueFault(f"{name}() takes numbers") from None
 
     call.__name__ = name
     return call
@@ -123,7 +132,7 @@ def _fn_numeric(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 def _round(value: Any, ndigits: Any = 0) -> Any:
     # Python's round(5, -10**7) runs for seconds: a pack must not be able to hang the app.
     if isinstance(ndigits, bool) or not isinstance(ndigits, int) or not -15 <= ndigits <= 15:
-        raise ValueError("round() takes 0-15 digits")
+        raise ValueFault("round() takes 0-15 digits")
     return round(value, ndigits)
 
 
@@ -165,6 +174,9 @@ _CMPOPS: dict[type, Callable[[Any, Any], bool]] = {
 }
 
 
+_EQ, _NOT_EQ, _IN, _NOT_IN = (_CMPOPS[t] for t in (ast.Eq, ast.NotEq, ast.In, ast.NotIn))
+
+
 @dataclass(frozen=True)
 class Expression:
     """A checked, compiled expression and the names it reads."""
@@ -174,10 +186,11 @@ class Expression:
     _fn: Compiled
 
     def evaluate(self, env: Env) -> Any:
-        """The value, UNKNOWN or HIDDEN. Arithmetic faults (x / 0, "a" < 1) read as UNKNOWN."""
+        """The value, UNKNOWN or HIDDEN. Faults of the values (x / 0, "a" < 1, beyond 1e15)
+        read as UNKNOWN; they are all ArithmeticErrors."""
         try:
             return self._fn(env)
-        except (ArithmeticError, TypeError, ValueError):
+        except ArithmeticError:
             return UNKNOWN
 
     def evaluate_why(self, env: Env) -> tuple[Any, str | None]:
@@ -186,7 +199,7 @@ class Expression:
             return self._fn(env), None
         except ZeroDivisionError:
             return UNKNOWN, "division by zero"
-        except (ArithmeticError, TypeError, ValueError) as exc:
+        except ArithmeticError as exc:
             return UNKNOWN, str(exc) or type(exc).__name__
 
 
@@ -339,7 +352,7 @@ def _arith(op: Callable[..., Any], *values: Any) -> Any:
         return _merge(*markers)
     for v in values:
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise TypeError("arithmetic on a non-number")
+            raise ValueFault("arithmetic on a value that is not a number")
         if not abs(v) <= MAX_NUMBER:
             raise OutOfRange()
     # Operands within 1e15 keep every op cheap (a product is at most 1e30); checking each result
@@ -359,25 +372,81 @@ def _bounded(value: Any) -> Any:
 
 
 def _compare(left: Compiled, ops: list, rights: list[Compiled], env: Env) -> Any:
+    """A chain `a < b < c`: False as soon as one known pair fails; else the merge of every
+    marker met on the way (UNKNOWN beats HIDDEN wherever it was met); else True."""
     a = left(env)
-    pending: Any = True
+    pending: list[Any] = []
     for op, right in zip(ops, rights, strict=True):
         b = right(env)
-        if _is_marker(a) or _is_marker(b):
-            pending = _merge(*(v for v in (a, b) if _is_marker(v)))
-        elif isinstance(b, tuple) and op in (_CMPOPS[ast.In], _CMPOPS[ast.NotIn]):
-            # `x in (a, b)` with `a` unknown: a miss among the known items decides nothing.
-            markers = [v for v in b if _is_marker(v)]
-            known = [v for v in b if not _is_marker(v)]
-            found = a in known
-            if markers and not found:
-                pending = _merge(*markers)
-            elif op(a, tuple(known)) is False:
-                return False
-        elif not op(a, b):
+        outcome = _compare_pair(op, a, b)
+        if outcome is False:
             return False
+        if _is_marker(outcome):
+            pending.append(outcome)
         a = b
-    return pending
+    return _merge(*pending) if pending else True
+
+
+def _compare_pair(op: Callable[[Any, Any], bool], a: Any, b: Any) -> Any:
+    if _is_marker(a) or _is_marker(b):
+        return _merge(*(v for v in (a, b) if _is_marker(v)))
+    if op in (_IN, _NOT_IN) and isinstance(b, tuple):
+        # `x in (a, b)` with `a` unknown: a miss among the known items decides nothing.
+        markers = [v for v in b if _is_marker(v)]
+        found = _known_in(a, [v for v in b if not _is_marker(v)])
+        if _is_marker(found):
+            return found
+        if not found and markers:
+            return _merge(*markers)
+        return found if op is _IN else not found
+    if op in (_EQ, _NOT_EQ):
+        same = _equal(a, b)
+        return same if _is_marker(same) or op is _EQ else not same
+    if _markers_in(a) or _markers_in(b):  # ordering tuples that hold a marker
+        return _merge(*_markers_in(a), *_markers_in(b))
+    try:
+        return op(a, b)
+    except TypeError:  # "x" < 1, 1 in 5: a value of the wrong kind, not a bug
+        raise ValueFault("compares values of different kinds") from None
+
+
+def _known_in(a: Any, items: list[Any]) -> Any:
+    """Is `a` among `items`, three-valued: a tuple item holding a marker may be it."""
+    markers = []
+    for item in items:
+        same = _equal(a, item)
+        if same is True:
+            return True
+        if _is_marker(same):
+            markers.append(same)
+    return _merge(*markers) if markers else False
+
+
+def _equal(a: Any, b: Any) -> Any:
+    """`a == b` where tuples may hold markers: `(u, 1) == (1, 1)` with `u` unknown is UNKNOWN,
+    `(u, 2) == (1, 1)` is False (a known position differs)."""
+    if _is_marker(a) or _is_marker(b):
+        return _merge(*(v for v in (a, b) if _is_marker(v)))
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        if len(a) != len(b):
+            return False
+        markers = []
+        for x, y in zip(a, b, strict=True):
+            same = _equal(x, y)
+            if same is False:
+                return False
+            if _is_marker(same):
+                markers.append(same)
+        return _merge(*markers) if markers else True
+    return a == b
+
+
+def _markers_in(value: Any) -> list[Any]:
+    if _is_marker(value):
+        return [value]
+    if isinstance(value, tuple):
+        return [m for item in value for m in _markers_in(item)]
+    return []
 
 
 def _truth(value: Any) -> Any:

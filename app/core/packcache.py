@@ -34,8 +34,10 @@ MAX_ENTRIES = 64
 MAX_BYTES = 32_000_000
 """A larger cache file is not read (it can only be damage, or far more packs than anyone uses)."""
 FILE_NAME = "packs.json"
-_DAMAGE = (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError, MemoryError)
-"""What reading odd data can raise; any of it means "not from the cache"."""
+_DAMAGE = (OSError, ValueError, RecursionError)
+"""What reading a damaged cache file can raise (unreadable, not JSON or not UTF-8, nested too
+deeply): any of it means "not from the cache". Nothing else is caught: an entry whose checksum
+matches was written by this code, so failing to rebuild it is a bug and must surface."""
 
 
 def cache_dir() -> Path | None:
@@ -85,17 +87,13 @@ class PackCache:
         entry = self.entries.get(key)
         if entry is None:
             return None
-        try:
-            if entry["check"] != _checksum(key, entry["pack"]):
-                raise ValueError("checksum")
-            pack = pack_from_data(entry["pack"])
-        except _DAMAGE:
+        if not _sound(key, entry):
             # Edited by hand, damaged, or not written by this code: check the file again.
             del self.entries[key]
             self.changed = True
             return None
         self.used.add(key)
-        return pack
+        return pack_from_data(entry["pack"])
 
     def put(self, data: bytes, pack: Pack) -> None:
         if self.file is None:
@@ -131,7 +129,7 @@ class PackCache:
             except BaseException:
                 Path(temp).unlink(missing_ok=True)
                 raise
-        except _DAMAGE:
+        except OSError:
             return  # read-only home, full disk: the next start validates again
         self.changed = False
 
@@ -150,6 +148,18 @@ def _remove_stale_temp_files(folder: Path) -> None:
                 temp.unlink()
         except OSError:
             pass
+
+
+def _sound(key: str, entry: Any) -> bool:
+    """Is `entry` exactly what `put` wrote for `key`? (Its checksum covers key and data.)"""
+    if not isinstance(entry, dict) or set(entry) != {"check", "pack"}:
+        return False
+    if not isinstance(entry["check"], str) or not isinstance(entry["pack"], dict):
+        return False
+    try:
+        return entry["check"] == _checksum(key, entry["pack"])
+    except (ValueError, RecursionError):  # a lone surrogate or deep nesting from a hand edit
+        return False
 
 
 def _code_digest() -> str | None:

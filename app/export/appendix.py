@@ -12,8 +12,8 @@ from app.core.model import receipt_title
 from app.core.states import badge, verdict_badge
 from app.core.summary import VERDICT_MEANING
 from app.export import escape
-from app.export.common import table
-from app.export.page import value_lines, waiver_text
+from app.export.common import table, waiver_text
+from app.export.page import value_lines
 from app.export.seal import digest_line, ref_comment, seal
 from app.export.snapshot import RECEIPT_RULE, SHELF_BADGES, PackData
 

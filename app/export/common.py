@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from app.export import escape
 
 if TYPE_CHECKING:  # app.store imports SQLite; the builder only needs the record types
-    from app.store.models import Participant
+    from app.store.models import Participant, Waiver
 
 
 def number(value: object) -> str:
@@ -85,3 +85,12 @@ def join_fit(
 def person(participant: Participant, width: int = 0) -> str:
     label = f"{participant.name} ({participant.role})" if participant.role else participant.name
     return escape.fit(label, width) if width else escape.text(label)
+
+
+def waiver_text(waiver: Waiver | None, today: str) -> str:
+    """`until DAY by WHO: why`, or `expired DAY: why` once the day has passed."""
+    if waiver is None:
+        return ""
+    if not waiver.active_on(today):
+        return f"expired {waiver.expires}: {waiver.reason}"
+    return f"until {waiver.expires} by {waiver.approver}: {waiver.reason}"

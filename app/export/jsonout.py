@@ -8,16 +8,15 @@ file raw, and it carries a `seal`: SHA-256 of the canonical JSON of everything e
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from app.core.answers import display
-from app.export.page import waiver_text
-from app.export.seal import ref_comment
-from app.export.snapshot import RECEIPT_RULE, PackData, canonical_json
+from app.export.common import waiver_text
+from app.export.seal import json_seal, pack_ref
+from app.export.snapshot import RECEIPT_RULE, PackData
 
 if TYPE_CHECKING:
     from app.store.models import Evidence
@@ -74,7 +73,7 @@ def document(data: PackData) -> dict[str, Any]:
         )
     return {
         "format": FORMAT,
-        "ref": ref_comment(a).split("ref=")[1].removesuffix(" -->"),
+        "ref": pack_ref(a),
         "assessment": {"id": a.id, "slug": a.slug, "name": a.name, "description": a.description},
         "date": data.date,
         "preflight": data.version,
@@ -128,11 +127,6 @@ def document(data: PackData) -> dict[str, Any]:
         "answers": answers,
         "other_answers": orphans,
     }
-
-
-def json_seal(doc: dict[str, Any]) -> str:
-    body = {k: v for k, v in doc.items() if k != "seal"}
-    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
 
 def render_json(data: PackData) -> str:

@@ -21,6 +21,7 @@ from app.export.common import (
     person,
     row,
     table,
+    waiver_text,
 )
 from app.export.seal import digest_line, ref_comment, seal
 from app.export.snapshot import SHELF_BADGES, PackData
@@ -80,14 +81,6 @@ def gate_rows(data: PackData) -> list[tuple]:
     results = [g for g in data.evaluation.gates.values() if g.state in OPEN]
     results.sort(key=lambda g: severity(g.state))
     return [(g, data.followups.get(g.gate.id), data.waivers.get(g.gate.id)) for g in results]
-
-
-def waiver_text(waiver, today: str) -> str:
-    if waiver is None:
-        return ""
-    if not waiver.active_on(today):
-        return f"expired {waiver.expires}: {waiver.reason}"
-    return f"until {waiver.expires} by {waiver.approver}: {waiver.reason}"
 
 
 def _gates(data: PackData, budget: int) -> list[str]:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from app.export.snapshot import canonical_json
 
 if TYPE_CHECKING:  # app.store imports SQLite; the builder only needs the record types
     from app.store.models import Assessment
@@ -27,10 +29,19 @@ DIGEST_LINE = re.compile(r"^Digest: sha256:(?P<digest>[0-9a-f]{64})\b", re.MULTI
 SEAL_LINE = re.compile(r"^<!-- preflight-page-sha256:(?P<sha>[0-9a-f]{64}) -->$")
 
 
-def ref_comment(assessment: Assessment) -> str:
+def pack_ref(assessment: Assessment) -> str:
     """Names the assessment for `verify`: by slug when it is plain, by id otherwise."""
-    ref = assessment.slug if _SAFE_REF.match(assessment.slug) else str(assessment.id)
-    return f"<!-- preflight-pack ref={ref} -->"
+    return assessment.slug if _SAFE_REF.match(assessment.slug) else str(assessment.id)
+
+
+def ref_comment(assessment: Assessment) -> str:
+    return f"<!-- preflight-pack ref={pack_ref(assessment)} -->"
+
+
+def json_seal(doc: dict[str, Any]) -> str:
+    """The `seal` of an exported JSON document: SHA-256 of the canonical JSON of the rest."""
+    body = {k: v for k, v in doc.items() if k != "seal"}
+    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
 
 def digest_line(digest: str, version: str) -> str:
@@ -69,8 +80,6 @@ def read_any(text: str) -> Sealed:
     if not text.lstrip().startswith("{"):
         return read_sealed(text)
     import json
-
-    from app.export.jsonout import json_seal
 
     try:
         doc = json.loads(text)
