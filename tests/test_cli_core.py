@@ -137,26 +137,3 @@ def test_read_commands_with_a_warm_pack_cache_load_neither_pydantic_nor_sqlite_u
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
     _loaded_after(["--db", str(demo_db), "check", "demo"], ())  # fills the pack cache
     assert _loaded_after(["--db", str(demo_db), *argv], ("pydantic", "sqlite_utils")) == []
-
-
-def test_wizard_never_loads_questionary():
-    code = (
-        "import sys\n"
-        "import app.tui.app, app.tui.screens.wizard, app.tui.screens.home\n"
-        "import app.tui.screens.gate_board, app.tui.screens.preview\n"
-        "print(sorted(m for m in ('questionary',) if m in sys.modules))\n"
-    )
-    result = run_python(code)
-    assert result.stdout.strip() == "[]", result.stderr
-
-
-def test_core_and_export_builder_import_no_front_end_or_sqlite():
-    code = (
-        "import sys\n"
-        "import app.core.engine, app.core.packs, app.core.answers, app.core.answerfile\n"
-        "import app.core.summary, app.core.text\n"
-        "import app.export.page, app.export.appendix, app.export.jsonout\n"
-        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
-    )
-    result = run_python(code)
-    assert result.stdout.strip() == "[]"
