@@ -20,21 +20,32 @@ ANSWER_KEYS = {"enter", "space", "y", "n", "u", *"123456789"}
 
 @pytest.fixture(autouse=True)
 def _one_key_at_a_time(monkeypatch):
-    """Press keys one by one and, after a key that may answer, wait out the wizard's short
-    beat before it moves to the next question (ADVANCE_AFTER), as a person's typing does."""
+    """Press keys one by one, and after a key that may answer let the wizard's beat
+    (ADVANCE_AFTER, 1 ms here) move it to the next question, as a person's typing does."""
     from textual.pilot import Pilot
 
     from app.tui.screens import wizard
 
+    monkeypatch.setattr(wizard, "ADVANCE_AFTER", 0.001)  # Timer divides by it: not 0
     original = Pilot.press
 
     async def press(self, *keys):
         for key in keys:
             await original(self, key)
             if key in ANSWER_KEYS:
-                await self.pause(wizard.ADVANCE_AFTER + 0.05)
+                await advance_settled(self)
 
     monkeypatch.setattr(Pilot, "press", press)
+
+
+async def advance_settled(pilot) -> None:
+    """Wait until a pending move to the next question has happened (a few event-loop turns)."""
+    for _ in range(20):
+        timer = getattr(pilot.app.screen, "_advance_timer", None)
+        if timer is None or timer._task is None or timer._task.done():
+            break
+        await pilot.pause()
+    await pilot.pause()
 
 
 def _gate_panel(app) -> str:
