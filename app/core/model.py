@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, dataclass_transform
 
 from app.core import expr
 from app.core.text import has_control
@@ -127,6 +127,7 @@ class Kind(StrEnum):
     evidence = "evidence"
 
 
+@dataclass_transform(frozen_default=True)  # type checkers then see the fields
 def pack_class(cls: type[T]) -> type[T]:
     """Every pack class: immutable, with slots (packs are read on every start), and checked by
     pydantic with the `STRICT` config."""
