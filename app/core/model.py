@@ -11,6 +11,7 @@ pack) live in `app.core.packs`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeVar, dataclass_transform
@@ -32,8 +33,18 @@ class Rule:
     and adds these constraints to the schema it made for the type; at run time they are inert.
     """
 
-    def __init__(self, *, pattern=None, max_length=None, non_empty=False, check=None) -> None:
-        self.constraints = {"pattern": pattern, "max_length": max_length}
+    def __init__(
+        self,
+        *,
+        pattern: str | None = None,
+        max_length: int | None = None,
+        non_empty: bool = False,
+        check: Callable[[Any], Any] | None = None,
+    ) -> None:
+        self.constraints: dict[str, str | int | None] = {
+            "pattern": pattern,
+            "max_length": max_length,
+        }
         if non_empty:
             self.constraints["min_length"] = 1
         self.check = check
