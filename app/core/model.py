@@ -142,6 +142,7 @@ class Kind(StrEnum):
 def pack_class(cls: type[T]) -> type[T]:
     """Every pack class: immutable, with slots (packs are read on every start), and checked by
     pydantic with the `STRICT` config."""
+    # A new attribute on a class of any type: nothing declares it, pydantic reads it.
     cls.__pydantic_config__ = STRICT  # type: ignore[attr-defined]
     return dataclass(frozen=True, slots=True)(cls)
 
