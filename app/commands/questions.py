@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 
 def add(sub, common) -> None:
@@ -21,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from app.core.text import one_line, terminal_json
 
     packset = packset_or_fail(args)
-    rows = []
+    rows: list[dict[str, Any]] = []  # JSON objects, printed as they are
     for pack in packset.packs:
         for q in pack.questions:
             rows.append(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.expr import MAX_NUMBER
-from app.core.model import Kind, Question
+from app.core.model import Kind, Pack, Question
 from app.core.packs import PackSet
 
 Interval = tuple[float, float] | None
@@ -79,7 +79,7 @@ def _warning(source: str, node: ast.AST, peak: float) -> str:
     )
 
 
-def _locations(pack) -> list[tuple[str, str]]:
+def _locations(pack: Pack) -> list[tuple[str, str]]:
     out = [(f"show_if:{q.id}", f"questions[{i}].show_if") for i, q in enumerate(pack.questions)]
     out += [(f"gate:{g.id}", f"gates[{i}].when") for i, g in enumerate(pack.gates)]
     out += [(f"derived:{d.id}", f"derived[{i}].expr") for i, d in enumerate(pack.derived)]

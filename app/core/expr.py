@@ -288,13 +288,13 @@ def _compile(node: ast.AST, names: set[str], count: list[int], depth: int) -> Co
         raise ExpressionError(f"operator {type(node.op).__name__} is not allowed")
 
     if isinstance(node, ast.BinOp):
-        op = _BINOPS.get(type(node.op))
-        if op is None:
+        binop = _BINOPS.get(type(node.op))
+        if binop is None:
             what = "** (powers)" if isinstance(node.op, ast.Pow) else type(node.op).__name__
             raise ExpressionError(f"operator {what} is not allowed")
         left = _compile(node.left, names, count, sub)
         right = _compile(node.right, names, count, sub)
-        return lambda env: _arith(op, left(env), right(env))
+        return lambda env: _arith(binop, left(env), right(env))
 
     if isinstance(node, ast.Compare):
         ops = []

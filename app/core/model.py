@@ -11,9 +11,10 @@ pack) live in `app.core.packs`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, dataclass_transform
 
 from app.core import expr
 from app.core.text import has_control
@@ -32,8 +33,18 @@ class Rule:
     and adds these constraints to the schema it made for the type; at run time they are inert.
     """
 
-    def __init__(self, *, pattern=None, max_length=None, non_empty=False, check=None) -> None:
-        self.constraints = {"pattern": pattern, "max_length": max_length}
+    def __init__(
+        self,
+        *,
+        pattern: str | None = None,
+        max_length: int | None = None,
+        non_empty: bool = False,
+        check: Callable[[Any], Any] | None = None,
+    ) -> None:
+        self.constraints: dict[str, str | int | None] = {
+            "pattern": pattern,
+            "max_length": max_length,
+        }
         if non_empty:
             self.constraints["min_length"] = 1
         self.check = check
@@ -127,9 +138,11 @@ class Kind(StrEnum):
     evidence = "evidence"
 
 
+@dataclass_transform(frozen_default=True)  # type checkers then see the fields
 def pack_class(cls: type[T]) -> type[T]:
     """Every pack class: immutable, with slots (packs are read on every start), and checked by
     pydantic with the `STRICT` config."""
+    # A new attribute on a class of any type: nothing declares it, pydantic reads it.
     cls.__pydantic_config__ = STRICT  # type: ignore[attr-defined]
     return dataclass(frozen=True, slots=True)(cls)
 

@@ -59,7 +59,7 @@ class PackCache:
         """Keys this load read or wrote: kept first when the cache is over `MAX_ENTRIES`."""
         self.changed = False
         self.salt = _code_digest() if self.file is not None else None
-        if self.salt is None:
+        if self.salt is None or self.file is None:
             self.file = None
             return
         try:

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from app.core.model import Pack
 
@@ -32,7 +33,7 @@ def json_schema() -> dict[str, Any]:
     return _adapter().json_schema()
 
 
-def _location(loc: tuple) -> str:
+def _location(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -53,7 +54,7 @@ _KEY_MESSAGES = {
 }
 
 
-def _message(err: dict) -> str:
+def _message(err: ErrorDetails) -> str:
     if err["type"] in _KEY_MESSAGES:
         return _KEY_MESSAGES[err["type"]]
     return str(err["msg"]).removeprefix("Value error, ")

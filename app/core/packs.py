@@ -307,7 +307,9 @@ def _order_names(packset: PackSet, kept: list[tuple[Pack, Path]]) -> list[Proble
     return problems
 
 
-def _problem_for(kept, section: str, item_id: str, field_name: str, message: str) -> Problem:
+def _problem_for(
+    kept: list[tuple[Pack, Path]], section: str, item_id: str, field_name: str, message: str
+) -> Problem:
     for pack, file in kept:
         for index, item in enumerate(getattr(pack, section)):
             if item.id == item_id:

@@ -207,7 +207,7 @@ def _band(band) -> str:
 
 def _budgets(data: PackData, pack) -> dict[str, float]:
     """Answered number questions of the pack whose id mentions a budget, by unit."""
-    out = {}
+    out: dict[str, float] = {}
     for q in pack.questions:
         if q.kind is Kind.number and "budget" in q.id and data.evaluation.visible.get(q.id):
             value = data.evaluation.values.get(q.id)

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar, dataclass_transform
+
+T = TypeVar("T")
+
 
 # Plain frozen dataclasses, not pydantic: the store builds them from rows it wrote itself, so
 # there is nothing to validate, and the home screen and `list` start without loading pydantic
 # (~40 ms). Rows the store did not shape itself are checked in `app.store.rows`.
-record = dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+# `dataclass_transform` tells type checkers the fields are the constructor's keywords.
+@dataclass_transform(frozen_default=True, kw_only_default=True)
+def record(cls: type[T]) -> type[T]:
+    return dataclasses.dataclass(frozen=True, slots=True, kw_only=True)(cls)
 
 
 @record

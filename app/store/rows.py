@@ -134,7 +134,9 @@ def _why(exc: BaseException) -> str:
     return text[:1].lower() + text[1:]
 
 
-_SUMMARY_FIELDS = {f.name: type(f.default) for f in dataclasses.fields(Summary)}
+_SUMMARY_FIELDS: dict[str, type[Any]] = {
+    f.name: type(f.default) for f in dataclasses.fields(Summary)
+}
 
 
 def _summary(text: str | None) -> Summary:

@@ -167,6 +167,7 @@ class Store(AnswerWrites):
                 ],
             )
             new_id = cursor.lastrowid
+        assert new_id is not None  # an INSERT always sets it
         return self.get(new_id)
 
     def get(self, ref: int | str) -> Assessment:
@@ -264,6 +265,7 @@ class Store(AnswerWrites):
                 [assessment_id, name, name_key(name), (role or "").strip()],
             )
             self._touch(assessment_id, rows.now())
+        assert cursor.lastrowid is not None  # an INSERT always sets it
         return Participant(
             id=cursor.lastrowid, assessment_id=assessment_id, name=name, role=(role or "").strip()
         )

@@ -60,7 +60,9 @@ class AnswerWrites:
 
     if TYPE_CHECKING:
         path: Path
-        db: Database
+
+        @property
+        def db(self) -> Database: ...
 
         def _write(self) -> contextlib.AbstractContextManager[Database]: ...
         def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict]: ...

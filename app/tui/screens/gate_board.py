@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -15,6 +17,9 @@ from app.core.text import one_line
 from app.errors import PreflightError
 from app.session import Session
 from app.tui.render import literal, styled_badge
+
+if TYPE_CHECKING:
+    from textual.widgets.data_table import RowKey
 
 
 class GateBoardScreen(Screen[None]):
@@ -80,7 +85,7 @@ class GateBoardScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        gate_id = event.row_key.value
+        gate_id = _gate_id(event.row_key)
         gate = self.session.packset.gates[gate_id]
         area = one_line(self.session.packset.pack(self.session.packset.gate_pack[gate_id]).title)
         text = Text()
@@ -98,12 +103,12 @@ class GateBoardScreen(Screen[None]):
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
-        self._edit(event.row_key.value)
+        self._edit(_gate_id(event.row_key))
 
     def action_edit(self) -> None:
         table = self.query_one(DataTable)
         if table.row_count:
-            self._edit(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+            self._edit(_gate_id(table.coordinate_to_cell_key(table.cursor_coordinate).row_key))
 
     def _edit(self, gate_id: str) -> None:
         from app.tui.screens.followup import FollowUpDialog
@@ -139,3 +144,9 @@ def _cell(value: str, width: int) -> Text:
     text = literal(value)
     text.truncate(width, overflow="ellipsis")
     return text
+
+
+def _gate_id(key: RowKey) -> str:
+    """The gate a row shows: every row is added with its gate's id as the key."""
+    assert key.value is not None
+    return key.value

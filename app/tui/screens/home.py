@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +13,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 from app.core.text import one_line
 from app.errors import PreflightError
 from app.tui.render import STYLES, literal
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from app.tui.app import PreflightApp
 
 EMPTY = (
     "No assessments yet.\n\n"
@@ -34,6 +41,11 @@ class HomeScreen(Screen):
         Binding("h", "toggle_archived", "Archived on/off", id="toggle_archived"),
         Binding("ctrl+q", "app.quit", "Quit", id="quit"),
     ]
+
+    if TYPE_CHECKING:
+        # For type checkers only (as Textual types its own): this screen runs in PreflightApp,
+        # so `self.app.store` and `self.app.packset` are known. At run time `app` is Textual's.
+        app = getters.app(PreflightApp)
 
     def __init__(self) -> None:
         super().__init__()
@@ -115,7 +127,9 @@ class HomeScreen(Screen):
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.open_assessment(event.row_key.value)
+        slug = event.row_key.value
+        assert slug is not None  # every row is added with its slug as the key
+        self.app.open_assessment(slug)
 
     def action_open(self) -> None:
         slug = self._selected_slug()

@@ -253,6 +253,7 @@ class AnswerInput(Vertical):
 
 
 def _choices(question: Question) -> tuple[list[tuple[str, Any]], list[Any]]:
+    labels: list[tuple[str, Any]]
     if question.kind is Kind.yes_no:
         labels = [("Yes  (y)", "yes"), ("No  (n)", "no"), ("Unknown  (u)", "unknown")]
     elif question.kind is Kind.scale:
