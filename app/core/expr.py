@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -412,14 +412,7 @@ def _compare_pair(op: Callable[[Any, Any], bool], a: Any, b: Any) -> Any:
 
 def _known_in(a: Any, items: list[Any]) -> Any:
     """Is `a` among `items`, three-valued: a tuple item holding a marker may be it."""
-    markers = []
-    for item in items:
-        same = _equal(a, item)
-        if same is True:
-            return True
-        if _is_marker(same):
-            markers.append(same)
-    return _merge(*markers) if markers else False
+    return _any3(_equal(a, item) for item in items)
 
 
 def _equal(a: Any, b: Any) -> Any:
@@ -430,14 +423,7 @@ def _equal(a: Any, b: Any) -> Any:
     if isinstance(a, tuple) and isinstance(b, tuple):
         if len(a) != len(b):
             return False
-        markers = []
-        for x, y in zip(a, b, strict=True):
-            same = _equal(x, y)
-            if same is False:
-                return False
-            if _is_marker(same):
-                markers.append(same)
-        return _merge(*markers) if markers else True
+        return _all3(_equal(x, y) for x, y in zip(a, b, strict=True))
     return a == b
 
 
@@ -459,9 +445,18 @@ def _not(value: Any) -> Any:
 
 
 def _and(parts: list[Compiled], env: Env) -> Any:
+    return _all3(_truth(part(env)) for part in parts)
+
+
+def _or(parts: list[Compiled], env: Env) -> Any:
+    return _any3(_truth(part(env)) for part in parts)
+
+
+def _all3(values: Iterable[Any]) -> Any:
+    """Three-valued "all", lazy: False at the first False; else the merge of the markers met
+    (UNKNOWN beats HIDDEN); else True."""
     markers = []
-    for part in parts:
-        value = _truth(part(env))
+    for value in values:
         if value is False:
             return False
         if _is_marker(value):
@@ -469,10 +464,10 @@ def _and(parts: list[Compiled], env: Env) -> Any:
     return _merge(*markers) if markers else True
 
 
-def _or(parts: list[Compiled], env: Env) -> Any:
+def _any3(values: Iterable[Any]) -> Any:
+    """Three-valued "any", lazy: True at the first True; else the markers' merge; else False."""
     markers = []
-    for part in parts:
-        value = _truth(part(env))
+    for value in values:
         if value is True:
             return True
         if _is_marker(value):
