@@ -227,6 +227,14 @@ class Session:
         )
         return self._moved(before, committed)
 
+    def data_version(self) -> int:
+        """Changes when another process has committed to the database (see `Store`)."""
+        return self.store.data_version()
+
+    def set_answering_as(self, name: str | None) -> None:
+        self.store.set_answering_as(self.id, name)
+        self._assessment_stale = True
+
     # -- participants ------------------------------------------------------------------------
 
     def participants(self) -> list[Participant]:

@@ -88,12 +88,43 @@ def test_refuses(kind, value, message):
         ("scale", "3", 3),
         ("number", "1_0", 10),
         ("number", "0.25", 0.25),
-        ("number", "88%", 88),
         ("number", "50 ms", 50),
     ],
 )
 def test_parse_text(kind, typed, stored):
     assert parse_text(_q(kind), typed) == stored
+
+
+def _number(unit: str | None):
+    from app.core.model import Kind, Question
+
+    return Question(id="n", text="How much?", help="h", kind=Kind.number, unit=unit)
+
+
+@pytest.mark.parametrize(
+    ("unit", "typed", "stored"),
+    [
+        ("USD", "$0.012", 0.012),
+        ("USD/month", "$1,200", 1200),
+        ("USD/month", "1,200 USD", 1200),
+        ("USD", "-$5", -5),
+        ("%", "88%", 88),
+        ("%", "88 %", 88),
+        ("ms", "9,000", 9000),
+        ("ms", "120 ms", 120),
+    ],
+)
+def test_numbers_as_people_write_them(unit, typed, stored):
+    assert parse_text(_number(unit), typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("unit", "typed"),
+    [("cases", "$5"), ("cases", "50%"), ("ms", "€3"), (None, "$1"), ("EUR", "$1")],
+)
+def test_a_sign_the_unit_does_not_name_is_refused(unit, typed):
+    with pytest.raises(AnswerError, match="is not a number"):
+        parse_text(_number(unit), typed)
 
 
 def test_display():

@@ -77,13 +77,28 @@ async def test_drive_an_area_gate_turns_red_then_clears_and_survives_restart(tmp
         assert wizard.session.evaluation.gates["vendor_no_dpa"].state is GateState.red
         assert "✗ RED     No data processing" in _gate_panel(app)
         assert "NO-GO" in app.screen.sub_title
-        notice = app.screen.query_one("#notice", TextLines).plain
-        assert "✗ RED  No data processing agreement — " in notice
-        # The reason wraps onto the notice's next lines rather than being cut.
+        notice = app.screen.query_one("#notice", TextLines).plain.splitlines()
+        gate = packset.gates["vendor_no_dpa"]
+        assert notice == [
+            "after: Is a data processing agreement with the provider signed?",
+            "✗ RED  No data processing agreement",
+            gate.why,
+            'because vendor_dpa_signed=no == "no"',
+            f"fix: {gate.fix}",
+        ]
+        # On screen a line longer than the notice is cut at a word, never mid-word; ctrl+l
+        # shows it all.
         panel = app.screen.query_one("#notice", TextLines)
-        shown = " ".join(panel.render_line(y).text for y in range(panel.content_size.height))
-        why = packset.gates["vendor_no_dpa"].why
-        assert " ".join(why.split()) in " ".join(shown.split())
+        for y in range(panel.content_size.height):
+            shown = panel.render_line(y).text.rstrip()
+            if shown.endswith("…"):
+                assert notice[y].startswith(shown[:-1].rstrip() + " "), shown
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        story = " ".join(str(w.render()) for w in app.screen.query(".change"))
+        assert gate.why in story and gate.fix in story and "because vendor_dpa_signed=no" in story
+        await pilot.press("escape")
+        await pilot.pause()
 
         await pilot.press("ctrl+b")
         assert wizard.current == "vendor_dpa_signed"
@@ -143,11 +158,13 @@ async def test_a_notice_of_several_gates_shows_every_gate(packset, store):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         gates = list(packset.gates.values())[:3]
-        app.screen._announce([GateChange(g, GateState.clear, GateState.red) for g in gates])
+        moved = [GateChange(g, GateState.clear, GateState.red) for g in gates]
+        app.screen._announce(moved, "vendor_name")
         await pilot.pause()
         notice = app.screen.query_one("#notice", TextLines)
         shown = [notice.render_line(y).text for y in range(notice.content_size.height)]
-        for gate, line in zip(gates, shown, strict=True):
+        assert shown[0].startswith("after: Which provider serves the model")
+        for gate, line in zip(gates, shown[1:], strict=False):
             assert line.startswith(f"✗ RED  {gate.title}")
 
 

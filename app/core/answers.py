@@ -51,18 +51,41 @@ def parse_text(question: Question, text: str) -> Any:
     elif kind is Kind.scale:
         value = _int_or_text(raw)
     elif kind is Kind.number:
-        number = raw
-        for suffix in filter(None, (question.unit, "%")):
-            number = number.removesuffix(suffix).strip()  # "88%" or "120 ms" read as numbers
         try:
-            value = float(number.replace(",", "").replace("_", ""))
+            value = float(_bare_number(raw, question.unit).replace(",", "").replace("_", ""))
         except ValueError:
-            raise AnswerError(f"{raw!r} is not a number") from None
+            unit = f" in {question.unit}" if question.unit else ""
+            raise AnswerError(f"{raw!r} is not a number{unit}") from None
         if value.is_integer() and abs(value) < 2**53:
             value = int(value)
     else:
         value = raw if kind is not Kind.text else text
     return check_value(question, value)
+
+
+CURRENCIES = {"$": "USD", "€": "EUR", "£": "GBP"}
+"""A leading sign people type for a currency, by the code a question's unit names."""
+
+
+def _bare_number(raw: str, unit: str | None) -> str:
+    """The number in `$0.012`, `88 %`, `120 ms`: a currency sign where the unit is that
+    currency (USD, USD/month), a trailing `%` where the unit is a percentage, the unit itself
+    typed after the number. Anything else stays, and is then not a number."""
+    number = raw
+    units = (unit or "").upper()
+    if unit:
+        number = number.removesuffix(unit).strip()
+        code = units.split("/")[0].strip()
+        if number.upper().endswith(code) and code.isalpha() and len(code) == 3:
+            number = number[: -len(code)].strip()  # "0.02 USD" for a unit of "USD/month"
+    if "%" in units or "PERCENT" in units:
+        number = number.removesuffix("%").strip()
+    sign = number[:1]
+    if sign in CURRENCIES and CURRENCIES[sign] in units:
+        number = number[1:].strip()
+    elif number[:1] == "-" and number[1:2] in CURRENCIES and CURRENCIES[number[1:2]] in units:
+        number = "-" + number[2:].strip()
+    return number
 
 
 def expression_value(question: Question, stored: Any) -> Any:

@@ -74,3 +74,16 @@ def one_spelling(name: str) -> str:
 def name_key(name: str) -> str:
     """What makes two participant names the same person: spelling and case aside."""
     return one_spelling(name).casefold()
+
+
+def format_number(value: object) -> str:
+    """A number for people: thousands separators, at most two decimals (3.5, 1,200, 0.01)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")

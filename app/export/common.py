@@ -8,23 +8,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from app.core.text import format_number
 from app.export import escape
 
 if TYPE_CHECKING:  # app.store imports SQLite; the builder only needs the record types
     from app.store.models import Participant, Waiver
 
 
-def number(value: object) -> str:
-    """A number for people: thousands separators, at most two decimals."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+number = format_number
+"""A number for people (the one rule, in app.core.text)."""
 
 
 def row(cells: Sequence[str]) -> str:

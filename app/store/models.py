@@ -47,6 +47,8 @@ class Assessment:
     created_at: str
     updated_at: str
     summary: Summary = dataclasses.field(default_factory=Summary)
+    answering_as: str | None = None
+    """The participant the wizard last answered as (kept across reopenings)."""
 
 
 @record

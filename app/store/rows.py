@@ -173,6 +173,7 @@ def assessment(row: dict) -> Assessment:
         created_at=str(row["created_at"]),
         updated_at=str(row["updated_at"]),
         summary=_summary(row.get("summary")),
+        answering_as=row.get("answering_as"),
     )
 
 

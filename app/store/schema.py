@@ -154,12 +154,19 @@ def m0005_one_participant_per_name(db: Database) -> None:
     db.execute("PRAGMA user_version = 5")
 
 
+def m0006_answering_as(db: Database) -> None:
+    # Who was answering last in this assessment, so reopening the wizard keeps it.
+    db.execute("ALTER TABLE assessments ADD COLUMN answering_as TEXT")
+    db.execute("PRAGMA user_version = 6")
+
+
 STEPS = [
     ("0001_initial", m0001_initial),
     ("0002_summary_and_history_index", m0002_summary),
     ("0003_assessments_by_change", m0003_by_change),
     ("0004_evidence_unhashed", m0004_evidence_unhashed),
     ("0005_one_participant_per_name", m0005_one_participant_per_name),
+    ("0006_answering_as", m0006_answering_as),
 ]
 """Every migration in order, by the name recorded in the database."""
 KNOWN = [name for name, _ in STEPS]

@@ -235,6 +235,20 @@ class Store(AnswerWrites):
             )
         return self.get(target.id)
 
+    def set_answering_as(self, assessment_id: int, name: str | None) -> None:
+        """Remember who the wizard answers as; not an edit, so `updated_at` stays."""
+        with self._write() as db:
+            self._require(assessment_id)
+            db.execute(
+                "UPDATE assessments SET answering_as = ? WHERE id = ?", [name, assessment_id]
+            )
+
+    def data_version(self) -> int:
+        """SQLite's `PRAGMA data_version`: it changes when another connection commits (never
+        for this one's own commits), so polling it notices another Preflight's writes."""
+        with self._lock, mapped(self.path, self.timeout):
+            return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     def save_summary(self, assessment_id: int, summary: Summary | SummaryFor) -> None:
         """Cache what `list` shows; not an edit, so `updated_at` stays."""
         with self._write():

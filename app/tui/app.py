@@ -24,6 +24,7 @@ SCREEN_COMMANDS = (
     ("skip", "Next unanswered question", "Jump to the next question with no answer"),
     ("clear_answer", "Clear this answer", "Remove the answer to the current question"),
     ("switch_person", "Answer as the next participant", "Cycle who is answering"),
+    ("changes", "Latest gate changes", "Each gate that moved: why, the values behind it, the fix"),
     ("gates", "Gate board", "Every red, amber and unknown gate with owner and due date"),
     ("preview", "Receipts pack", "Preview and export the receipts pack"),
     ("people", "Participants", "Add people and roles; choose who is answering"),

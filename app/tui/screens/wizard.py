@@ -7,6 +7,7 @@ amber, or cleared.
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 from rich.text import Text
@@ -19,7 +20,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from app.core.answers import AnswerError, parse_text
-from app.core.engine import BLOCKING, GateChange, GateState
+from app.core.engine import BLOCKING, Evaluation, GateChange, GateState, changes
+from app.core.explain import because
 from app.core.states import badge
 from app.core.text import one_line
 from app.errors import PreflightError
@@ -31,21 +33,37 @@ from app.tui.widgets.text_lines import TextLines
 
 ADVANCE_AFTER = 0.04
 """Seconds between an answer's frame and showing the next question."""
+SETTLE_AFTER = 1.5
+"""Seconds after the last tick of a multi-choice answer before its net gate change is told
+(each tick is saved at once; telling every intermediate tick flashed false alarms)."""
+WATCH_EVERY = 0.5
+"""Seconds between looks at the database for another Preflight's writes (PRAGMA
+data_version: microseconds a look)."""
+HISTORY = 10
+"""Gate changes kept for the changes view (ctrl+l)."""
 NOTICE_STATES = (GateState.red, GateState.amber)
+OUTSIDE = "↻ updated by another Preflight"
+SHORT_SCREEN = 30
+"""Below this many rows the wizard drops its blank rows (preflight.tcss `.-short`)."""
+NOTICE_ROWS = 5
+"""The notice's fixed height (preflight.tcss): what moved, then the gate, why, because, fix."""
 
 
 class WizardScreen(Screen):
     """Walks one assessment's questions, area by area."""
 
     BINDINGS = [
-        Binding("ctrl+n,pagedown", "next", "Next", id="next"),
-        Binding("ctrl+b,pageup", "previous", "Prev", id="previous"),
-        Binding("ctrl+t", "skip", "Next unanswered", id="skip"),
+        # Next and Prev are not in the footer (80 columns hold eight keys and the palette's):
+        # an answer moves on by itself, pagedown/pageup do it too, and the palette lists them.
+        Binding("ctrl+n,pagedown", "next", "Next", id="next", show=False),
+        Binding("ctrl+b,pageup", "previous", "Prev", id="previous", show=False),
+        Binding("ctrl+t", "skip", "To do", tooltip="Next unanswered question", id="skip"),
         Binding("ctrl+g", "gates", "Gates", id="gates"),
-        Binding("ctrl+r", "preview", "Pack", id="preview"),
-        Binding("ctrl+o", "people", "People", id="people"),
-        Binding("f2", "switch_person", "Answer as", id="switch_person"),
+        Binding("ctrl+r", "preview", "Pack", tooltip="The receipts pack", id="preview"),
+        Binding("ctrl+o", "people", "Who", tooltip="Participants", id="people"),
+        Binding("f2", "switch_person", "As", tooltip="Answer as the next person", id="as"),
         Binding("f8", "clear_answer", "Clear", id="clear_answer"),
+        Binding("ctrl+l", "changes", "Changes", tooltip="The latest gate changes", id="changes"),
         Binding("escape", "home", "Home", id="home"),
     ]
     """Screen keys avoid those Input uses for editing (ctrl+a/e/k/u/w/d/x/c/v)."""
@@ -54,9 +72,14 @@ class WizardScreen(Screen):
         super().__init__()
         self.session = session
         self.current: str = start or self._first_open()
-        self.answering_as: str | None = None
-        self._as_index = 0
+        self.answering_as: str | None = self._remembered_person()
         self._advance_timer: Timer | None = None
+        self._pending_multi: tuple[str, Evaluation] | None = None
+        """A multi-choice answer being ticked: its question and the evaluation before it."""
+        self._settle_timer: Timer | None = None
+        self.history: deque[Text] = deque(maxlen=HISTORY)
+        """The latest gate changes, newest last, each in full (gate, why, because, fix)."""
+        self._seen_version = 0
         self._painted: dict[str, Text] = {}
         """What the sidebar last showed, so a repaint touches only what changed."""
 
@@ -73,7 +96,7 @@ class WizardScreen(Screen):
                 yield Static(id="question", markup=False)
                 yield Static(id="why", markup=False)
                 yield AnswerInput(id="answer")
-                yield TextLines(id="notice", wrap=True)
+                yield TextLines(id="notice")
                 with Horizontal(classes="field"):
                     yield Static("Note ", classes="label")
                     yield Input(
@@ -91,16 +114,25 @@ class WizardScreen(Screen):
                         placeholder="evidence path or URL",
                     )
                 yield TextLines(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = one_line(self.session.assessment.name)
         areas = self.query_one("#areas", OptionList)
         areas.add_options(literal(p.title) for p in self.session.packset.packs)
         self._refresh_panels()
+        self._offer_people()
         self.show_question(self.current)
+        self._seen_version = self.session.data_version()
+        self.set_interval(WATCH_EVERY, self._watch)
+
+    def _remembered_person(self) -> str | None:
+        remembered = self.session.assessment.answering_as
+        known = self.session.participant_named(remembered) if remembered else None
+        return known.name if known else None
 
     def on_resize(self) -> None:
+        self.set_class(self.size.height < SHORT_SCREEN, "-short")
         self.call_after_refresh(self._refresh_panels)
 
     # -- what is shown ----------------------------------------------------------------------
@@ -147,11 +179,14 @@ class WizardScreen(Screen):
             text.append(f"{record.answered_at}{by}", style="dim")
         else:
             text.append("○ Not answered yet", style="dim")
-        who = one_line(self.answering_as) if self.answering_as else "—"
-        text.append(f"\nAnswering as {who} (F2 to switch)", style="dim")
+        who = one_line(self.answering_as) if self.answering_as else "nobody named"
+        text.append(f"\nAnswering as {who} (F2 switches)", style="dim")
+        author = record.answered_by if record is not None else None
+        if author and author != self.answering_as:
+            text.append(f" · a new answer replaces {one_line(author)}'s", style="yellow")
         self.query_one("#status", TextLines).update(text)
 
-    def _refresh_panels(self) -> None:
+    def _refresh_panels(self, changed: list[str] | None = None) -> None:
         """Repaint what an answer can change: area rows, gate panel, verdict in the title.
 
         Only what changed is touched: a replaced option or an updated Static costs a repaint,
@@ -181,15 +216,29 @@ class WizardScreen(Screen):
         question = self.session.packset.questions[self.current]
         answer = self.query_one(AnswerInput)
         try:
-            value = parse_text(question, event.value) if event.typed else event.value
+            value = self._read_typed(event.value) if event.typed else event.value
         except AnswerError as exc:
             answer.set_hint(f"✗ {exc}", error=True)
             return
         advance = question.kind not in ("multi",)
         self.save(value, advance=advance)
 
+    def _read_typed(self, text: str) -> Any:
+        """What a person typed, as a value: a participant's name alone answers a person
+        question (with the role they were added with)."""
+        question = self.session.packset.questions[self.current]
+        if question.kind == "person" and "(" not in text:
+            known = self.session.participant_named(text)
+            if known is not None and known.role:
+                return {"name": known.name, "role": known.role}
+        return parse_text(question, text)
+
     def save(self, value: Any, advance: bool = False) -> bool:
         """Commit the answer (with the note and link as typed), then repaint; True if saved."""
+        question = self.session.packset.questions[self.current]
+        ticking = question.kind == "multi" and not advance
+        pending = self._pending_multi
+        before = pending[1] if pending and pending[0] == self.current else self.session.evaluation
         stored = self.session.answers.get(self.current)
         note = self._edited("#note", stored.note if stored else None)
         link = stored.evidence.ref if stored and stored.evidence else None
@@ -210,14 +259,42 @@ class WizardScreen(Screen):
         # The sidebar, gate panel, notice and the ● on the answer go out in one frame; the
         # move to the next question follows a beat later, so that frame is not held up by
         # rebuilding the question (~25 ms) and the person sees what their answer changed.
-        self._refresh_panels()
-        self._announce(moved)
+        del moved  # told from `before` instead: a multi-choice answer is told net of its ticks
+        answer.saved(record.value)
+        if ticking:
+            self._pending_multi = (self.current, before)
+            self._restart_settle()
+            self._refresh_panels()
+        else:
+            self._pending_multi = None
+            self._refresh_panels(changed=self._tell(before, self.current))
         answer.mark(record.value)
         self._status(record)
         self._cancel_advance()
         if advance:
             self._advance_timer = self.set_timer(ADVANCE_AFTER, self.action_next)
         return True
+
+    def _tell(self, before: Evaluation, source: str) -> list[str]:
+        """Announce what moved since `before`; the ids of the gates that did."""
+        moved = changes(before, self.session.evaluation)
+        self._announce(moved, source)
+        return [c.gate.id for c in moved]
+
+    def _restart_settle(self) -> None:
+        if self._settle_timer is not None:
+            self._settle_timer.stop()
+        self._settle_timer = self.set_timer(SETTLE_AFTER, self._settle)
+
+    def _settle(self) -> None:
+        """Tell the net change of the multi-choice answer being ticked, if one is."""
+        if self._settle_timer is not None:
+            self._settle_timer.stop()
+            self._settle_timer = None
+        if self._pending_multi is not None:
+            qid, before = self._pending_multi
+            self._pending_multi = None
+            self._refresh_panels(changed=self._tell(before, qid))
 
     def _edited(self, selector: str, stored: str | None) -> str | None:
         """The field's text, or None (the store keeps what it has) while the field still shows
@@ -235,27 +312,77 @@ class WizardScreen(Screen):
             self._advance_timer.stop()
             self._advance_timer = None
 
-    def _announce(self, moved: list[GateChange]) -> None:
-        """Name each gate that turned red or amber (and why), and the gates that cleared, on the
-        notice line under the answer: it stays until the next answer and covers nothing."""
-        text = Text()
-        cleared = []
-        for change in moved:
+    def _announce(self, moved: list[GateChange], source: str) -> None:
+        """Tell the gates that moved on the notice under the answer, labelled with what moved
+        them (`source`: a question id, or OUTSIDE), and keep the whole story for ctrl+l.
+
+        A save that moved nothing leaves the notice as it was: it still tells the last change,
+        and its label says which question that came from.
+        """
+        news = [c for c in moved if c.after in NOTICE_STATES or c.before in BLOCKING]
+        if not news and source != OUTSIDE:
+            return
+        label = self._source_label(source)
+        notice = Text(label + "\n", style="dim")
+        full = Text(label + "\n", style="bold")
+        rows = NOTICE_ROWS - 1
+        for change in news:
+            full.append_text(self._gate_story(change))
+        if len(news) == 1 and news[0].after in NOTICE_STATES:
+            change = news[0]
             gate = change.gate
-            if change.after in NOTICE_STATES:
-                text.append(badge(change.after.value), style=STYLES[change.after.value])
-                text.append(f"  {one_line(gate.title)} — {one_line(gate.why)}\n")
-            elif change.after is GateState.clear and change.before in BLOCKING:
-                cleared.append(one_line(gate.title))
-        if cleared:
-            text.append(badge("clear"), style=STYLES["clear"])
-            text.append(f"  cleared: {'; '.join(cleared)}")
-        text.rstrip()
-        notice = self.query_one("#notice", TextLines)
-        # One gate: its reason wraps over the notice's lines. Several: one line each (cut with
-        # "…"), so no gate's title is pushed out of the fixed-height box.
-        notice.wrap = "\n" not in text.plain
-        notice.update(text)
+            notice.append(badge(change.after.value), style=STYLES[change.after.value])
+            notice.append(f"  {one_line(gate.title)}\n")
+            notice.append(f"{one_line(gate.why)}\n")
+            notice.append(f"because {self._because(gate.id)}\n", style="dim")
+            notice.append(f"fix: {one_line(gate.fix)}")
+        else:
+            lines = [self._gate_line(change) for change in news]
+            if not lines:
+                lines = [Text("no gate moved", style="dim")]
+            if len(lines) > rows:
+                more = len(lines) - rows + 1
+                lines = [*lines[: rows - 1], Text(f"… {more} more: ctrl+l", style="dim")]
+            for index, line in enumerate(lines):
+                notice.append_text(line)
+                if index < len(lines) - 1:
+                    notice.append("\n")
+        if news:
+            self.history.append(full)
+        self.query_one("#notice", TextLines).update(notice)
+
+    def _source_label(self, source: str) -> str:
+        if source == OUTSIDE:
+            return OUTSIDE
+        question = self.session.packset.questions.get(source)
+        text = one_line(question.text) if question else source
+        return f"after: {text}"
+
+    def _because(self, gate_id: str) -> str:
+        return because(self.session.packset, self.session.evaluation, gate_id)
+
+    def _gate_line(self, change: GateChange) -> Text:
+        state = change.after.value
+        line = Text()
+        line.append(badge(state), style=STYLES[state])
+        line.append(f"  {one_line(change.gate.title)}")
+        if change.after in NOTICE_STATES:
+            line.append(f" — because {self._because(change.gate.id)}", style="dim")
+        elif change.before in BLOCKING:
+            line.append(f" (was {badge(change.before.value)})", style="dim")
+        return line
+
+    def _gate_story(self, change: GateChange) -> Text:
+        """One gate's change in full, for the changes view: nothing cut."""
+        gate, state = change.gate, change.after.value
+        story = Text()
+        story.append(badge(state), style=STYLES[state])
+        story.append(f"  {one_line(gate.title)}  (was {badge(change.before.value)})\n")
+        if change.after in NOTICE_STATES:
+            story.append(f"  why: {one_line(gate.why)}\n")
+            story.append(f"  because {self._because(gate.id)}\n")
+            story.append(f"  fix: {one_line(gate.fix)}\n")
+        return story
 
     @on(Input.Submitted, "#note, #evidence")
     def _note_submitted(self, event: Input.Submitted) -> None:
@@ -271,6 +398,7 @@ class WizardScreen(Screen):
     def go(self, qid: str) -> None:
         """Show another question, first saving what was typed here (or staying to fix it)."""
         self._cancel_advance()
+        self._settle()
         if qid == self.current or self._keep_typed():
             self.show_question(qid)
 
@@ -313,7 +441,9 @@ class WizardScreen(Screen):
         if 0 <= index < len(order):
             self.go(order[index])
         elif index >= len(order) and self._keep_typed():
-            self.notify("That was the last question. ctrl+r shows the receipts pack.")
+            self.query_one(AnswerInput).set_hint(
+                "That was the last question: ctrl+r shows the receipts pack, ctrl+g the gates."
+            )
 
     def action_next(self) -> None:
         self._step(+1)
@@ -327,7 +457,7 @@ class WizardScreen(Screen):
         rest = order[start:] + order[:start]
         target = next((qid for qid in rest if qid not in answers), None)
         if target is None:
-            self.notify("Every visible question is answered.")
+            self.query_one(AnswerInput).set_hint("Every visible question is answered.")
         else:
             self.go(target)
 
@@ -345,8 +475,8 @@ class WizardScreen(Screen):
         except PreflightError as exc:
             self.notify(f"✗ Not cleared: {exc}", severity="error", markup=False)
             return
-        self._refresh_panels()
-        self._announce(moved)
+        self._refresh_panels(changed=[c.gate.id for c in moved])
+        self._announce(moved, self.current)
         self.show_question(self.current)
 
     @on(OptionList.OptionSelected, "#areas")
@@ -356,6 +486,7 @@ class WizardScreen(Screen):
 
     @on(AnswerInput.Advance)
     def _on_advance_key(self) -> None:
+        self._settle()
         question = self.session.packset.questions[self.current]
         if question.kind == "multi" and self.current not in self.session.answers:
             self.save([], advance=True)  # enter with nothing ticked: "none of these"
@@ -363,15 +494,72 @@ class WizardScreen(Screen):
             self.action_next()
 
     def action_switch_person(self) -> None:
-        """Cycle nobody → each participant in turn → nobody."""
+        """Cycle through the participants (never to "nobody": a saved answer would lose its
+        author); the choice is remembered for this assessment."""
         people = [p.name for p in self.session.participants()]
         if not people:
-            self.notify("Nobody to answer as yet: ctrl+o adds participants.")
+            self.query_one(AnswerInput).set_hint("Nobody to answer as yet: ctrl+o adds people.")
             return
-        cycle = [None, *people]
-        self._as_index = (self._as_index + 1) % len(cycle)
-        self.answering_as = cycle[self._as_index]
+        at = people.index(self.answering_as) + 1 if self.answering_as in people else 0
+        self._answer_as(people[at % len(people)])
+
+    def _answer_as(self, name: str | None) -> None:
+        self.answering_as = name
+        try:
+            self.session.set_answering_as(name)
+        except PreflightError:
+            pass  # remembering who answers is a convenience; the answer itself is unaffected
         self._status(self.session.answers.get(self.current))
+        self._offer_people()
+
+    def _offer_people(self) -> None:
+        """Person questions complete a participant's name as it is typed."""
+        names = [f"{p.name} ({p.role})" if p.role else p.name for p in self.session.participants()]
+        self.query_one(AnswerInput).offer(names)
+
+    def action_changes(self) -> None:
+        """The latest gate changes in full: gate, state, why, because, fix."""
+        from app.tui.screens.changes import ChangesScreen
+
+        self.app.push_screen(ChangesScreen(list(self.history)))
+
+    def _watch(self) -> None:
+        """Another Preflight (a script applying an answer file, a second wizard) wrote: read
+        the assessment again and repaint, within WATCH_EVERY seconds."""
+        try:
+            version = self.session.data_version()
+        except PreflightError:
+            return  # locked or gone for a moment: look again on the next tick
+        if version == self._seen_version:
+            return
+        self._seen_version = version
+        before = self.session.evaluation
+        current = self.session.answers.get(self.current)
+        try:
+            self.session.refresh()
+        except PreflightError as exc:
+            self.query_one(AnswerInput).set_hint(f"✗ Could not re-read: {exc}", error=True)
+            return
+        self.title = one_line(self.session.assessment.name)
+        if self.current not in self.order:
+            self._refresh_panels(changed=self._tell(before, OUTSIDE))
+            return
+        if self.session.answers.get(self.current) != current and self._untouched():
+            self.show_question(self.current)
+        self._refresh_panels(changed=self._tell(before, OUTSIDE))
+
+    def _untouched(self) -> bool:
+        """Nothing typed here that is not saved: the question may be shown again safely."""
+        if self.query_one(AnswerInput).pending_text() is not None:
+            return False
+        record = self.session.answers.get(self.current)
+        note = self.query_one("#note", Input).value.strip()
+        link = self.query_one("#evidence", Input).value.strip()
+        if record is None:
+            return not note and not link
+        return note == one_line(record.note or "") and link == one_line(
+            record.evidence.ref if record.evidence else ""
+        )
 
     def action_gates(self) -> None:
         from app.tui.screens.gate_board import GateBoardScreen
@@ -393,11 +581,12 @@ class WizardScreen(Screen):
 
     def _people_closed(self, chosen: str | None) -> None:
         if chosen:
-            self.answering_as = chosen
-            people = [p.name for p in self.session.participants()]
-            self._as_index = people.index(chosen) + 1 if chosen in people else 0
-        self._status(self.session.answers.get(self.current))
+            self._answer_as(chosen)
+        else:
+            self._status(self.session.answers.get(self.current))
+            self._offer_people()
 
     def action_home(self) -> None:
+        self._settle()
         if self._keep_typed():
             self.dismiss(None)

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.events import Key
 from textual.message import Message
+from textual.suggester import SuggestFromList
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -147,6 +148,8 @@ class AnswerInput(Vertical):
         self.question: Question | None = None
         self.shown_text: str | None = None
         """What the one-line input showed for the stored answer (None for list kinds)."""
+        self.people: list[str] = []
+        """Participants, `Name (role)`, offered as completions for person questions."""
 
     def pending_text(self) -> str | None:
         """Typed text that differs from the stored answer and is not saved yet, if any."""
@@ -198,12 +201,36 @@ class AnswerInput(Vertical):
                 hint = f"In {one_line(question.unit)}. " if question.unit else ""
                 hint += f"{bounds}. " if bounds else ""
             if kind is Kind.person:
-                hint = "Type the name and the role in brackets: Name (role). "
+                hint = "A participant's name (→ completes), or Name (role). "
+            self._suggest()
             hint += "Enter saves."
             typed.cursor_position = len(typed.value)  # type at the end, never mid-answer
             typed.focus(scroll_visible=False)
         self.shown_text = typed.value if typed.display else None
         self.set_hint(hint)
+
+    def saved(self, stored: Any) -> None:
+        """The answer was saved: a typed one now shows as stored (moving on does not save it a
+        second time), and the hint says how it was understood (`0.012 USD`)."""
+        if self.question is None:
+            return
+        typed = self.query_one("#typed", Input)
+        if typed.display:
+            self.shown_text = typed.value
+            if self.question.kind is not Kind.text:
+                self.set_hint(f"✔ Saved as {one_line(display(self.question, stored))}")
+
+    def offer(self, names: list[str]) -> None:
+        """Complete these names (participants) as a person question's answer is typed."""
+        self.people = names
+        if self.question is not None and self.question.kind is Kind.person:
+            self._suggest()
+
+    def _suggest(self) -> None:
+        typed = self.query_one("#typed", Input)
+        is_person = self.question is not None and self.question.kind is Kind.person
+        people = self.people if is_person else []
+        typed.suggester = SuggestFromList(people, case_sensitive=False) if people else None
 
     def set_hint(self, text: str, error: bool = False) -> None:
         hint = self.query_one("#hint", Static)

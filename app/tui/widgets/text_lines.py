@@ -5,7 +5,7 @@ re-renders all of its lines on each update (the gate panel alone took ~3.5 ms of
 frame that follows a key); this widget keeps one rendered strip per line and marks only the
 lines whose text changed as dirty, so an answer that moves one gate repaints a few lines.
 With `wrap=True` a long line wraps at the widget's width (as a `Static` does); otherwise it
-is cut with an ellipsis.
+is cut at a word boundary with an ellipsis.
 """
 
 from __future__ import annotations
@@ -22,6 +22,20 @@ from textual.widget import Widget
 def _same(a: Text, b: Text) -> bool:
     """Text equality including the base style (`Text.__eq__` compares text and spans only)."""
     return a.plain == b.plain and a.spans == b.spans and a.style == b.style
+
+
+def fit_words(text: Text, width: int) -> Text:
+    """`text` cut to `width` cells at a word boundary, with "…": a reader never meets half a
+    word. (A line with no space in its second half is cut at the width, still with "…".)"""
+    if text.cell_len <= width:
+        return text
+    cut = text.plain.rfind(" ", 0, max(1, width - 1))
+    if cut >= width // 2:
+        text = text[:cut]
+        text.rstrip()
+        text.append("…")
+    text.truncate(width, overflow="ellipsis")
+    return text
 
 
 class TextLines(Widget):
@@ -90,8 +104,7 @@ class TextLines(Widget):
             return Strip.blank(width, base)
         strip = self._strips.get(y)
         if strip is None or strip.cell_length != width:
-            text = self._lines[y].copy()
-            text.truncate(width, overflow="ellipsis")
+            text = fit_words(self._lines[y].copy(), width)
             # The widget's colours under the line's own base style, under its spans.
             # (`Text.render` leaves the base style to its caller, so it goes in as a span.)
             own = self.app.console.get_style(text.style) if text.style else Style.null()

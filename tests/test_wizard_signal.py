@@ -1,0 +1,275 @@
+"""The wizard's live signal: the notice tells every gate change (net of ticks, never cleared by
+a save that moved nothing), another process's writes show within a second, the person
+answering is remembered, participants answer person questions, numbers read as people write
+them."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Static
+
+from app.core.packs import load_packs
+from app.session import Session
+from app.store import Store
+from app.tui.app import make_app
+from app.tui.screens import wizard as wizard_module
+from app.tui.screens.wizard import OUTSIDE, WizardScreen
+from app.tui.widgets.text_lines import TextLines
+
+SIZE = (100, 32)
+
+PACK = """
+id = "signal"
+title = "Signal"
+version = "1.0"
+description = "Questions whose gates move."
+
+[[questions]]
+id = "s_controls"
+text = "Which controls protect customer data?"
+help = "Both are needed."
+kind = "multi"
+options = [{ id = "enc", label = "Encryption at rest" }, { id = "acl", label = "Access control" }]
+
+[[questions]]
+id = "s_measured"
+text = "What pass rate did the golden set measure?"
+help = "Against the bar agreed up front."
+kind = "number"
+unit = "%"
+
+[[questions]]
+id = "s_bar"
+text = "What pass rate is the bar?"
+help = "Agreed with the KPI owner."
+kind = "number"
+unit = "%"
+
+[[questions]]
+id = "s_cost"
+text = "What does one call cost?"
+help = "From the provider's price list."
+kind = "number"
+unit = "USD"
+
+[[questions]]
+id = "s_owner"
+text = "Who owns the pager?"
+help = "A person, not a team."
+kind = "person"
+
+[[gates]]
+id = "s_half_controls"
+title = "Customer data with only one control"
+level = "red"
+when = 'count(s_controls) == 1'
+why = "One control alone leaves customer data exposed."
+fix = "Turn on both encryption at rest and access control."
+receipt = "security_compliance_map"
+
+[[gates]]
+id = "s_below_bar"
+title = "Pass rate below the bar"
+level = "red"
+when = "s_measured < s_bar"
+why = "The pilot does not meet the bar its owner agreed to."
+fix = "Improve the pilot until it passes, or renegotiate the bar openly."
+receipt = "eval_plan"
+"""
+
+
+@pytest.fixture
+def signal(tmp_path):
+    folder = tmp_path / "packs"
+    folder.mkdir()
+    (folder / "signal.toml").write_text(PACK)
+    result = load_packs([folder])
+    assert result.ok, result.problems
+    return result.packset
+
+
+@pytest.fixture(autouse=True)
+def _quick_beats(monkeypatch):
+    monkeypatch.setattr(wizard_module, "ADVANCE_AFTER", 0.001)
+    monkeypatch.setattr(wizard_module, "SETTLE_AFTER", 0.2)
+    monkeypatch.setattr(wizard_module, "WATCH_EVERY", 0.1)
+
+
+def _notice(app) -> str:
+    return app.screen.query_one("#notice", TextLines).plain
+
+
+async def _typed(pilot, text: str) -> None:
+    for key in text:
+        await pilot.press(key)
+    await pilot.press("enter")
+    await pilot.pause(0.05)
+
+
+async def _open(db, packset, slug, size=SIZE):
+    app = make_app(store=Store.open(db), packset=packset, open_ref=slug)
+    return app
+
+
+def _new(db, packset, name="Signal") -> str:
+    with Store.open(db) as store:
+        return Session.create(store, packset, name).assessment.slug
+
+
+async def test_a_typed_answer_that_moves_a_gate_keeps_its_notice(tmp_path, signal):
+    db = tmp_path / "s.db"
+    slug = _new(db, signal)
+    app = await _open(db, signal, slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        wizard.go("s_bar")
+        await pilot.pause()
+        await _typed(pilot, "90")
+        wizard.go("s_measured")
+        await pilot.pause()
+        await _typed(pilot, "84")  # below the bar: red, and on to the next question
+        assert wizard.current == "s_bar"
+        notice = _notice(app)
+        assert "after: What pass rate did the golden set measure?" in notice
+        assert "✗ RED  Pass rate below the bar" in notice
+        assert "because s_measured=84 % < s_bar=90 %" in notice
+        assert "fix: Improve the pilot" in notice
+        # Moving on saved nothing twice, and a save that moves no gate leaves it as it was.
+        wizard.go("s_cost")
+        await pilot.pause()
+        await _typed(pilot, "$0.012")
+        assert "✗ RED  Pass rate below the bar" in _notice(app)
+        wizard.go("s_cost")
+        await pilot.pause()
+        await _typed(pilot, "0.02")
+        assert "✗ RED  Pass rate below the bar" in _notice(app), "a second save cleared it"
+    app.store.close()
+
+
+async def test_ticks_are_told_net_when_they_settle(tmp_path, signal):
+    db = tmp_path / "m.db"
+    slug = _new(db, signal)
+    app = await _open(db, signal, slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        assert wizard.current == "s_controls"
+        await pilot.press("1")  # one control: red for a moment, saved at once, not told
+        await pilot.pause()
+        assert "RED" not in _notice(app)
+        assert wizard.session.answers["s_controls"].value == ["enc"]
+        await pilot.press("2")  # both: the net change is "cleared", never a false alarm
+        await pilot.pause(0.4)
+        assert "RED" not in _notice(app)
+        assert "after: Which controls protect customer data?" in _notice(app)
+        assert "✔ CLEAR" in _notice(app)
+        assert wizard.session.answers["s_controls"].value == ["enc", "acl"]
+        await pilot.press("2")  # one again, and leave at once: told on leaving
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "✗ RED  Customer data with only one control" in _notice(app)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        story = " ".join(str(w.render()) for w in app.screen.query(".change"))
+        assert "One control alone leaves customer data exposed." in story
+    app.store.close()
+
+
+async def test_another_process_write_shows_within_a_second(tmp_path, signal):
+    db = tmp_path / "w.db"
+    slug = _new(db, signal)
+    app = await _open(db, signal, slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        assert "NO-GO" not in wizard.sub_title
+        with Store.open(db) as other:  # another Preflight: a script applying an answer file
+            Session.open(other, signal, slug).apply(
+                [("s_measured", 50, None, None), ("s_bar", 90, None, None)]
+            )
+        for _ in range(10):  # within a second
+            await pilot.pause(0.1)
+            if "NO-GO" in wizard.sub_title:
+                break
+        assert "NO-GO" in wizard.sub_title
+        assert OUTSIDE in _notice(app)
+        assert "Pass rate below the bar" in _notice(app)
+        assert "✗ RED     Pass rate" in app.screen.query_one("#gate-panel", TextLines).plain
+        assert wizard.session.answers["s_measured"].value == 50
+    app.store.close()
+
+
+async def test_answering_as_is_remembered_and_f2_never_picks_nobody(tmp_path, signal):
+    db = tmp_path / "p.db"
+    slug = _new(db, signal)
+    with Store.open(db) as store:
+        session = Session.open(store, signal, slug)
+        session.add_participant("Dana Ortiz", "SRE lead")
+        session.add_participant("Priya Raman", "Tech lead")
+    app = await _open(db, signal, slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.answering_as is None
+        await pilot.press("f2")
+        assert app.screen.answering_as == "Dana Ortiz"
+        await pilot.press("f2", "f2")
+        assert app.screen.answering_as == "Dana Ortiz", "cycles the people, never to nobody"
+        await pilot.press("f2")
+        assert app.screen.answering_as == "Priya Raman"
+    app.store.close()
+    again = await _open(db, signal, slug)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.screen.answering_as == "Priya Raman", "remembered for this assessment"
+        status = again.screen.query_one("#status", TextLines).plain
+        assert "Answering as Priya Raman" in status
+    again.store.close()
+
+
+async def test_a_participant_answers_a_person_question_by_name(tmp_path, signal):
+    db = tmp_path / "o.db"
+    slug = _new(db, signal)
+    with Store.open(db) as store:
+        Session.open(store, signal, slug).add_participant("Dana Ortiz", "SRE lead")
+    app = await _open(db, signal, slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        wizard.go("s_owner")
+        await pilot.pause()
+        await _typed(pilot, "dana ortiz")
+        saved = wizard.session.answers["s_owner"].value
+        assert saved == {"name": "Dana Ortiz", "role": "SRE lead"}
+        wizard.go("s_owner")
+        await pilot.pause()
+        typed = app.screen.query_one("#typed", Input)
+        typed.value = ""
+        await pilot.press("D", "a")
+        await pilot.pause()
+        assert typed._suggestion == "Dana Ortiz (SRE lead)", "participants are offered"
+    app.store.close()
+
+
+async def test_a_number_as_people_write_it_and_what_was_understood(tmp_path, signal):
+    db = tmp_path / "n.db"
+    slug = _new(db, signal)
+    app = await _open(db, signal, slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        wizard.go("s_cost")
+        await pilot.pause()
+        for key in "$0.012":
+            await pilot.press(key)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert wizard.session.answers["s_cost"].value == 0.012
+        wizard.go("s_cost")
+        await pilot.pause()
+        await pilot.press("enter")
+        hint = str(app.screen.query_one("#hint", Static).render())
+        assert wizard.session.answers["s_cost"].value == 0.012
+        assert "USD" in hint or wizard.current != "s_cost"
+    app.store.close()
