@@ -55,3 +55,19 @@ def test_gate_board(snap_compare, tmp_path, packset, fixed_clock):
     store, slug = _store(tmp_path, packset)
     app = make_app(store=store, packset=packset, open_ref=slug)
     assert snap_compare(app, terminal_size=SIZE, press=["ctrl+g"])
+
+
+def test_gate_board_detail_at_80x24(snap_compare, tmp_path, fixed_clock):
+    """The shipped packs at a kickoff's start: far more gates than rows, and still the
+    highlighted gate's title, why and fix below the table, the go/no-go mark in its column."""
+    from app.core.packs import load_packs
+    from app.core.paths import shipped_dir
+
+    shipped = load_packs([shipped_dir()]).packset
+    store = Store.open(tmp_path / "shipped.db")
+    slug = store.create("Claims triage", packs=shipped.versions()).slug
+    session = Session.open(store, shipped, slug)
+    session.answer("kpi_baseline_measured", "no")
+    session.set_followup("no_kpi_baseline", owner="Ana Ruiz", status="in_progress")
+    app = make_app(store=store, packset=shipped, open_ref=slug)
+    assert snap_compare(app, terminal_size=SIZE, press=["ctrl+g", "down", "down", "down"])

@@ -54,12 +54,17 @@ SEVERITY = (
     GateState.clear,
     GateState.inactive,
 )
-"""The one order of gate states, most severe first: every list of gates follows it."""
+"""The order of gate states, most severe first: the verdict, the board and the receipts pack
+list gates in it (an unknown gate blocks GO more surely than an amber one)."""
 BLOCKING = SEVERITY[:3]
 """The states that stop GO (red, unknown, amber), in severity order."""
 OPEN = SEVERITY[:4]
 """The states a gate board or receipts page lists: the blocking ones and the waived."""
 _RANK = {state: rank for rank, state in enumerate(SEVERITY)}
+PANEL_ORDER = (GateState.red, GateState.amber, GateState.waived, GateState.unknown)
+"""The wizard's gate panel: the one list that puts unknown last. While a kickoff is under way
+most gates are unknown only because their question is not answered yet, the least news on a
+panel of 10–30 rows; a fired amber (or a waiver) is news, and must not fall under "… N more"."""
 
 
 @dataclass(frozen=True)
@@ -271,7 +276,7 @@ def _verdict(
         for result in gates.values():
             if result.state is state:
                 gate = result.gate
-                reasons.append(Reason(state.value, f"{gate.title} — {gate.why}", gate.id))
+                reasons.append(Reason(state.value, f"{gate.full_title} — {gate.why}", gate.id))
     for area in areas.values():
         for qid in area.required_missing:
             text = f"Unanswered ({area.title}): {packset.questions[qid].text}"

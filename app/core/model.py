@@ -97,6 +97,9 @@ Identifier = Annotated[str, Rule(pattern=ID_PATTERN)]
 QuestionId = Annotated[str, Rule(pattern=ID_PATTERN, check=_not_reserved)]
 ShortText = Annotated[str, Rule(non_empty=True, max_length=300, check=_one_line)]
 LongText = Annotated[str, Rule(non_empty=True, max_length=1000, check=_printable)]
+SHORT_TITLE_MAX = 32
+TitleText = Annotated[str, Rule(non_empty=True, max_length=SHORT_TITLE_MAX, check=_one_line)]
+"""A gate's `short` title, for the gate panel and the board where a full title does not fit."""
 Expression = Annotated[str, Rule(check=_check_expression)]
 Version = Annotated[str, Rule(pattern=r"^\d+(\.\d+){0,2}$")]
 Bound = Annotated[float, Rule(check=_within_limit)]
@@ -207,6 +210,11 @@ class Question:
         return option_id
 
 
+GO_NO_GO_PREFIX = "Go/no-go: "
+GO_NO_GO_MARK = "◆"
+"""How the gate panel and the board mark a go/no-go gate (the board's Gate header says so)."""
+
+
 class Level(StrEnum):
     red = "red"
     amber = "amber"
@@ -226,6 +234,15 @@ class Gate:
     fix: ShortText
     """What clears it, in one line."""
     receipt: Receipt
+    short: TitleText | None = None
+    """A title of at most 32 characters for narrow places (the wizard's gate panel, the board)."""
+    go_no_go: bool = False
+    """One of the go/no-go checks: marked ◆ on screen, "Go/no-go: " before its title on paper."""
+
+    @property
+    def full_title(self) -> str:
+        """The title as reports print it: "Go/no-go: " first for a go/no-go gate."""
+        return f"{GO_NO_GO_PREFIX}{self.title}" if self.go_no_go else self.title
 
 
 @pack_class

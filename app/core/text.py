@@ -32,6 +32,20 @@ def one_line(value: object) -> str:
     return _SPACES.sub(" ", "".join(out)).strip()
 
 
+def fit_words(value: object, width: int) -> str:
+    """`one_line(value)` in at most `width` characters: cut after the last whole word that fits,
+    with "…", never inside a word (unless the first word alone is too long)."""
+    text = one_line(value)
+    if len(text) <= width:
+        return text
+    if width < 2:
+        return "…"[:width]
+    head = text[: width - 1]
+    if text[width - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return (head.rstrip(" ,;:—–-/·") or text[: width - 1]) + "…"
+
+
 def lines(value: object) -> str:
     """Like `one_line` for each line of a multi-line message, keeping its line breaks."""
     return "\n".join(one_line(line) for line in str(value).splitlines())

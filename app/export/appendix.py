@@ -61,7 +61,7 @@ def _gates(data: PackData) -> list[str]:
         fired = "" if g.fired is g.state else f" (fired: {badge(g.fired)})"
         rows.append(
             [
-                escape.text(g.gate.title),
+                escape.text(g.gate.full_title),
                 escape.text(data.packset.pack(g.pack_id).title),
                 badge(g.state) + fired,
                 escape.text(g.gate.why),
@@ -81,7 +81,7 @@ def _gates(data: PackData) -> list[str]:
 def _receipts(data: PackData) -> list[str]:
     rows = []
     for item in data.shelf:
-        titles = [escape.text(data.packset.gates[gid].title) for gid in item.blocking]
+        titles = [escape.text(data.packset.gates[gid].full_title) for gid in item.blocking]
         rows.append(
             [
                 receipt_title(item.receipt),

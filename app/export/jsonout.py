@@ -59,7 +59,9 @@ def document(data: PackData) -> dict[str, Any]:
             {
                 "id": gid,
                 "pack": g.pack_id,
-                "title": g.gate.title,
+                "title": g.gate.full_title,
+                "short": g.gate.short,
+                "go_no_go": g.gate.go_no_go,
                 "level": g.gate.level.value,
                 "state": g.state.value,
                 "fired": g.fired.value,

@@ -99,7 +99,7 @@ def _gates(data: PackData, budget: int) -> list[str]:
         cells.append(
             fit_row(
                 [
-                    result.gate.title,
+                    result.gate.full_title,
                     Safe(badge(result.state)),
                     why,
                     owner,

@@ -49,7 +49,7 @@ def gate_line(change: GateChange, colour: bool = False) -> str:
     """`✗ RED  No named production owner — fix: …`, `✔ CLEAR  …` for one gate that moved."""
     gate, state = change.gate, change.after
     head = paint(badge(state.value), state.value, colour)
-    title = one_line(gate.title)
+    title = one_line(gate.full_title)
     if state in (GateState.red, GateState.amber):
         return f"{head}  {title} — fix: {one_line(gate.fix)}"
     if state is GateState.unknown:

@@ -1,4 +1,8 @@
-"""The gate board: every red, unknown, amber and waived gate with its fix and follow-up."""
+"""The gate board: every red, unknown, amber and waived gate with its fix and follow-up.
+
+The table takes the rows left over; the highlighted gate's title, why, fix and waiver below it
+keep a fixed height (`GateBoardScreen #detail` in preflight.tcss), so they show at 80x24 too.
+"""
 
 from __future__ import annotations
 
@@ -12,19 +16,28 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from app.core.engine import OPEN, GateResult, severity
-from app.core.model import receipt_title
+from app.core.model import GO_NO_GO_MARK, receipt_title
 from app.core.text import one_line
 from app.errors import PreflightError
 from app.session import Session
+from app.tui.panels import marked_title
 from app.tui.render import literal, styled_badge
 
 if TYPE_CHECKING:
     from textual.widgets.data_table import RowKey
 
 
+OWNER_WIDTH = 12
+STATUS_WIDTH = len("in progress")
+GATE_MIN = 26
+FIXED_COLUMNS = 9 + OWNER_WIDTH + 10 + STATUS_WIDTH + 5 * 2 + 2
+"""Every column but the gate's, their padding (one cell each side) and the scroll bar."""
+
+
 class GateBoardScreen(Screen[None]):
     BINDINGS = [
         Binding("e", "edit", "Edit follow-up (enter)", id="edit"),
+        Binding("ctrl+r", "preview", "Pack", id="preview"),
         Binding("escape", "back", "Back", id="back"),
     ]
 
@@ -42,14 +55,15 @@ class GateBoardScreen(Screen[None]):
         self.title = one_line(self.session.assessment.name)
         self.sub_title = "Gate board"
         table = self.query_one(DataTable)
-        # Sized to fit the terminal (80 columns up); the area, why, fix and waiver show below.
-        self.gate_width = max(26, self.app.size.width - 70)
+        # Sized to fit the terminal (80 columns up) with the scroll bar showing; the title in
+        # full, the area, why, fix and waiver show below.
+        self.gate_width = max(GATE_MIN, self.app.size.width - FIXED_COLUMNS)
         for label, width in (
             ("State", 9),
-            ("Gate", self.gate_width),
-            ("Owner", 14),
+            (f"Gate ({GO_NO_GO_MARK} go/no-go)", self.gate_width),
+            ("Owner", OWNER_WIDTH),
             ("Due", 10),
-            ("Status", 11),
+            ("Status", STATUS_WIDTH),
         ):
             table.add_column(label, width=width)
         self.reload()
@@ -70,10 +84,10 @@ class GateBoardScreen(Screen[None]):
             # Text cells only: DataTable reads a str cell as markup.
             table.add_row(
                 styled_badge(result.state.value, 9),
-                _cell(gate.title, self.gate_width),
-                _cell((follow.owner if follow else None) or "—", 14),
+                literal(marked_title(gate, self.gate_width)),
+                _cell((follow.owner if follow else None) or "—", OWNER_WIDTH),
                 _cell((follow.due if follow else None) or "—", 10),
-                _cell(follow.status.value.replace("_", " ") if follow else "open", 11),
+                _cell(follow.status.value.replace("_", " ") if follow else "open", STATUS_WIDTH),
                 key=gate.id,
             )
         if not table.row_count:
@@ -89,7 +103,7 @@ class GateBoardScreen(Screen[None]):
         gate = self.session.packset.gates[gate_id]
         area = one_line(self.session.packset.pack(self.session.packset.gate_pack[gate_id]).title)
         text = Text()
-        text.append(one_line(gate.title), style="bold")
+        text.append(one_line(gate.full_title), style="bold")
         text.append(f"\nWhy: {one_line(gate.why)}\nFix: {one_line(gate.fix)}")
         text.append(f"\n{area} · blocks the {receipt_title(gate.receipt).lower()}", style="dim")
         waiver = self.session.waivers().get(gate_id)
@@ -135,6 +149,12 @@ class GateBoardScreen(Screen[None]):
             return
         self.notify("✔ Follow-up saved")
         self.reload(keep=gate_id)
+
+    def action_preview(self) -> None:
+        """ctrl+r, as in the wizard: the receipts pack as it will be exported."""
+        from app.tui.screens.preview import PreviewScreen
+
+        self.app.push_screen(PreviewScreen(self.session))
 
     def action_back(self) -> None:
         self.dismiss(None)
