@@ -80,6 +80,8 @@ class WizardScreen(Screen):
         self.history: deque[Text] = deque(maxlen=HISTORY)
         """The latest gate changes, newest last, each in full (gate, why, because, fix)."""
         self._seen_version = 0
+        self._recent: list[str] = []
+        """Gates the last change moved: the panel always lists them."""
         self._painted: dict[str, Text] = {}
         """What the sidebar last showed, so a repaint touches only what changed."""
 
@@ -200,10 +202,17 @@ class WizardScreen(Screen):
             if self._painted.get(pack.id) != line:
                 self._painted[pack.id] = line
                 areas.replace_option_prompt_at_index(index, line)
-        height = max(3, self.size.height - 14)
+        if changed:
+            self._recent = list(changed)  # kept on the panel until other gates move
+        panel = self.query_one("#gate-panel", TextLines)
         # Only the lines that changed repaint (TextLines compares them).
-        self.query_one("#gate-panel", TextLines).update(
-            gate_lines(evaluation, limit=height, width=width)
+        panel.update(
+            gate_lines(
+                evaluation,
+                width=width,
+                rows=max(3, panel.content_size.height or self.size.height - 8),
+                changed=self._recent,
+            )
         )
         verdict = verdict_text(evaluation).plain
         if self.sub_title != verdict:
@@ -332,7 +341,7 @@ class WizardScreen(Screen):
             change = news[0]
             gate = change.gate
             notice.append(badge(change.after.value), style=STYLES[change.after.value])
-            notice.append(f"  {one_line(gate.title)}\n")
+            notice.append(f"  {one_line(gate.full_title)}\n")
             notice.append(f"{one_line(gate.why)}\n")
             notice.append(f"because {self._because(gate.id)}\n", style="dim")
             notice.append(f"fix: {one_line(gate.fix)}")
@@ -365,7 +374,7 @@ class WizardScreen(Screen):
         state = change.after.value
         line = Text()
         line.append(badge(state), style=STYLES[state])
-        line.append(f"  {one_line(change.gate.title)}")
+        line.append(f"  {one_line(change.gate.full_title)}")
         if change.after in NOTICE_STATES:
             line.append(f" — because {self._because(change.gate.id)}", style="dim")
         elif change.before in BLOCKING:
@@ -377,7 +386,7 @@ class WizardScreen(Screen):
         gate, state = change.gate, change.after.value
         story = Text()
         story.append(badge(state), style=STYLES[state])
-        story.append(f"  {one_line(gate.title)}  (was {badge(change.before.value)})\n")
+        story.append(f"  {one_line(gate.full_title)}  (was {badge(change.before.value)})\n")
         if change.after in NOTICE_STATES:
             story.append(f"  why: {one_line(gate.why)}\n")
             story.append(f"  because {self._because(gate.id)}\n")
