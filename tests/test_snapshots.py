@@ -71,3 +71,29 @@ def test_gate_board_detail_at_80x24(snap_compare, tmp_path, fixed_clock):
     session.set_followup("no_kpi_baseline", owner="Ana Ruiz", status="in_progress")
     app = make_app(store=store, packset=shipped, open_ref=slug)
     assert snap_compare(app, terminal_size=SIZE, press=["ctrl+g", "down", "down", "down"])
+
+
+def test_preview(snap_compare, tmp_path, packset, fixed_clock):
+    """The receipts pack at 80 columns: the wide tables read as lists, no due date is cut."""
+    store, slug = _store(tmp_path, packset)
+    Session.open(store, packset, slug).set_followup(
+        "vendor_no_dpa", owner="Ana Ruiz", due="2026-12-15", status="in_progress"
+    )
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    assert snap_compare(app, terminal_size=SIZE, press=["ctrl+r"])
+
+
+def test_preview_scrolled_to_the_gates(snap_compare, tmp_path, packset, fixed_clock):
+    store, slug = _store(tmp_path, packset)
+    Session.open(store, packset, slug).set_followup(
+        "vendor_no_dpa", owner="Ana Ruiz", due="2026-12-15", status="in_progress"
+    )
+    app = make_app(store=store, packset=packset, open_ref=slug)
+
+    async def to_the_gates(pilot):
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        app.screen.query_one("VerticalScroll").scroll_to(y=10, animate=False)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=to_the_gates)

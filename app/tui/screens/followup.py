@@ -9,17 +9,30 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList
+from textual.widgets import Button, Footer, Input, Label, OptionList
 
 from app.core.days import is_day
 from app.core.model import Gate
 from app.core.text import one_line
 from app.store.models import FollowUpStatus, GateFollowUp, Waiver
 
-STATUSES = [("open", "open"), ("in progress", "in_progress"), ("done", "done")]
+STATUSES = [("● open", "open"), ("◐ in progress", "in_progress"), ("✔ done", "done")]
+"""Each status as a symbol and a word, so the chosen one reads without colour."""
+
+KEYS = "enter saves · tab next · ↑↓ status"
+
+
+def status_prompt(index: int, chosen: bool) -> str:
+    """`▶ ◐ in progress` for the chosen status, `  ● open` for the others."""
+    return f"{'▶' if chosen else ' '} {STATUSES[index][0]}"
 
 
 class FollowUpDialog(ModalScreen[dict | None]):
+    """Returns `{"followup": …, "waiver": …}` (what the gate board saves), or None.
+
+    Enter in any field saves, as ctrl+s does (tab moves between fields); a problem shows on the
+    dialog's own line and keeps it open."""
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+s", "save", "Save", id="save"),
@@ -47,9 +60,10 @@ class FollowUpDialog(ModalScreen[dict | None]):
                 "Due",
                 Input((f.due or "") if f else "", id="due", compact=True, placeholder="YYYY-MM-DD"),
             )
-            labels = (label for label, _ in STATUSES)
-            statuses = OptionList(*labels, id="followup-status", compact=True)
-            statuses.highlighted = [v for _, v in STATUSES].index(status)
+            chosen = [v for _, v in STATUSES].index(status)
+            labels = (status_prompt(i, i == chosen) for i in range(len(STATUSES)))
+            statuses = OptionList(*labels, id="followup-status", compact=True, markup=False)
+            statuses.highlighted = chosen
             with Horizontal(classes="field status"):
                 yield Label("Status", classes="label")
                 yield statuses
@@ -81,8 +95,10 @@ class FollowUpDialog(ModalScreen[dict | None]):
             )
             yield Label("", id="error", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", id="save-button", variant="primary", compact=True)
-                yield Button("Cancel (esc)", id="cancel-button", compact=True)
+                yield Label(KEYS, classes="dim keys", markup=False)
+                yield Button("Save", id="save-button", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel-button", compact=True)
+        yield Footer()
 
     def _value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", Input).value.strip()
@@ -117,6 +133,16 @@ class FollowUpDialog(ModalScreen[dict | None]):
     def _error(self, message: str) -> None:
         self.query_one("#error", Label).update(f"✗ {message}")
 
+    @on(OptionList.OptionHighlighted, "#followup-status")
+    def _status_moved(self, event: OptionList.OptionHighlighted) -> None:
+        statuses = event.option_list
+        for index in range(len(STATUSES)):
+            statuses.replace_option_prompt_at_index(
+                index, status_prompt(index, index == event.option_index)
+            )
+
+    @on(Input.Submitted)
+    @on(OptionList.OptionSelected, "#followup-status")
     @on(Button.Pressed, "#save-button")
     def _save_pressed(self) -> None:
         self.action_save()
