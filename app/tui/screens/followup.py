@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widgets import Button, Footer, Input, Label, OptionList
 
 from app.core.days import is_day
@@ -38,22 +39,34 @@ class FollowUpDialog(ModalScreen[dict | None]):
         Binding("ctrl+s", "save", "Save", id="save"),
     ]
 
-    def __init__(self, gate: Gate, follow: GateFollowUp | None, waiver: Waiver | None) -> None:
+    def __init__(
+        self,
+        gate: Gate,
+        follow: GateFollowUp | None,
+        waiver: Waiver | None,
+        people: list[str] | None = None,
+    ) -> None:
         super().__init__()
         self.gate, self.follow, self.waiver = gate, follow, waiver
+        self.people = people or []
+        """Participants' names, offered as completions for the owner and the approver."""
+
+    def _suggester(self) -> SuggestFromList | None:
+        return SuggestFromList(self.people, case_sensitive=False) if self.people else None
 
     def compose(self) -> ComposeResult:
         f, w = self.follow, self.waiver
         status = self.follow.status.value if self.follow else FollowUpStatus.open.value
         with Vertical(classes="dialog wide"):
-            yield Label(one_line(self.gate.title), classes="dialog-title", markup=False)
+            yield Label(one_line(self.gate.full_title), classes="dialog-title", markup=False)
             yield from _row(
                 "Owner",
                 Input(
                     one_line(f.owner or "") if f else "",
                     id="owner",
                     compact=True,
-                    placeholder="who clears this gate",
+                    placeholder="who clears this gate (→ completes a participant)",
+                    suggester=self._suggester(),
                 ),
             )
             yield from _row(
@@ -87,6 +100,7 @@ class FollowUpDialog(ModalScreen[dict | None]):
                     id="approver",
                     compact=True,
                     placeholder="who approved it",
+                    suggester=self._suggester(),
                 ),
             )
             yield from _row(

@@ -49,6 +49,7 @@ class GateBoardScreen(Screen[None]):
         yield Header()
         yield DataTable(id="board", cursor_type="row", zebra_stripes=True)
         yield Static(id="detail", markup=False)
+        yield Static(id="board-notice", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -131,6 +132,7 @@ class GateBoardScreen(Screen[None]):
             self.session.packset.gates[gate_id],
             self.session.followups().get(gate_id),
             self.session.waivers().get(gate_id),
+            people=[p.name for p in self.session.participants()],
         )
         self.app.push_screen(dialog, lambda result: self._save(gate_id, result))
 
@@ -145,10 +147,15 @@ class GateBoardScreen(Screen[None]):
             elif gate_id in self.session.waivers():
                 self.session.remove_waiver(gate_id)
         except PreflightError as exc:
-            self.notify(f"✗ Not saved: {exc}", severity="error", timeout=10, markup=False)
+            self._say(Text(f"✗ Not saved: {one_line(exc)}", style="bold red"))
             return
-        self.notify("✔ Follow-up saved")
+        title = one_line(self.session.packset.gates[gate_id].title)
+        self._say(Text(f"✔ Follow-up saved: {title}", style="green"))
         self.reload(keep=gate_id)
+
+    def _say(self, text: Text) -> None:
+        """Confirmations and errors on a line of the board, never a toast over its cells."""
+        self.query_one("#board-notice", Static).update(text)
 
     def action_preview(self) -> None:
         """ctrl+r, as in the wizard: the receipts pack as it will be exported."""
