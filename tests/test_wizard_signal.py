@@ -244,6 +244,12 @@ async def test_a_participant_answers_a_person_question_by_name(tmp_path, signal)
         assert saved == {"name": "Dana Ortiz", "role": "SRE lead"}
         wizard.go("s_owner")
         await pilot.pause()
+        app.screen.query_one("#typed", Input).value = ""
+        await _typed(pilot, "DANA ORTIZ (pager owner)")
+        saved = wizard.session.answers["s_owner"].value
+        assert saved == {"name": "Dana Ortiz", "role": "pager owner"}, "one spelling per person"
+        wizard.go("s_owner")
+        await pilot.pause()
         typed = app.screen.query_one("#typed", Input)
         typed.value = ""
         await pilot.press("D", "a")

@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from app.core.answers import AnswerError, parse_text
-from app.core.engine import BLOCKING, Evaluation, GateChange, GateState, changes
+from app.core.engine import BLOCKING, Evaluation, GateChange, GateState, changes, severity
 from app.core.explain import because
 from app.core.states import badge
 from app.core.text import one_line
@@ -240,7 +240,12 @@ class WizardScreen(Screen):
             known = self.session.participant_named(text)
             if known is not None and known.role:
                 return {"name": known.name, "role": known.role}
-        return parse_text(question, text)
+        value = parse_text(question, text)
+        if question.kind == "person":
+            known = self.session.participant_named(value["name"])
+            if known is not None:  # one spelling per person: "priya raman" is Priya Raman
+                value = {"name": known.name, "role": value["role"]}
+        return value
 
     def save(self, value: Any, advance: bool = False) -> bool:
         """Commit the answer (with the note and link as typed), then repaint; True if saved."""
@@ -329,6 +334,7 @@ class WizardScreen(Screen):
         and its label says which question that came from.
         """
         news = [c for c in moved if c.after in NOTICE_STATES or c.before in BLOCKING]
+        news.sort(key=lambda c: severity(c.after))  # red first, as everywhere
         if not news and source != OUTSIDE:
             return
         label = self._source_label(source)
