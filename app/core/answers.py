@@ -63,6 +63,9 @@ def parse_text(question: Question, text: str) -> Any:
     return check_value(question, value)
 
 
+CHOICE_SEPARATOR = " • "
+"""Between the choices of a multi-choice answer wherever it is shown on one line."""
+
 CURRENCIES = {"$": "USD", "€": "EUR", "£": "GBP"}
 """A leading sign people type for a currency, by the code a question's unit names."""
 
@@ -109,7 +112,8 @@ def display(question: Question, stored: Any) -> str:
     if kind is Kind.choice:
         return question.option_label(stored)
     if kind is Kind.multi:
-        return ", ".join(question.option_label(v) for v in stored) or "(none)"
+        # Labels may hold commas; the pack format keeps CHOICE_SEPARATOR out of them.
+        return CHOICE_SEPARATOR.join(question.option_label(v) for v in stored) or "(none)"
     if kind is Kind.scale:
         label = question.levels[stored - 1] if 1 <= stored <= len(question.levels) else ""
         return f"{stored} — {label}" if label else str(stored)

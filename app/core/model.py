@@ -73,6 +73,14 @@ def _one_line(value: str) -> str:
     return _printable(value)
 
 
+def _option_label(value: str) -> str:
+    # "•" separates the choices of a multi-choice answer on the receipts page: a label that
+    # held it could not be told apart from two.
+    if "•" in value:
+        raise ValueError("may not hold • (it separates the choices of an answer)")
+    return _one_line(value)
+
+
 def _check_expression(value: str) -> str:
     try:
         expr.parse(value)
@@ -101,6 +109,7 @@ SHORT_TITLE_MAX = 32
 TitleText = Annotated[str, Rule(non_empty=True, max_length=SHORT_TITLE_MAX, check=_one_line)]
 """A gate's `short` title, for the gate panel and the board where a full title does not fit."""
 Expression = Annotated[str, Rule(check=_check_expression)]
+OptionLabel = Annotated[str, Rule(non_empty=True, max_length=300, check=_option_label)]
 Version = Annotated[str, Rule(pattern=r"^\d+(\.\d+){0,2}$")]
 Bound = Annotated[float, Rule(check=_within_limit)]
 """A min or max: within what answers and expressions may hold (expr.MAX_NUMBER)."""
@@ -155,7 +164,7 @@ class Option:
     """One choice of a `choice` or `multi` question."""
 
     id: Identifier
-    label: ShortText
+    label: OptionLabel
 
 
 @pack_class

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from app.core.answers import display
 from app.core.engine import severity
+from app.core.explain import because
 from app.core.model import receipt_title
 from app.core.states import badge, verdict_badge
 from app.core.summary import VERDICT_MEANING
@@ -65,6 +66,7 @@ def _gates(data: PackData) -> list[str]:
                 escape.text(data.packset.pack(g.pack_id).title),
                 badge(g.state) + fired,
                 escape.text(g.gate.why),
+                escape.text(because(data.packset, data.evaluation, g.gate.id)),
                 escape.text(g.gate.fix),
                 escape.text(follow.owner or "") if follow else "",
                 escape.text(follow.due or "") if follow else "",
@@ -73,7 +75,19 @@ def _gates(data: PackData) -> list[str]:
                 escape.text(waiver_text(waiver, data.date)),
             ]
         )
-    header = ["Gate", "Area", "State", "Why", "Fix", "Owner", "Due", "Status", "Note", "Waiver"]
+    header = [
+        "Gate",
+        "Area",
+        "State",
+        "Why",
+        "Because",
+        "Fix",
+        "Owner",
+        "Due",
+        "Status",
+        "Note",
+        "Waiver",
+    ]
     lines = ["", "## Gates", ""]
     return lines + (table(header, rows) if rows else ["No gates in the packs in use."])
 
@@ -96,8 +110,8 @@ def _receipts(data: PackData) -> list[str]:
 
 
 def _values(data: PackData) -> list[str]:
-    values = value_lines(data, NO_LIMIT)
-    lines = [v if v.startswith("  ") else f"- {v}" for v in values]
+    values = value_lines(data)
+    lines = [f"- {escape.text(v, cell=False, start=True)}" for v in values]
     return ["", "## Scores and costs", "", *lines] if values else []
 
 

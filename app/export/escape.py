@@ -1,16 +1,19 @@
-"""Making user text safe for Markdown: the one place every name, note, answer and link goes through.
+r"""Making user text safe for Markdown: the one place every name, note, answer and link goes through.
 
 Rules, in order:
 
-- `one_line` (app.core.text) removes what must never reach a file: C0 and C1 control characters (ESC included),
-  DEL, lone surrogates and the invisible bidi overrides used to make text read differently
-  than it is; line and paragraph breaks and tabs become spaces and whitespace runs collapse,
-  so one field is always one line.
-- `text` also backslash-escapes every ASCII punctuation character Markdown, GFM tables or HTML
-  could read as syntax (pipes, backticks, emphasis, brackets, angle brackets, entities, …), so
-  user text renders as the characters typed and never as markup, a link or a table cell break.
+- `one_line` (app.core.text) removes what must never reach a file: C0 and C1 control characters
+  (ESC included), DEL, lone surrogates and the invisible bidi overrides used to make text read
+  differently than it is; line and paragraph breaks and tabs become spaces and whitespace runs
+  collapse, so one field is always one line.
+- `text` backslash-escapes only what would start markup where the text stands, so a pasted
+  page reads as typed (`Priya Raman (Tech lead)`, `in_progress`, `Security & compliance` need
+  no backslash): everywhere `` ` `` `*` `[` `]` `~`, `<` unless a space follows, `\` before punctuation or at the end,
+  `_` unless it sits inside a word, `&` before an entity; in a table cell also `|`; where the
+  text starts a line or follows a list marker (`start=True`) also a leading `#` `>` `-` `+` `=`
+  or the `.`/`)` of `1.`/`1)`, so `1. Cost` after `- ` does not become a nested list.
 - `fit` does the same within a width, cutting the raw text (never an escape in half) and
-  ending with `…`.
+  ending with `…`; the one-page receipts page never cuts (it wraps, `wrap`).
 - `link` makes a link only of an http(s) URL or something that looks like a file path, with the
   destination percent-encoded; anything else (`javascript:`, `data:`, …) is plain escaped text.
 """
@@ -22,41 +25,101 @@ from urllib.parse import quote
 
 from app.core.text import one_line
 
-# ASCII punctuation that is Markdown, GFM or HTML syntax anywhere in a line. Block markers
-# (`-`, `+`, `1.`, `=`) only matter at the start of a line, and exports never start a line
-# with user text: it always follows a label, a list marker or a table pipe.
-_SPECIAL = set("\\`*_[]<>#~|!&()")
+_ALWAYS = set("`*[]~")
+"""Inline markup in any position (code, emphasis, links and images, HTML and autolinks, GFM
+strikethrough)."""
+_ASCII_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_BLOCK_START = re.compile(r"^(?:[#>+=-]|\d{1,9}[.)])")
 _URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 _PATH = re.compile(r"^(?:\.{0,2}/|~/|[A-Za-z]:[\\/])?[\w.\-][\w.\-/\\ +@%,]*$")
 _URL_SAFE = "/?#@!$&*+,;=%-._~:"
 
 
-"""One line of printable text (see `app.core.text.one_line`)."""
+def text(value: object, *, cell: bool = True, start: bool = False) -> str:
+    """`value` as inline Markdown that renders literally where it is placed: mid-line by
+    default, inside a GFM table cell with `cell`, at the start of a line (or right after a
+    list marker) with `start`."""
+    return _escape(one_line(value), cell=cell, start=start)
 
 
-def text(value: object) -> str:
-    """`value` as inline Markdown that renders literally (safe inside a table cell)."""
-    return _escape(one_line(value))
+def heading(value: object) -> str:
+    """Text for a `#` heading: a `#` anywhere could close it, so every `#` is escaped."""
+    return text(value).replace("#", "\\#")
 
 
-def _escape(raw: str) -> str:
-    return "".join("\\" + ch if ch in _SPECIAL else ch for ch in raw)
+def _escape(raw: str, *, cell: bool = True, start: bool = False) -> str:
+    out = []
+    last = len(raw) - 1
+    for index, ch in enumerate(raw):
+        if ch in _ALWAYS or (cell and ch == "|"):
+            out.append("\\" + ch)
+        elif ch == "\\":
+            following = raw[index + 1] if index < last else ""
+            out.append("\\\\" if not following or following in _ASCII_PUNCT else ch)
+        elif ch == "_":
+            before = raw[index - 1] if index else ""
+            after = raw[index + 1] if index < last else ""
+            # Inside a word (`in_progress`) an underscore can neither open nor close emphasis.
+            out.append("_" if before.isalnum() and after.isalnum() else "\\_")
+        elif ch == "<" and raw[index + 1 : index + 2] not in ("", " ", "=", "-"):
+            # Raw HTML and autolinks start `<` + a letter, `/`, `!` or `?`: `p95 < 3 s` is text.
+            out.append("\\<")
+        elif ch == "&" and _ENTITY.match(raw, index):
+            out.append("\\&")
+        else:
+            out.append(ch)
+    escaped = "".join(out)
+    if start:
+        match = _BLOCK_START.match(escaped)
+        if match:
+            marker = match.group(0)
+            escaped = marker[:-1] + "\\" + marker[-1] + escaped[len(marker) :]
+    return escaped
 
 
-def fit(value: object, width: int) -> str:
+def fit(value: object, width: int, *, cell: bool = True) -> str:
     """Like `text`, cut so the escaped result is at most `width` characters (ending in `…`)."""
     raw = one_line(value)
-    escaped = _escape(raw)
+    escaped = _escape(raw, cell=cell)
     if len(escaped) <= width:
         return escaped
-    used, cut = 1, 0  # the ellipsis
-    for ch in raw:
-        cost = 2 if ch in _SPECIAL else 1
-        if used + cost > width:
-            break
-        used += cost
-        cut += 1
-    return _escape(raw[:cut].rstrip()) + "…"
+    cut = len(raw)
+    while cut > 0 and len(_escape(raw[:cut].rstrip(), cell=cell)) + 1 > width:
+        cut -= 1
+    return _escape(raw[:cut].rstrip(), cell=cell) + "…"
+
+
+def wrap(
+    value: object, width: int, first: str = "", rest: str = "", *, cell: bool = False
+) -> list[str]:
+    """`value` escaped and wrapped at spaces into lines of at most `width` characters, the
+    first starting with `first` (say `- `), the others with `rest` (say two spaces). Nothing is
+    cut: a word longer than a line is split across lines (shown with a space at the split)."""
+    words = one_line(value).split(" ") if one_line(value) else []
+    lines: list[str] = []
+    prefix, current = first, ""
+    for word in words:
+        while word:
+            candidate = f"{current} {word}" if current else word
+            if len(prefix) + len(_escape(candidate, cell=cell, start=True)) <= width:
+                current = candidate
+                word = ""
+                continue
+            if current:
+                lines.append(prefix + _escape(current, cell=cell, start=True))
+                prefix, current = rest, ""
+                continue
+            # One word longer than a whole line: split it (the only way to keep it all).
+            room = max(1, width - len(prefix) - 2)
+            part, word = word[:room], word[room:]
+            while part and len(_escape(part, cell=cell, start=True)) > width - len(prefix):
+                part, word = part[:-1], part[-1] + word
+            lines.append(prefix + _escape(part, cell=cell, start=True))
+            prefix = rest
+    if current or not lines:
+        lines.append(prefix + _escape(current, cell=cell, start=True))
+    return lines
 
 
 def is_linkable(ref: str) -> bool:

@@ -91,6 +91,7 @@ def document(data: PackData) -> dict[str, Any]:
                 "receipt": item.receipt.value,
                 "status": item.status,
                 "answered": item.answered,
+                "unknown": item.unknown,
                 "total": item.total,
                 "blocking_gates": item.blocking,
                 "evidence": item.evidence,

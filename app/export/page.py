@@ -1,46 +1,65 @@
 """The one-page receipts pack: at most 60 non-blank lines of Markdown, none over 120 characters.
 
-Sections in priority order: header (pilot, date, packs, participants), verdict, blocking gates,
-receipts shelf, areas, scores and derived values, digest. Every section but the gates has a
-fixed ceiling; the gates table gets the lines that are left, most severe first, and says how
-many more the appendix lists.
+Nothing a reviewer must read is cut: long text wraps, and what does not fit the page is named
+and sent to the appendix. Sections in priority order: header (pilot, date, packs,
+participants), verdict, success definition, blocking gates (one short block each: state,
+title, why, the values behind it, fix, owner, due, waiver), receipts shelf, areas, scores and
+derived values, digest. The gates get the lines the other sections leave, most severe first;
+the ones that do not fit are listed by name "(in the appendix)".
 """
 
 from __future__ import annotations
 
-from app.core.engine import OPEN, SEVERITY, GateState, severity
+from app.core.answers import display
+from app.core.engine import OPEN, SEVERITY, GateResult, GateState, severity
+from app.core.explain import because
 from app.core.model import Kind, receipt_title
 from app.core.states import badge, verdict_badge
 from app.core.summary import VERDICT_MEANING
 from app.export import escape
-from app.export.common import (
-    Safe,
-    fit_row,
-    join_fit,
-    number,
-    person,
-    row,
-    table,
-    waiver_text,
-)
+from app.export.common import Safe, join_fit, number, person, row, table, waiver_text
 from app.export.seal import digest_line, ref_comment, seal
 from app.export.snapshot import SHELF_BADGES, PackData
 
 MAX_LINES = 60
+"""Non-blank lines: blank lines only separate Markdown blocks."""
 WIDTH = 120
-MAX_AREAS = 8
 MAX_VALUES = 8
+SUCCESS = (
+    ("KPI target", "kpi_target"),
+    ("KPI owner", "kpi_owner"),
+    ("Accuracy bar", "accuracy_threshold_pct"),
+    ("Go/no-go decided by", "gonogo_decider"),
+)
+"""The success definition a reviewer reads first, by the shipped questions that hold it (a
+team pack without them simply has no such lines)."""
 
 
 def render_page(data: PackData) -> str:
-    """The one-page Markdown, sealed."""
-    head = _header(data) + _verdict(data)
-    tail = _shelf(data) + _areas(data) + _values(data)
+    """The one-page Markdown, sealed. When the gates need the room (many open gates), the
+    areas and then the scores go to the appendix, each leaving a line that says so."""
+    head = _header(data) + _verdict(data) + _success(data)
     foot = ["", digest_line(data.digest, data.version)]
-    used = _count(head) + _count(tail) + _count(foot) + 1  # + the seal line
-    gates = _gates(data, MAX_LINES - used)
-    lines = head + gates + tail + foot
+    optional = [_areas(data), _values(data)]
+    while True:
+        tail = _shelf(data) + [line for section in optional for line in section]
+        used = _count(head) + _count(tail) + _count(foot) + 1  # + the seal line
+        gates = _gates(data, MAX_LINES - used)
+        if gates is not None or not any(optional):
+            break
+        # Drop the last section still on the page (scores, then areas) for a line naming it.
+        index = max(i for i, section in enumerate(optional) if section and len(section) > 3)
+        optional[index] = ["", f"{_MOVED[index]}: in the appendix."]
+        if all(len(section) <= 2 for section in optional):
+            tail = _shelf(data) + [line for section in optional for line in section]
+            used = _count(head) + _count(tail) + _count(foot) + 1
+            gates = _gates(data, MAX_LINES - used, squeeze=True)
+            break
+    lines = head + (gates or []) + tail + foot
     return seal("\n".join(lines) + "\n")
+
+
+_MOVED = ("Areas", "Scores and costs")
 
 
 def _count(lines: list[str]) -> int:
@@ -49,31 +68,69 @@ def _count(lines: list[str]) -> int:
 
 def _header(data: PackData) -> list[str]:
     a = data.assessment
-    packs = [f"{pid} {version}" for pid, version in data.versions.items()]
-    people = [person(p, 60) for p in data.participants]
-    return [
-        f"# Receipts pack: {escape.fit(a.name, WIDTH - 17)}",
-        "",
-        # A trailing backslash is a hard line break, so the three lines stay three lines.
+    title = escape.heading(a.name)
+    if len("# Receipts pack: ") + len(title) <= WIDTH:
+        top = [f"# Receipts pack: {title}", ""]
+    else:  # a long name wraps on a line of its own rather than being cut
+        top = ["# Receipts pack", "", *escape.wrap(a.name, WIDTH - 1, "Pilot: ", "  "), ""]
+        top[-2] += "\\"
+    packs = ", ".join(f"{pid} {version}" for pid, version in data.versions.items()) or "none"
+    people = ", ".join(person(p) for p in data.participants) or "none recorded"
+    # A trailing backslash is a hard line break, so the lines stay lines.
+    lines = [
+        *top,
         f"Date: {escape.text(data.date)} · Preflight {escape.text(data.version)}\\",
-        "Packs: " + (join_fit(packs, WIDTH - 8) or "none") + "\\",
-        "Participants: " + (join_fit(people, WIDTH - 14) or "none recorded"),
+        *_wrapped("Packs: " + packs, "\\"),
+        *_wrapped("Participants: " + people),
         ref_comment(a),
     ]
+    return lines
+
+
+def _wrapped(markdown: str, end: str = "") -> list[str]:
+    """Already escaped Markdown wrapped at spaces to WIDTH (a line break inside a paragraph
+    reads as a space); `end` goes after the last line."""
+    words, lines, current = markdown.split(" "), [], ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > WIDTH - len(end):
+            lines.append(current)
+            current = "  " + word
+        else:
+            current = f"{current} {word}" if current else word
+    lines.append(current + end)
+    return lines
 
 
 def _verdict(data: PackData) -> list[str]:
     ev = data.evaluation
     counts = ev.counts()
-    missing = sum(len(area.required_missing) for area in ev.areas.values())
     parts = [f"{badge(s)} {counts[s]}" for s in SEVERITY[:5]]
+    answered = sum(a.answered - a.unknown_answers for a in ev.areas.values())
+    unknown = sum(a.unknown_answers for a in ev.areas.values())
+    missing = sum(len(a.required_missing) for a in ev.areas.values())
+    visible = sum(a.visible for a in ev.areas.values())
     return [
         "",
         f"## Verdict: {verdict_badge(ev.verdict)}",
         "",
-        f"{ev.verdict.value}: {VERDICT_MEANING[ev.verdict]}.",
-        f"Gates: {' · '.join(parts)}; required questions unanswered: {missing}.",
+        f"{ev.verdict.value}: {VERDICT_MEANING[ev.verdict]}.\\",
+        f"Gates: {' · '.join(parts)}.\\",
+        f"Questions: {answered} answered, {unknown} answered unknown, {missing} required "
+        f"unanswered (of {visible} asked).",
     ]
+
+
+def _success(data: PackData) -> list[str]:
+    """What success means and who decides, from the answers (shipped packs)."""
+    lines = []
+    for label, qid in SUCCESS:
+        question = data.packset.questions.get(qid)
+        if question is None or not data.evaluation.visible.get(qid):
+            continue
+        record = data.answers.get(qid)
+        shown = display(question, record.value) if record else "not answered yet"
+        lines += escape.wrap(f"{label}: {shown}", WIDTH, "- ", "  ")
+    return ["", "## Success definition", "", *lines] if lines else []
 
 
 def gate_rows(data: PackData) -> list[tuple]:
@@ -83,37 +140,101 @@ def gate_rows(data: PackData) -> list[tuple]:
     return [(g, data.followups.get(g.gate.id), data.waivers.get(g.gate.id)) for g in results]
 
 
-def _gates(data: PackData, budget: int) -> list[str]:
+def gate_block(data: PackData, result: GateResult, follow, waiver) -> list[str]:
+    """One gate in full, a list item: state and title with owner, due and status; then why,
+    the values behind it, the fix, and a waiver with its reason and approver."""
+    gate = result.gate
+    owner = follow.owner if follow and follow.owner else "—"
+    due = follow.due if follow and follow.due else "—"
+    status = follow.status.value.replace("_", " ") if follow else "open"
+    title = f"**{badge(result.state)} · {escape.text(gate.full_title, cell=False)}**"
+    parts = []
+    if len(title) + 40 <= WIDTH:
+        who = f"owner {owner} · due {due} · {status}"
+        head = escape.wrap(who, WIDTH - 1, f"- {title} · ", "  ")
+    else:  # a title too long for one line wraps on lines of its own (bold spans them)
+        head = escape.wrap(f"{badge(result.state)} · {gate.full_title}", WIDTH - 3, "- **", "  ")
+        head[-1] += "**"
+        parts.append(("Owner", f"{owner} · due {due} · {status}"))
+    parts.append(("Why", gate.why))
+    reason = because(data.packset, data.evaluation, gate.id)
+    if reason:
+        parts.append(("Because", reason))
+    parts.append(("Fix", gate.fix))
+    if waiver is not None:
+        parts.append(("Waiver", waiver_text(waiver, data.date)))
+    head[-1] += "\\"
+    lines = head
+    for index, (label, value) in enumerate(parts):
+        wrapped = escape.wrap(f"{label}: {value}", WIDTH - 1, "  ", "  ")
+        if index < len(parts) - 1:
+            wrapped[-1] += "\\"
+        lines += wrapped
+    return lines
+
+
+def _gates(data: PackData, budget: int, squeeze: bool = False) -> list[str] | None:
+    """The gates within `budget` non-blank lines: as many in full as fit, most severe first,
+    the rest named "(in the appendix)"; None when even that does not fit (unless `squeeze`:
+    then as many names as fit, and a count of the others)."""
     rows = gate_rows(data)
     waived = any(result.state is GateState.waived for result, _, _ in rows)
     lines = ["", "## Blocking and waived gates" if waived else "## Blocking gates", ""]
     if not rows:
         return [*lines, "None: no gate blocks production."]
-    room = budget - 4  # heading, table header and separator, overflow line
-    shown = rows if len(rows) <= room + 1 else rows[: max(room, 1)]
-    cells = []
-    for result, follow, waiver in shown:
-        owner = follow.owner if follow and follow.owner else ""
-        due = follow.due if follow and follow.due else ""
-        why = result.gate.why
-        cells.append(
-            fit_row(
-                [
-                    result.gate.full_title,
-                    Safe(badge(result.state)),
-                    why,
-                    owner,
-                    due,
-                    waiver_text(waiver, data.date),
-                ],
-                WIDTH,
-            )
-        )
-    lines += table(["Gate", "State", "Why it blocks", "Owner", "Due", "Waiver"], cells)
-    if len(shown) < len(rows):
-        # A blank line first: GFM would read a plain line right after a table as one more row.
-        lines += ["", f"…and {len(rows) - len(shown)} more in the appendix."]
-    return lines
+    room = budget - 1  # the heading
+    blocks = [gate_block(data, *item) for item in rows]
+    shown: list[list[str]] = []
+    for index, block in enumerate(blocks):
+        rest = _named(rows[index + 1 :], WIDTH)
+        if sum(len(b) for b in shown) + len(block) + len(rest) > room:
+            break
+        shown.append(block)
+    body = [line for block in shown for line in block]
+    left = rows[len(shown) :]
+    if left:
+        named = _named(left, WIDTH)
+        if len(body) + len(named) > room:
+            if not squeeze:
+                return None
+            named = _named(left, WIDTH, room - len(body))
+        # A blank line first: it closes the list, so the names are a paragraph of their own.
+        body += ["", *named]
+    return lines + body
+
+
+def _named(rows: list[tuple], width: int, limit: int | None = None) -> list[str]:
+    """The gates the page has no room for, each by state and full title, "(in the appendix)";
+    a name is never split across lines unless it is longer than a line. With `limit` lines,
+    the last of them says how many more there are."""
+    if not rows:
+        return []
+    lines: list[str] = []
+    done: list[int] = []
+    """For each line: how many gates are named in full up to the end of it."""
+    current = "Also open (in the appendix):"
+    for index, (result, _, _) in enumerate(rows):
+        raw = f"{badge(result.state)} {result.gate.full_title}"
+        item = escape.text(raw, cell=False)
+        joiner = " " if current.endswith(":") else " · "
+        if len(current) + len(joiner) + len(item) <= width:
+            current += joiner + item
+        else:
+            lines.append(current)
+            done.append(index)
+            if len(item) <= width:
+                current = item
+            else:  # longer than a whole line: it wraps like any long text
+                *full, current = escape.wrap(raw, width)
+                lines += full
+                done += [index] * len(full)
+    lines.append(current)
+    done.append(len(rows))
+    if limit is None or len(lines) <= limit:
+        return lines
+    keep = max(0, limit - 1)
+    shown = done[keep - 1] if keep else 0
+    return [*lines[:keep], f"…and {len(rows) - shown} more gates (in the appendix)."]
 
 
 def _shelf(data: PackData) -> list[str]:
@@ -122,7 +243,7 @@ def _shelf(data: PackData) -> list[str]:
         first = [
             receipt_title(item.receipt),
             SHELF_BADGES[item.status],
-            f"{item.answered}/{item.total}",
+            f"{item.answered} · {item.unknown} · {item.total - item.answered - item.unknown}",
             str(len(item.blocking)),
         ]
         room = WIDTH - len(row([*first, ""])) - 1
@@ -131,39 +252,27 @@ def _shelf(data: PackData) -> list[str]:
         # A reference too long to show as a link still counts in "+N in the appendix".
         shown = join_fit(links, room, "+{n} in the appendix", total=len(item.evidence))
         cells.append([*first, Safe(shown)])
-    return [
-        "",
-        "## Receipts",
-        "",
-        *table(["Receipt", "Status", "Answered", "Open gates", "Evidence"], cells),
-        "",
-        "Rule: present = required questions answered and no open gate; missing = nothing "
-        "answered; partial = between.",
-    ]
+    header = ["Receipt", "Status", "Answered · unknown · open", "Open gates", "Evidence"]
+    return ["", "## Receipts", "", *table(header, cells)]
 
 
 def _areas(data: PackData) -> list[str]:
-    areas = list(data.evaluation.areas.values())
-    cells = [
-        [
-            escape.fit(area.title, 40),
-            f"{area.answered}/{area.visible}",
-            badge(area.state),
-            str(area.red),
-            str(area.amber),
-            str(area.unknown_gates),
-        ]
-        for area in areas[:MAX_AREAS]
-    ]
+    """One line an area: a list wraps where a table would have to cut a long title."""
     lines = ["", "## Areas", ""]
-    lines += table(["Area", "Answered", "State", "Red", "Amber", "Unknown"], cells)
-    if len(areas) > MAX_AREAS:
-        lines += ["", f"…and {len(areas) - MAX_AREAS} more areas in the appendix."]
+    for area in data.evaluation.areas.values():
+        real = area.answered - area.unknown_answers
+        text = (
+            f"{badge(area.state)} {area.title}: {real} answered, {area.unknown_answers} "
+            f"unknown of {area.visible} · gates {area.red} red, {area.amber} amber, "
+            f"{area.unknown_gates} unknown"
+        )
+        lines += escape.wrap(text, WIDTH, "- ", "  ")
     return lines
 
 
-def value_lines(data: PackData, width: int = WIDTH) -> list[str]:
-    """Every score against its bands, then every derived value with its unit and budget."""
+def value_lines(data: PackData) -> list[str]:
+    """Every score against its bands, then every derived value with its unit and budget, as
+    plain text (each caller escapes and wraps it for its place)."""
     ev = data.evaluation
     out = []
     for score in data.packset.scores.values():
@@ -173,17 +282,22 @@ def value_lines(data: PackData, width: int = WIDTH) -> list[str]:
         else:
             band = result.band.label if result.band else "outside every band"
             reading = f"{number(result.value)} of {result.maximum} — {band}"
-        out.append(escape.fit(f"{score.title}: {reading}", width - 2))
         bands = "; ".join(_band(b) for b in score.bands)
-        if bands:
-            out.append("  " + escape.fit(f"bands: {bands}", width - 4))
+        out.append(f"{score.title}: {reading}" + (f" (bands: {bands})" if bands else ""))
     for pack in data.packset.packs:
         budgets = _budgets(data, pack)
         for derived in pack.derived:
             value = ev.derived(derived.id)
             unit = f" {derived.unit}" if derived.unit else ""
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
-                out.append(escape.fit(f"{derived.title}: unknown{unit}", width - 2))
+            if isinstance(value, bool):
+                out.append(f"{derived.title}: {'yes' if value else 'no'}")
+                continue
+            if isinstance(value, str):
+                out.append(f"{derived.title}: {value}{unit}")
+                continue
+            if not isinstance(value, (int, float)):
+                why = ev.faults.get(derived.id)
+                out.append(f"{derived.title}: unknown{unit}" + (f" ({why})" if why else ""))
                 continue
             line = f"{derived.title}: {number(value)}{unit}"
             budget = budgets.get(derived.unit or "")
@@ -191,7 +305,7 @@ def value_lines(data: PackData, width: int = WIDTH) -> list[str]:
                 # Words, not gate states: which gate (if any) reads this value is the pack's call.
                 mark = "✗ OVER" if value > budget else "✔ WITHIN"
                 line += f" — {mark} the budget of {number(budget)}{unit}"
-            out.append(escape.fit(line, width - 2))
+            out.append(line)
     return out
 
 
@@ -221,7 +335,8 @@ def _values(data: PackData) -> list[str]:
     if not values:
         return []
     lines = ["", "## Scores and costs", ""]
-    lines += [v if v.startswith("  ") else f"- {v}" for v in values[:MAX_VALUES]]
+    for value in values[:MAX_VALUES]:
+        lines += escape.wrap(value, WIDTH, "- ", "  ")
     if len(values) > MAX_VALUES:
-        lines.append(f"…and {len(values) - MAX_VALUES} more in the appendix.")
+        lines += ["", f"…and {len(values) - MAX_VALUES} more in the appendix."]
     return lines

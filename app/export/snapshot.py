@@ -49,6 +49,8 @@ class ReceiptShelfItem:
     """Ids of gates on this receipt that are red, unknown or amber (waived ones are not)."""
     evidence: list[str]
     """Evidence references (paths or URLs) attached to its answers, in question order."""
+    unknown: int = 0
+    """Visible evidencing questions answered "unknown" (neither answered nor open)."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,10 @@ def has_real_answer(record: AnswerRecord | None) -> bool:
     return record is not None and record.value is not None and record.value != "unknown"
 
 
+def _said_unknown(record: AnswerRecord | None) -> bool:
+    return record is not None and record.value == "unknown"
+
+
 def evidence_refs(question_kind: Kind, record: AnswerRecord | None) -> list[str]:
     """The references an answer carries: its attached evidence, and the value of an evidence
     question."""
@@ -200,7 +206,10 @@ def receipt_shelf(
         else:
             status = ReceiptStatus.present
         evidence = [ref for q in questions for ref in evidence_refs(q.kind, answers.get(q.id))]
+        unknown = sum(1 for q in questions if _said_unknown(answers.get(q.id)))
         out.append(
-            ReceiptShelfItem(receipt, status, len(answered), len(questions), blocking, evidence)
+            ReceiptShelfItem(
+                receipt, status, len(answered), len(questions), blocking, evidence, unknown
+            )
         )
     return out
