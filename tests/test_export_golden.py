@@ -13,11 +13,17 @@ import pytest
 from app.export.appendix import render_appendix
 from app.export.jsonout import render_json
 from app.export.page import render_page
+from app.export.write import render_pack_html
 from tests.export_demo import demo_data
 from tests.export_support import vendor_data
 
 GOLDEN = Path(__file__).parent / "golden" / "export"
-RENDER = {"receipts.md": render_page, "appendix.md": render_appendix, "receipts.json": render_json}
+RENDER = {
+    "receipts.md": render_page,
+    "appendix.md": render_appendix,
+    "receipts.json": render_json,
+    "receipts.html": render_pack_html,
+}
 DATA = {"vendor": vendor_data, "demo": demo_data}
 
 

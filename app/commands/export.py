@@ -1,4 +1,4 @@
-"""`preflight export SLUG [--out PATH] [--format md|json] [--date DAY] [--force]`."""
+"""`preflight export SLUG [--out PATH] [--format md|json|html] [--date DAY] [--force]`."""
 
 from __future__ import annotations
 
@@ -11,17 +11,25 @@ def add(sub, common) -> None:
     parser = sub.add_parser(
         "export",
         parents=[common],
-        help="write the receipts pack (one page + appendix, or JSON)",
+        help="write the receipts pack (one page + appendix, as Markdown, JSON or HTML)",
         description="Write the one-page receipts pack and its appendix as Markdown (or the same "
-        "content as JSON). The same stored answers always give the same bytes.",
+        "content as JSON, or both in one printable HTML file). The same stored answers always "
+        "give the same bytes.",
     )
     parser.add_argument("ref", metavar="SLUG", help="the assessment's slug or id")
     parser.add_argument(
         "--out",
         metavar="PATH",
-        help="a folder (default: ./exports) or a file ending in .md or .json",
+        help="a folder (default: ./exports) or a file ending in .md, .json or .html "
+        "(the suffix picks the format when --format is not given)",
     )
-    parser.add_argument("--format", choices=["md", "json"], default="md", dest="fmt")
+    parser.add_argument(
+        "--format",
+        choices=["md", "json", "html"],
+        default=None,
+        dest="fmt",
+        help="md: page + appendix (default); json: one file; html: one printable file",
+    )
     parser.add_argument(
         "--date",
         type=day,

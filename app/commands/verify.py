@@ -14,10 +14,10 @@ def add(sub, common) -> None:
         "verify",
         parents=[common],
         help="check an exported pack against the database (exit 1 if it no longer matches)",
-        description="Recompute the digest of an exported pack (Markdown page, appendix or JSON) "
+        description="Recompute the digest of an exported pack (Markdown page, appendix, JSON or HTML) "
         "from the database and check the file was not edited. Exit 0 match, 1 mismatch.",
     )
-    parser.add_argument("file", metavar="FILE", help="an exported .md or .json file")
+    parser.add_argument("file", metavar="FILE", help="an exported .md, .json or .html file")
     parser.set_defaults(handler=run)
 
 

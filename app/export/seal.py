@@ -6,6 +6,9 @@ A pack ends with three machine-readable pieces:
     Digest: sha256:<answers digest> · …                     (answers + pack versions + tool)
     <!-- preflight-page-sha256:<hex> -->                     (last line: SHA-256 of all above)
 
+An HTML pack (app/export/html.py) carries the same three: the ref comment and a
+`<meta name="preflight-digest" content="sha256:…">` in its <head>, and the same seal line last.
+
 `preflight verify` recomputes the answers digest from the database and the page digest from the
 file, so it notices both a changed answer and a hand-edited file.
 """
@@ -27,6 +30,10 @@ _SAFE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 REF_LINE = re.compile(r"^<!-- preflight-pack ref=(?P<ref>[A-Za-z0-9_.-]+) -->$", re.MULTILINE)
 DIGEST_LINE = re.compile(r"^Digest: sha256:(?P<digest>[0-9a-f]{64})\b", re.MULTILINE)
 SEAL_LINE = re.compile(r"^<!-- preflight-page-sha256:(?P<sha>[0-9a-f]{64}) -->$")
+DIGEST_META = re.compile(
+    r'^<meta name="preflight-digest" content="sha256:(?P<digest>[0-9a-f]{64})">$', re.MULTILINE
+)
+HTML_START = "<!DOCTYPE html>"
 
 
 def pack_ref(assessment: Assessment) -> str:
@@ -75,8 +82,20 @@ def read_sealed(text: str) -> Sealed:
     return Sealed(ref["ref"] if ref else None, digest["digest"] if digest else None, intact)
 
 
+def read_html(text: str) -> Sealed:
+    """`read_sealed` for an exported HTML pack: the same seal; ref and digest from <head> only,
+    so nothing in the (escaped) body can stand in for them."""
+    head = text.partition("</head>")[0]
+    ref = REF_LINE.search(head)
+    digest = DIGEST_META.search(head)
+    intact = read_sealed(text).intact
+    return Sealed(ref["ref"] if ref else None, digest["digest"] if digest else None, intact)
+
+
 def read_any(text: str) -> Sealed:
-    """`read_sealed` for Markdown, or the same reading of an exported JSON document."""
+    """`read_sealed` for Markdown, or the same reading of an exported JSON or HTML document."""
+    if text.startswith(HTML_START):
+        return read_html(text)
     if not text.lstrip().startswith("{"):
         return read_sealed(text)
     import json

@@ -12,13 +12,16 @@ import re
 import tempfile
 from pathlib import Path
 
-from app.errors import EXIT_ERROR, PreflightError
+from app.errors import EXIT_ERROR, EXIT_USAGE, PreflightError
 from app.export.appendix import render_appendix
+from app.export.html import render_html
 from app.export.jsonout import render_json
 from app.export.page import render_page
 from app.export.snapshot import PackData, make_snapshot
 
-FORMATS = ("md", "json")
+FORMATS = ("md", "json", "html")
+SUFFIXES = {".md": "md", ".json": "json", ".html": "html"}
+"""A file path's suffix names its format."""
 DEFAULT_DIR = "exports"
 
 
@@ -32,22 +35,67 @@ def file_stem(data: PackData) -> str:
     return stem or f"assessment-{data.assessment.id}"
 
 
+def pick_format(out: Path | str | None, fmt: str | None = None) -> str:
+    """The format to write: `fmt`, else the one the file's suffix names, else md.
+
+    A file path must end in .md, .json or .html, agreeing with `fmt` when both are given; a
+    folder (one that exists, one written with a trailing slash, or a name without a suffix)
+    takes any format. Anything else is refused with exit 2 before a byte is written.
+    """
+    if fmt is not None and fmt not in FORMATS:
+        raise PreflightError(
+            f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})", EXIT_USAGE
+        )
+    if out is None:
+        return fmt or "md"
+    raw, path = str(out), Path(out)
+    suffix = path.suffix.lower()
+    named = SUFFIXES.get(suffix)
+    if named is not None:
+        if fmt is not None and fmt != named:
+            raise PreflightError(
+                f"--format {fmt} does not match {raw!r}, which ends in {path.suffix}; "
+                f"drop --format or name the file .{fmt}",
+                EXIT_USAGE,
+            )
+        return named
+    if suffix and not raw.endswith(("/", os.sep)) and not path.is_dir():
+        raise PreflightError(
+            f"cannot tell the format of {raw!r}: a file must end in "
+            f"{', '.join(SUFFIXES)} (a folder: end it in /)",
+            EXIT_USAGE,
+        )
+    return fmt or "md"
+
+
 def targets(data: PackData, out: Path, fmt: str = "md") -> dict[Path, str]:
-    """Where each file goes: `out` is a folder unless it ends in .md or .json."""
+    """Where each file goes: `out` is a folder unless it ends in .md, .json or .html."""
     if fmt not in FORMATS:
         raise PreflightError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    if out.suffix.lower() in (".md", ".json"):
+    if out.suffix.lower() in SUFFIXES:
         base = out.with_suffix("")
     else:
         base = out / f"{file_stem(data)}-receipts"
     if fmt == "json":
         return {base.with_name(base.name + ".json"): "json"}
+    if fmt == "html":
+        return {base.with_name(base.name + ".html"): "html"}
     appendix = base.with_name(base.name.removesuffix("-receipts") + "-appendix.md")
     return {base.with_name(base.name + ".md"): "page", appendix: "appendix"}
 
 
 def render(data: PackData, kind: str) -> str:
-    return {"page": render_page, "appendix": render_appendix, "json": render_json}[kind](data)
+    return {
+        "page": render_page,
+        "appendix": render_appendix,
+        "json": render_json,
+        "html": render_pack_html,
+    }[kind](data)
+
+
+def render_pack_html(data: PackData) -> str:
+    """The page and the appendix in one HTML file, from the very Markdown the md format writes."""
+    return render_html(render_page(data), render_appendix(data))
 
 
 def write_pack(
@@ -55,9 +103,12 @@ def write_pack(
     out: Path | str | None = None,
     force: bool = False,
     date: str | None = None,
-    fmt: str = "md",
+    fmt: str | None = None,
 ) -> list[Path]:
-    """Write the pack for `snapshot` (re-dated to `date` if given); return the files written."""
+    """Write the pack for `snapshot` (re-dated to `date` if given); return the files written.
+
+    The format is `fmt`, else the one `out`'s suffix names, else md (see `pick_format`)."""
+    fmt = pick_format(out, fmt)
     data = redate(snapshot, date) if date and date != snapshot.date else snapshot
     out_path = Path(out) if out is not None else Path(DEFAULT_DIR)
     files = targets(data, out_path, fmt)
