@@ -170,7 +170,7 @@ def test_one_self_contained_printable_file():
     assert "Verdict: ✗ NO-GO" in page and "Appendix:" not in page
     assert "Appendix:" in appendix
     assert "preflight-pack" not in body and "preflight-page-sha256" not in body.rsplit("\n", 2)[0]
-    assert 'class="state-red">✗ RED</td>' in page
+    assert '<strong class="state-red">✗ RED · ' in page, "a gate's head carries its colour"
 
 
 def test_render_html_needs_a_sealed_page():

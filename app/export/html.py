@@ -108,6 +108,17 @@ def _decorate(tokens: list[Token]) -> None:
                 tok.attrJoin("class", f"state-{_STATE_OF_WORD[match['word']]}")
         if tok.type == "table_open":
             _widths(tokens, i)
+        if tok.type == "inline":
+            _decorate_strong(tok.children or [])
+
+
+def _decorate_strong(children: list[Token]) -> None:
+    """A gate block's head, `**✗ RED · title**`, gets its state's class too."""
+    for j, child in enumerate(children):
+        if child.type == "strong_open" and j + 1 < len(children):
+            match = _BADGE.match(children[j + 1].content or "")
+            if match:
+                child.attrJoin("class", f"state-{_STATE_OF_WORD[match['word']]}")
 
 
 def _widths(tokens: list[Token], start: int) -> None:

@@ -222,8 +222,8 @@ def _named(rows: list[tuple], width: int, limit: int | None = None) -> list[str]
         else:
             lines.append(current)
             done.append(index)
-            if len(item) <= width:
-                current = item
+            if len(item) + 2 <= width:
+                current = "· " + item  # the separator starts the line: it still reads as one
             else:  # longer than a whole line: it wraps like any long text
                 *full, current = escape.wrap(raw, width)
                 lines += full
