@@ -9,7 +9,7 @@ value against its question, re-evaluates, and saves the answer together with the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from app.core.answers import AnswerError, check_value
@@ -110,6 +110,10 @@ class Session:
 
     summary_of = staticmethod(summary_of)
 
+    def today(self) -> str:
+        """The day (YYYY-MM-DD) waivers are judged on."""
+        return self._today()
+
     def refresh(self) -> None:
         """Forget the caches (after another process may have written)."""
         self._assessment = self.store.get(self.id)
@@ -121,12 +125,12 @@ class Session:
     def _values(self) -> dict[str, Any]:
         return {qid: record.value for qid, record in self.answers.items()}
 
-    def _evaluate(self, values: dict[str, Any]) -> Evaluation:
+    def _evaluate(self, values: dict[str, Any], waived: set[str] | None = None) -> Evaluation:
         # Waivers change only through this session (or a refresh), so read them once, not on
         # every answer key.
         if self._waived is None:
             self._waived = self.store.active_waivers(self.id, self._today())
-        return evaluate(self.packset, values, self._waived)
+        return evaluate(self.packset, values, self._waived if waived is None else waived)
 
     def _check(self, question_id: str, value: Any) -> Any:
         question = self.packset.questions.get(question_id)
@@ -134,8 +138,10 @@ class Session:
             raise AnswerError(f"unknown question id {question_id!r}")
         return check_value(question, value)
 
-    def _summary_for(self, expected: dict[str, Any], after: Evaluation) -> _CommittedSummary:
-        return _CommittedSummary(self, expected, after)
+    def _summary_for(
+        self, expected: dict[str, Any], after: Evaluation, waived: set[str] | None = None
+    ) -> _CommittedSummary:
+        return _CommittedSummary(self, expected, after, waived)
 
     def _moved(self, before: Evaluation, after: Evaluation | _CommittedSummary) -> list[GateChange]:
         if isinstance(after, _CommittedSummary):
@@ -195,12 +201,16 @@ class Session:
         answered_by: str | None = None,
         clear_others: bool = False,
         participants: Iterable[tuple[str, str]] = (),
+        followups: Mapping[str, Mapping[str, Any]] | None = None,
+        waivers: Mapping[str, Mapping[str, str]] | None = None,
     ) -> list[GateChange]:
         """Write answer-file entries all or nothing; any bad value stops the lot before saving.
 
         Entries are `AnswerEntry`s or `(question_id, value, note, evidence)` tuples;
         `participants` (name, role) missing from the assessment are added in the same
-        transaction.
+        transaction, and so are `followups` (gate id → owner, due, status, note: the fields
+        given) and `waivers` (gate id → reason, approver, expires). The summary cached with
+        them, and the evaluation returned, count the new waivers.
         """
         checked, problems = [], []
         for entry in entries:
@@ -211,12 +221,25 @@ class Session:
                 checked.append((qid, self._check(qid, value), note, evidence))
             except AnswerError as exc:
                 problems.append(f"{qid}: {exc}")
+        for section, table in (("_followups", followups), ("_waivers", waivers)):
+            for gate_id in table or {}:
+                if gate_id not in self.packset.gates:
+                    problems.append(f"{section}.{gate_id}: unknown gate id")
         if problems:
             raise AnswerError("; ".join(problems))
         before = self.evaluation
         values = {} if clear_others else self._values()
         values.update({qid: value for qid, value, _, _ in checked})
-        committed = self._summary_for(values, self._evaluate(values))
+        waived = None
+        if waivers:
+            today = self._today()
+            current = self._waived
+            if current is None:
+                current = self.store.active_waivers(self.id, today)
+            waived = (current - set(waivers)) | {
+                gid for gid, w in waivers.items() if w["expires"] >= today
+            }
+        committed = self._summary_for(values, self._evaluate(values, waived), waived)
         self._answers = self.store.replace_answers(
             self.id,
             checked,
@@ -224,7 +247,11 @@ class Session:
             summary=committed,
             clear_others=clear_others,
             participants=list(participants),
+            followups=followups,
+            waivers=waivers,
         )
+        if waived is not None:
+            self._waived = waived
         return self._moved(before, committed)
 
     def data_version(self) -> int:
@@ -294,17 +321,28 @@ class _CommittedSummary:
     committed rows are evaluated and that is what is cached and reported.
     """
 
-    def __init__(self, session: Session, expected: dict[str, Any], after: Evaluation) -> None:
+    def __init__(
+        self,
+        session: Session,
+        expected: dict[str, Any],
+        after: Evaluation,
+        expected_waived: set[str] | None = None,
+    ) -> None:
         self.session = session
         self.expected = expected
         self.evaluation = after
+        self.expected_waived = expected_waived
+        """The active waivers `after` counts, when the write itself sets some (an answer
+        file's `_waivers`); None: the session's own."""
         self.stale = False
         self.waived: set[str] | None = None
 
     def __call__(self, committed: dict[str, Any]) -> Summary:
         session = self.session
+        # Read in the write transaction: the waivers it writes are seen.
         waived = session.store.active_waivers(session.id, session._today())
-        if committed != self.expected or waived != session._waived:
+        expected = session._waived if self.expected_waived is None else self.expected_waived
+        if committed != self.expected or waived != expected:
             self.stale = True
             self.waived = waived
             self.evaluation = evaluate(session.packset, committed, waived)

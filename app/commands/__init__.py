@@ -16,6 +16,7 @@ COMMANDS = [
     "archive",
     "delete",
     "check",
+    "actions",
     "export",
     "verify",
     "validate",

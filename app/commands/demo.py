@@ -40,7 +40,12 @@ def run(args: argparse.Namespace) -> int:
             session = Session.create(store, packset, "demo", DEMO_DESCRIPTION)
         people = [(p.name, p.role) for p in demo.participants]
         session.apply(
-            demo.entries, answered_by=demo.answered_as, clear_others=True, participants=people
+            demo.entries,
+            answered_by=demo.answered_as,
+            clear_others=True,
+            participants=people,
+            followups=demo.followup_fields(),
+            waivers=demo.waiver_fields(),
         )
         verdict = session.evaluation.verdict.value
     print(f"demo: {len(demo.entries)} answers loaded; verdict {verdict}")

@@ -78,9 +78,17 @@ def run(args: argparse.Namespace) -> int:
         if args.answers:
             from app.quick.answerfile import apply_file
 
-            count = apply_file(session, Path(args.answers), name)
+            applied = apply_file(session, Path(args.answers), name)
             source = one_line(args.answers)
-            print(f"Applied {count} answer(s) from {source} to {session.assessment.slug}.")
+            extra = "".join(
+                f", {len(items)} {what}(s)"
+                for what, items in (("follow-up", applied.followups), ("waiver", applied.waivers))
+                if items
+            )
+            print(
+                f"Applied {len(applied.entries)} answer(s){extra} from {source} "
+                f"to {session.assessment.slug}."
+            )
         else:
             from app.quick.walk import Walk
 

@@ -4,10 +4,22 @@ Used by `preflight quick --answers FILE` and by the shipped demo. Reading is all
 every problem is collected as `FILE: question_id: message`, and a file with any problem yields
 no answers at all. An optional `_meta` table may carry `participants = [{name, role}]` and the
 `answered_as` participant's name (question ids cannot start with `_`, so it never clashes).
+
+Two more optional tables set what the gate board sets, keyed by gate id:
+
+- `[_followups.GATE_ID]`: `owner`, `due` (YYYY-MM-DD), `status` (open, in_progress, done),
+  `note`; a key left out keeps what is stored (status `open` for a new follow-up), `""` clears
+  owner, due or note.
+- `[_waivers.GATE_ID]`: `reason`, `approver` and `expires` (YYYY-MM-DD, the last day it holds),
+  all three required. A waiver that has already expired (before `today`) is refused, as the
+  gate board refuses it: a file must not record a waiver that never held.
+
+Their problems read `FILE: _followups.GATE_ID.field: message`, and refuse the whole file too.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tomllib
 from dataclasses import dataclass, field
@@ -15,10 +27,19 @@ from pathlib import Path
 from typing import Any
 
 from app.core.answers import AnswerError, check_value
+from app.core.days import DayError, parse_day
 from app.core.packs import PackSet, number_location
+from app.core.text import has_control
 
 ENTRY_KEYS = {"value", "note", "evidence"}
 MAX_FILE_BYTES = 20_000_000
+FOLLOWUP_KEYS = ("owner", "due", "status", "note")
+WAIVER_KEYS = ("reason", "approver", "expires")
+FOLLOWUP_STATUSES = ("open", "in_progress", "done")
+"""The store's `FollowUpStatus` values (app.core sits below the store; a test keeps them equal)."""
+MAX_PERSON = 200
+"""An owner's or approver's name: as long as a participant's name may be."""
+MAX_NOTE = 2000
 
 
 @dataclass(frozen=True)
@@ -35,12 +56,40 @@ class Participant:
     role: str
 
 
+@dataclass(frozen=True)
+class FollowUpEntry:
+    gate_id: str
+    fields: dict[str, str | None]
+    """Only the keys the file gives (owner, due, status, note); None clears owner, due or note."""
+
+
+@dataclass(frozen=True)
+class WaiverEntry:
+    gate_id: str
+    reason: str
+    approver: str
+    expires: str
+
+
 @dataclass
 class AnswerFile:
     path: Path
     entries: list[AnswerEntry]
     participants: list[Participant] = field(default_factory=list)
     answered_as: str | None = None
+    followups: list[FollowUpEntry] = field(default_factory=list)
+    waivers: list[WaiverEntry] = field(default_factory=list)
+
+    def followup_fields(self) -> dict[str, dict[str, str | None]]:
+        """Gate id → the follow-up fields given, as `Session.apply` takes them."""
+        return {f.gate_id: dict(f.fields) for f in self.followups}
+
+    def waiver_fields(self) -> dict[str, dict[str, str]]:
+        """Gate id → reason, approver, expires, as `Session.apply` takes them."""
+        return {
+            w.gate_id: {"reason": w.reason, "approver": w.approver, "expires": w.expires}
+            for w in self.waivers
+        }
 
 
 class AnswerFileError(ValueError):
@@ -51,13 +100,20 @@ class AnswerFileError(ValueError):
         self.lines = lines
 
 
-def read_answer_file(path: Path, packset: PackSet) -> AnswerFile:
+def read_answer_file(path: Path, packset: PackSet, today: str | None = None) -> AnswerFile:
+    """The checked contents of `path`; AnswerFileError with every problem otherwise.
+
+    `today` (YYYY-MM-DD, default the real date) is the day an expired waiver is judged on."""
     name = str(path)
     raw = _read_mapping(path)
     problems: list[str] = []
     entries: list[AnswerEntry] = []
     meta = raw.pop("_meta", None)
     participants, answered_as = _read_meta(name, meta, problems)
+    gate_ids = set(packset.gates)
+    followups = _read_followups(name, raw.pop("_followups", None), gate_ids, problems)
+    day = today or dt.date.today().isoformat()
+    waivers = _read_waivers(name, raw.pop("_waivers", None), gate_ids, day, problems)
     for qid, item in raw.items():
         question = packset.questions.get(qid)
         if question is None:
@@ -88,7 +144,7 @@ def read_answer_file(path: Path, packset: PackSet) -> AnswerFile:
         entries.append(AnswerEntry(qid, value, note, evidence))
     if problems:
         raise AnswerFileError(problems)
-    return AnswerFile(path, entries, participants, answered_as)
+    return AnswerFile(path, entries, participants, answered_as, followups, waivers)
 
 
 def _read_mapping(path: Path) -> dict[str, Any]:
@@ -145,6 +201,113 @@ def _read_meta(name: str, meta: Any, problems: list[str]) -> tuple[list[Particip
     elif answered_as is not None and answered_as not in {p.name for p in people}:
         problems.append(f"{name}: _meta.answered_as: {answered_as!r} is not a participant")
     return people, answered_as
+
+
+def _gate_tables(
+    name: str,
+    section: str,
+    table: Any,
+    gate_ids: set[str],
+    keys: tuple[str, ...],
+    problems: list[str],
+) -> list[tuple[str, dict[str, Any]]]:
+    """(gate id, table) for each well-formed entry of `_followups` or `_waivers`; the problems
+    of the rest (not a table, an unknown gate id, unknown keys) go to `problems`."""
+    if table is None:
+        return []
+    expected = ", ".join(keys)
+    if not isinstance(table, dict):
+        problems.append(f"{name}: {section}: expected a table of gate id → {{{expected}}}")
+        return []
+    out = []
+    for gate_id, item in table.items():
+        where = f"{name}: {section}.{gate_id}"
+        if gate_id not in gate_ids:
+            problems.append(f"{where}: unknown gate id")
+            continue
+        if not isinstance(item, dict):
+            problems.append(f"{where}: expected a table with {expected}")
+            continue
+        unknown = [key for key in item if key not in keys]
+        for key in unknown:
+            problems.append(f"{where}.{key}: unknown key (expected {expected})")
+        if not unknown:
+            out.append((gate_id, item))
+    return out
+
+
+def _text(value: Any, limit: int, allow_newline: bool) -> str:
+    """Trimmed text for a follow-up or waiver field; ValueError with the message otherwise."""
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    value = value.strip()
+    if len(value) > limit:
+        raise ValueError(f"is limited to {limit:,} characters")
+    if has_control(value, allow_newline=allow_newline):
+        breaks = "" if allow_newline else " or line breaks"
+        raise ValueError(f"cannot hold control characters{breaks}")
+    return value
+
+
+def _field(key: str, value: Any) -> str | None:
+    """One follow-up or waiver field as stored ("" → None); ValueError with the message."""
+    if key in ("due", "expires"):
+        if value == "":
+            return None
+        try:
+            return parse_day(value)
+        except DayError as exc:
+            raise ValueError(str(exc)) from None
+    if key == "status":
+        if value not in FOLLOWUP_STATUSES:
+            raise ValueError(f"must be one of {', '.join(FOLLOWUP_STATUSES)}, got {value!r}")
+        return str(value)
+    person = key in ("owner", "approver")
+    text = _text(value, MAX_PERSON if person else MAX_NOTE, allow_newline=not person)
+    return " ".join(text.split()) if person else (text or None)
+
+
+def _read_followups(
+    name: str, table: Any, gate_ids: set[str], problems: list[str]
+) -> list[FollowUpEntry]:
+    out = []
+    for gate_id, item in _gate_tables(name, "_followups", table, gate_ids, FOLLOWUP_KEYS, problems):
+        fields: dict[str, str | None] = {}
+        for key, value in item.items():
+            try:
+                fields[key] = _field(key, value) or None
+            except ValueError as exc:
+                problems.append(f"{name}: _followups.{gate_id}.{key}: {exc}")
+        if len(fields) == len(item):
+            out.append(FollowUpEntry(gate_id, fields))
+    return out
+
+
+def _read_waivers(
+    name: str, table: Any, gate_ids: set[str], today: str, problems: list[str]
+) -> list[WaiverEntry]:
+    out = []
+    for gate_id, item in _gate_tables(name, "_waivers", table, gate_ids, WAIVER_KEYS, problems):
+        fields: dict[str, str] = {}
+        for key in WAIVER_KEYS:
+            where = f"{name}: _waivers.{gate_id}.{key}"
+            try:
+                value = _field(key, item.get(key, ""))
+            except ValueError as exc:
+                problems.append(f"{where}: {exc}")
+                continue
+            if not value:
+                problems.append(f"{where}: a waiver needs a reason, an approver and an expiry date")
+            elif key == "expires" and value < today:
+                problems.append(
+                    f"{where}: the waiver expired on {value} (today is {today}); "
+                    "give a date from today on"
+                )
+            else:
+                fields[key] = value
+        if len(fields) == len(WAIVER_KEYS):
+            out.append(WaiverEntry(gate_id, **fields))
+    return out
 
 
 def demo_answers_path() -> Path:

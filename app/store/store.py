@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -288,6 +288,14 @@ class Store(AnswerWrites):
     def _checked_name(name: str) -> str:
         return _check_name(name, "a participant's name")
 
+    @staticmethod
+    def _checked_followup(fields: Mapping[str, Any]) -> dict[str, Any]:
+        return _checked_followup(fields)
+
+    @staticmethod
+    def _checked_waiver(reason: str, approver: str, expires: str) -> dict[str, str]:
+        return _checked_waiver(reason, approver, expires)
+
     def _add_missing_participants(
         self, assessment_id: int, people: Sequence[tuple[str, str]]
     ) -> None:
@@ -330,24 +338,37 @@ class Store(AnswerWrites):
         status: FollowUpStatus | str = FollowUpStatus.open,
         note: str | None = None,
     ) -> GateFollowUp:
-        try:
-            status = FollowUpStatus(status)
-        except ValueError:
-            choices = ", ".join(s.value for s in FollowUpStatus)
-            raise PreflightError(f"status must be one of {choices}", EXIT_USAGE) from None
-        due = _check_day(due, "due") if due else None
-        record = GateFollowUp(
-            assessment_id=assessment_id,
-            gate_id=gate_id,
-            owner=owner or None,
-            due=due,
-            status=status,
-            note=note or None,
-            updated_at=rows.now(),
-        )
-        with self._write() as db:
+        fields = {"owner": owner, "due": due, "status": status, "note": note}
+        checked = _checked_followup(fields)
+        with self._write():
             self._require(assessment_id)
-            db.execute(
+            return self._put_followups(assessment_id, {gate_id: checked})[0]
+
+    def _put_followups(
+        self, assessment_id: int, followups: Mapping[str, Mapping[str, Any]]
+    ) -> list[GateFollowUp]:
+        """Inside a write: upsert each gate's follow-up from the fields given (checked by
+        `_checked_followup`); a field left out keeps what is stored."""
+        out = []
+        when = rows.now()
+        for gate_id, fields in followups.items():
+            found = self.conn.execute(
+                "SELECT owner, due, status, note FROM gate_followups "
+                "WHERE assessment_id = ? AND gate_id = ?",
+                [assessment_id, gate_id],
+            ).fetchone()
+            stored = dict(zip(("owner", "due", "status", "note"), found or (), strict=False))
+            merged = {"status": FollowUpStatus.open.value} | stored | dict(fields)
+            record = GateFollowUp(
+                assessment_id=assessment_id,
+                gate_id=gate_id,
+                owner=merged.get("owner") or None,
+                due=merged.get("due") or None,
+                status=FollowUpStatus(merged["status"]),
+                note=merged.get("note") or None,
+                updated_at=when,
+            )
+            self.db.execute(
                 "INSERT INTO gate_followups (assessment_id, gate_id, owner, due, status, note, "
                 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (assessment_id, gate_id) "
                 "DO UPDATE SET owner = excluded.owner, due = excluded.due, "
@@ -362,8 +383,10 @@ class Store(AnswerWrites):
                     record.updated_at,
                 ],
             )
-            self._touch(assessment_id, record.updated_at)
-        return record
+            out.append(record)
+        if out:
+            self._touch(assessment_id, when)
+        return out
 
     def waivers(self, assessment_id: int) -> dict[str, Waiver]:
         found = self._query(
@@ -374,19 +397,28 @@ class Store(AnswerWrites):
     def set_waiver(
         self, assessment_id: int, gate_id: str, *, reason: str, approver: str, expires: str
     ) -> Waiver:
-        if not (reason or "").strip() or not (approver or "").strip():
-            raise PreflightError("a waiver needs a reason and an approver", EXIT_USAGE)
-        record = Waiver(
-            assessment_id=assessment_id,
-            gate_id=gate_id,
-            reason=reason.strip(),
-            approver=approver.strip(),
-            expires=_check_day(expires, "expires"),
-            created_at=rows.now(),
-        )
-        with self._write() as db:
+        checked = _checked_waiver(reason, approver, expires)
+        with self._write():
             self._require(assessment_id)
-            db.execute(
+            return self._put_waivers(assessment_id, {gate_id: checked})[0]
+
+    def _put_waivers(
+        self, assessment_id: int, waivers: Mapping[str, Mapping[str, str]]
+    ) -> list[Waiver]:
+        """Inside a write: upsert each gate's waiver (reason, approver, expires; checked by
+        `_checked_waiver`)."""
+        out = []
+        when = rows.now()
+        for gate_id, fields in waivers.items():
+            record = Waiver(
+                assessment_id=assessment_id,
+                gate_id=gate_id,
+                reason=fields["reason"],
+                approver=fields["approver"],
+                expires=fields["expires"],
+                created_at=when,
+            )
+            self.db.execute(
                 "INSERT INTO waivers (assessment_id, gate_id, reason, approver, expires, "
                 "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (assessment_id, gate_id) "
                 "DO UPDATE SET reason = excluded.reason, approver = excluded.approver, "
@@ -400,8 +432,10 @@ class Store(AnswerWrites):
                     record.created_at,
                 ],
             )
-            self._touch(assessment_id, record.created_at)
-        return record
+            out.append(record)
+        if out:
+            self._touch(assessment_id, when)
+        return out
 
     def remove_waiver(self, assessment_id: int, gate_id: str) -> None:
         with self._write() as db:
@@ -430,6 +464,31 @@ def _check_name(name: str, what: str = "a name") -> str:
     if has_control(name):
         raise PreflightError(f"{what} cannot hold control characters or line breaks", EXIT_USAGE)
     return one_spelling(name)
+
+
+def _checked_followup(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The follow-up fields given, as stored: status one of FollowUpStatus, due a real day
+    (or None); PreflightError (exit 2) otherwise."""
+    out = dict(fields)
+    if "status" in out:
+        try:
+            out["status"] = FollowUpStatus(out["status"] or FollowUpStatus.open).value
+        except ValueError:
+            choices = ", ".join(s.value for s in FollowUpStatus)
+            raise PreflightError(f"status must be one of {choices}", EXIT_USAGE) from None
+    if "due" in out:
+        out["due"] = _check_day(out["due"], "due") if out["due"] else None
+    return out
+
+
+def _checked_waiver(reason: str, approver: str, expires: str) -> dict[str, str]:
+    if not (reason or "").strip() or not (approver or "").strip():
+        raise PreflightError("a waiver needs a reason and an approver", EXIT_USAGE)
+    return {
+        "reason": reason.strip(),
+        "approver": approver.strip(),
+        "expires": _check_day(expires, "expires"),
+    }
 
 
 def _check_day(value: str, what: str) -> str:

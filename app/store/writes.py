@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from app.store import rows
-from app.store.models import AnswerRecord, HistoryEntry, Summary
+from app.store.models import AnswerRecord, GateFollowUp, HistoryEntry, Summary, Waiver
 
 if TYPE_CHECKING:
     import contextlib
@@ -69,12 +69,20 @@ class AnswerWrites:
         def _require(self, assessment_id: int) -> None: ...
         def _touch(self, assessment_id: int, when: str) -> None: ...
         def _checked_name(self, name: str) -> str: ...
+        def _checked_followup(self, fields: Mapping[str, Any]) -> dict[str, Any]: ...
+        def _checked_waiver(self, reason: str, approver: str, expires: str) -> dict[str, str]: ...
         def _add_missing_participants(
             self, assessment_id: int, people: Sequence[tuple[str, str]]
         ) -> None: ...
         def _set_summary(
             self, assessment_id: int, summary: Summary | SummaryFor | None
         ) -> None: ...
+        def _put_followups(
+            self, assessment_id: int, followups: Mapping[str, Mapping[str, Any]]
+        ) -> list[GateFollowUp]: ...
+        def _put_waivers(
+            self, assessment_id: int, waivers: Mapping[str, Mapping[str, str]]
+        ) -> list[Waiver]: ...
 
     def answers(self, assessment_id: int) -> dict[str, AnswerRecord]:
         found = self._query(
@@ -157,16 +165,23 @@ class AnswerWrites:
         summary: Summary | SummaryFor | None = None,
         clear_others: bool = False,
         participants: Sequence[tuple[str, str]] = (),
+        followups: Mapping[str, Mapping[str, Any]] | None = None,
+        waivers: Mapping[str, Mapping[str, str]] | None = None,
     ) -> dict[str, AnswerRecord]:
         """Write every entry, all or nothing; an entry's None note or evidence keeps the stored
         one. `participants` (name, role) not yet in the assessment are added in the same
-        transaction, so a kill never leaves the people of a file without its answers.
+        transaction, so a kill never leaves the people of a file without its answers; so are
+        `followups` (gate id → the fields given: owner, due, status, note; one left out keeps
+        what is stored) and `waivers` (gate id → reason, approver, expires), written before the
+        summary is cached, so the summary sees the waivers.
 
         With `clear_others`, answers not in `entries` are cleared too and entries are written
         exactly as given (the demo reset).
         """
         items = [_entry(e) for e in entries]
         people = [(self._checked_name(name), (role or "").strip()) for name, role in participants]
+        follow = {gid: self._checked_followup(fields) for gid, fields in (followups or {}).items()}
+        waive = {gid: self._checked_waiver(**fields) for gid, fields in (waivers or {}).items()}
         hashes = {ev: rows.hash_evidence(ev) for _, _, _, ev in items if ev}
         when = rows.now()
         with self._write() as db:
@@ -203,6 +218,8 @@ class AnswerWrites:
                             [assessment_id, qid, old["value"], None, None, answered_by, when],
                         )
                         self._touch(assessment_id, when)
+            self._put_followups(assessment_id, follow)
+            self._put_waivers(assessment_id, waive)
             self._set_summary(assessment_id, summary)
         return self.answers(assessment_id)
 
