@@ -279,3 +279,36 @@ async def test_a_number_as_people_write_it_and_what_was_understood(tmp_path, sig
         assert wizard.session.answers["s_cost"].value == 0.012
         assert "USD" in hint or wizard.current != "s_cost"
     app.store.close()
+
+
+async def test_a_note_first_then_y_answers_the_question(tmp_path, signal):
+    """Typing a note before answering, Enter goes back to the answer, so `y` answers."""
+    folder = tmp_path / "yn"
+    folder.mkdir()
+    (folder / "yn.toml").write_text(
+        PACK.replace('id = "signal"', 'id = "yn"', 1).replace(
+            '[[questions]]\nid = "s_controls"',
+            '[[questions]]\nid = "s_yes"\ntext = "Signed?"\nhelp = "h"\nkind = "yes_no"\n\n'
+            '[[questions]]\nid = "s_controls"',
+            1,
+        )
+    )
+    packset = load_packs([folder]).packset
+    db = tmp_path / "yn.db"
+    slug = _new(db, packset)
+    app = await _open(db, packset, slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        assert wizard.current == "s_yes"
+        wizard.query_one("#note", Input).focus()
+        await pilot.pause()
+        for key in "see DPA":
+            await pilot.press(key if key != " " else "space")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause(0.05)
+        saved = wizard.session.answers["s_yes"]
+        assert saved.value == "yes" and saved.note == "see DPA"
+    app.store.close()

@@ -403,10 +403,14 @@ class WizardScreen(Screen):
     def _note_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         record = self.session.answers.get(self.current)
+        answer = self.query_one(AnswerInput)
         if record is None:
-            self.query_one(AnswerInput).set_hint("Answer the question first; the note is kept.")
+            # Back to the answer (y/n/1-9 work again there); the note is saved with it.
+            answer.set_hint("Now answer the question: the note is saved with the answer.")
+            answer.focus_control()
             return
         self.save(record.value)
+        answer.focus_control()
 
     # -- actions ------------------------------------------------------------------------------
 

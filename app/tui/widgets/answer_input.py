@@ -232,6 +232,14 @@ class AnswerInput(Vertical):
         people = self.people if is_person else []
         typed.suggester = SuggestFromList(people, case_sensitive=False) if people else None
 
+    def focus_control(self) -> None:
+        """Focus whichever control the current question uses."""
+        for selector in ("#choices", "#multi", "#typed"):
+            widget = self.query_one(selector)
+            if widget.display:
+                widget.focus(scroll_visible=False)
+                return
+
     def set_hint(self, text: str, error: bool = False) -> None:
         hint = self.query_one("#hint", Static)
         hint.update(text)
