@@ -162,3 +162,30 @@ def test_derived_text_and_true_false_values_show_their_value(tmp_path):
     answers = {"vendor_region": record("vendor_region", "eu")}
     page = render_page(make_snapshot(assessment(), [], answers, {}, {}, packset))
     assert "Serves only the EU: yes" in page
+
+
+def test_red_gates_come_before_the_areas_and_scores():
+    """More red gates than the page holds beside the areas and scores: the areas (then the
+    scores) move to the appendix, so every red gate is shown in full."""
+    data = demo_data()
+    answers = dict(data.answers)
+    more_reds = (
+        ("data_approved_for_ai", "no"),
+        ("data_flows_approved", "no"),
+        ("kpi_owner_agreed", "no"),
+        ("observability_live", "no"),
+    )
+    for qid, value in more_reds:
+        if qid in data.packset.questions:
+            answers[qid] = record(qid, value)
+    richer = make_snapshot(
+        data.assessment, data.participants, answers, {}, {}, data.packset, date=data.date
+    )
+    page = render_page(richer)
+    flat = _flat(page.replace("\\", ""))
+    reds = [g.gate for g in richer.evaluation.gates.values() if g.state.value == "red"]
+    assert len(reds) >= 7
+    for gate in reds:
+        assert gate.why in flat and gate.fix in flat, gate.id
+    assert "Areas: in the appendix." in page
+    assert len(nonblank(page)) <= MAX_LINES

@@ -8,7 +8,8 @@ Rules, in order:
   collapse, so one field is always one line.
 - `text` backslash-escapes only what would start markup where the text stands, so a pasted
   page reads as typed (`Priya Raman (Tech lead)`, `in_progress`, `Security & compliance` need
-  no backslash): everywhere `` ` `` `*` `[` `]` `~`, `<` unless a space follows, `\` before punctuation or at the end,
+  no backslash): everywhere `` ` `` `*` `[` `]`, `~` unless spaces surround it, `<` unless a
+  space follows, `\` before punctuation or at the end,
   `_` unless it sits inside a word, `&` before an entity; in a table cell also `|`; where the
   text starts a line or follows a list marker (`start=True`) also a leading `#` `>` `-` `+` `=`
   or the `.`/`)` of `1.`/`1)`, so `1. Cost` after `- ` does not become a nested list.
@@ -25,7 +26,7 @@ from urllib.parse import quote
 
 from app.core.text import one_line
 
-_ALWAYS = set("`*[]~")
+_ALWAYS = set("`*[]")
 """Inline markup in any position (code, emphasis, links and images, HTML and autolinks, GFM
 strikethrough)."""
 _ASCII_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -62,6 +63,11 @@ def _escape(raw: str, *, cell: bool = True, start: bool = False) -> str:
             after = raw[index + 1] if index < last else ""
             # Inside a word (`in_progress`) an underscore can neither open nor close emphasis.
             out.append("_" if before.isalnum() and after.isalnum() else "\\_")
+        elif ch == "~":
+            before = raw[index - 1] if index else " "
+            after = raw[index + 1] if index < last else " "
+            # GFM strikethrough opens before and closes after a non-space: `~ WAIVED` is text.
+            out.append("~" if before.isspace() and after.isspace() else "\\~")
         elif ch == "<" and raw[index + 1 : index + 2] not in ("", " ", "=", "-"):
             # Raw HTML and autolinks start `<` + a letter, `/`, `!` or `?`: `p95 < 3 s` is text.
             out.append("\\<")

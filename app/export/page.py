@@ -36,27 +36,36 @@ team pack without them simply has no such lines)."""
 
 
 def render_page(data: PackData) -> str:
-    """The one-page Markdown, sealed. When the gates need the room (many open gates), the
-    areas and then the scores go to the appendix, each leaving a line that says so."""
+    """The one-page Markdown, sealed.
+
+    The blocking gates come before the areas and the scores: when a red gate would otherwise
+    be only named, or the gates do not fit even by name, the areas and then the scores move
+    to the appendix, each leaving a line that says so."""
     head = _header(data) + _verdict(data) + _success(data)
     foot = ["", digest_line(data.digest, data.version)]
-    optional = [_areas(data), _values(data)]
-    while True:
-        tail = _shelf(data) + [line for section in optional for line in section]
-        used = _count(head) + _count(tail) + _count(foot) + 1  # + the seal line
-        gates = _gates(data, MAX_LINES - used)
-        if gates is not None or not any(optional):
-            break
-        # Drop the last section still on the page (scores, then areas) for a line naming it.
-        index = max(i for i, section in enumerate(optional) if section and len(section) > 3)
-        optional[index] = ["", f"{_MOVED[index]}: in the appendix."]
-        if all(len(section) <= 2 for section in optional):
-            tail = _shelf(data) + [line for section in optional for line in section]
-            used = _count(head) + _count(tail) + _count(foot) + 1
-            gates = _gates(data, MAX_LINES - used, squeeze=True)
-            break
-    lines = head + (gates or []) + tail + foot
-    return seal("\n".join(lines) + "\n")
+    sections = [_areas(data), _values(data)]
+    for strict in (True, False):
+        for dropped in range(len(sections) + 1):
+            tail = _tail(data, sections, dropped)
+            used = _count(head) + _count(tail) + _count(foot) + 1  # + the seal line
+            gates = _gates(data, MAX_LINES - used, reds_in_full=strict)
+            if gates is not None:
+                return seal("\n".join(head + gates + tail + foot) + "\n")
+    tail = _tail(data, sections, len(sections))
+    used = _count(head) + _count(tail) + _count(foot) + 1
+    gates = _gates(data, MAX_LINES - used, squeeze=True) or []
+    return seal("\n".join(head + gates + tail + foot) + "\n")
+
+
+def _tail(data: PackData, sections: list[list[str]], dropped: int) -> list[str]:
+    """The receipts, then the areas and scores; the first `dropped` of those two replaced by a
+    line saying they are in the appendix."""
+    out = _shelf(data)
+    for index, section in enumerate(sections):
+        if not section:
+            continue
+        out += ["", f"{_MOVED[index]}: in the appendix."] if index < dropped else section
+    return out
 
 
 _MOVED = ("Areas", "Scores and costs")
@@ -173,10 +182,13 @@ def gate_block(data: PackData, result: GateResult, follow, waiver) -> list[str]:
     return lines
 
 
-def _gates(data: PackData, budget: int, squeeze: bool = False) -> list[str] | None:
+def _gates(
+    data: PackData, budget: int, squeeze: bool = False, reds_in_full: bool = False
+) -> list[str] | None:
     """The gates within `budget` non-blank lines: as many in full as fit, most severe first,
-    the rest named "(in the appendix)"; None when even that does not fit (unless `squeeze`:
-    then as many names as fit, and a count of the others)."""
+    the rest named "(in the appendix)". None when even that does not fit, or with
+    `reds_in_full` when a red gate would only be named (unless `squeeze`: then as many names
+    as fit, and a count of the others)."""
     rows = gate_rows(data)
     waived = any(result.state is GateState.waived for result, _, _ in rows)
     lines = ["", "## Blocking and waived gates" if waived else "## Blocking gates", ""]
@@ -192,6 +204,8 @@ def _gates(data: PackData, budget: int, squeeze: bool = False) -> list[str] | No
         shown.append(block)
     body = [line for block in shown for line in block]
     left = rows[len(shown) :]
+    if reds_in_full and any(result.state is GateState.red for result, _, _ in left):
+        return None
     if left:
         named = _named(left, WIDTH)
         if len(body) + len(named) > room:
