@@ -312,3 +312,83 @@ async def test_a_note_first_then_y_answers_the_question(tmp_path, signal):
         saved = wizard.session.answers["s_yes"]
         assert saved.value == "yes" and saved.note == "see DPA"
     app.store.close()
+
+
+async def test_enter_in_the_link_saves_a_typed_answer_with_its_note(tmp_path, signal):
+    db = tmp_path / "t.db"
+    slug = _new(db, signal)
+    app = await _open(db, signal, slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        wizard.go("s_cost")
+        await pilot.pause()
+        for key in "0.5":
+            await pilot.press(key)
+        await pilot.press("tab")
+        for key in "list":
+            await pilot.press(key)
+        await pilot.press("tab")
+        for key in "https://x.example/p":
+            await pilot.press(key)
+        await pilot.press("enter")
+        await pilot.pause()
+        saved = wizard.session.answers["s_cost"]
+        assert (saved.value, saved.note, saved.evidence.ref) == (0.5, "list", "https://x.example/p")
+    app.store.close()
+
+
+async def test_enter_takes_the_completion_on_show_and_the_next_question_tells_the_readback(
+    tmp_path, signal
+):
+    db = tmp_path / "c.db"
+    slug = _new(db, signal)
+    with Store.open(db) as store:
+        Session.open(store, signal, slug).add_participant("Sam Lee", "Security lead")
+    app = await _open(db, signal, slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        wizard.go("s_owner")
+        await pilot.pause()
+        await _typed(pilot, "Sam")  # "Sam Lee (Security lead)" is on show: Enter takes it
+        assert wizard.session.answers["s_owner"].value == {
+            "name": "Sam Lee",
+            "role": "Security lead",
+        }
+        wizard.go("s_cost")
+        await pilot.pause()
+        await _typed(pilot, "$0.012")
+        await pilot.pause(0.05)
+        assert wizard.current != "s_cost"
+        hint = str(app.screen.query_one("#hint", Static).render())
+        assert "✔ Saved as 0.012 USD" in hint, hint
+    app.store.close()
+
+
+async def test_two_gates_at_once_each_show_their_values_and_fix(tmp_path, signal):
+    db = tmp_path / "two.db"
+    slug = _new(db, signal)
+    app = await _open(db, signal, slug)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        before = wizard.session.evaluation
+        wizard.session.apply(
+            [
+                ("s_controls", ["enc"], None, None),
+                ("s_measured", 50, None, None),
+                ("s_bar", 90, None, None),
+            ]
+        )
+        from app.core.engine import changes
+
+        wizard._announce(changes(before, wizard.session.evaluation), "s_bar")
+        await pilot.pause()
+        notice = _notice(app)
+        for gate_id in ("s_half_controls", "s_below_bar"):
+            gate = signal.gates[gate_id]
+            assert gate.title in notice
+        assert "because s_measured=50 % < s_bar=90 %" in notice
+        assert "fix: Improve the pilot" in notice and "fix: Turn on both" in notice
+    app.store.close()

@@ -22,10 +22,12 @@ def verdict_text(evaluation: Evaluation) -> Text:
 
 def area_line(area: AreaProgress, width: int = 31) -> Text:
     """One sidebar row: state badge, title (shortened to fit), answered/total."""
-    count = f"{area.answered}/{area.visible}"
+    count = f"{area.answered}/{area.visible}".rjust(5)
     room = max(4, width - 10 - len(count) - 1)
     title = one_line(area.title)
-    title = title if len(title) <= room else title[: room - 1] + "…"
+    if len(title) > room:  # cut at a word, never mid-word
+        cut = title.rfind(" ", 0, room - 1)
+        title = (title[:cut] if cut >= room // 3 else title[: room - 1]).rstrip(" &,") + "…"
     line = styled_badge(area.state.value, 9)
     line.append(f" {title.ljust(room)} ")
     line.append(count, style="dim")

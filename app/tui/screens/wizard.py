@@ -80,6 +80,8 @@ class WizardScreen(Screen):
         self.history: deque[Text] = deque(maxlen=HISTORY)
         """The latest gate changes, newest last, each in full (gate, why, because, fix)."""
         self._seen_version = 0
+        self._readback: str | None = None
+        """How the last typed answer was read (`0.012 USD`), told under the next question."""
         self._recent: list[str] = []
         """Gates the last change moved: the panel always lists them."""
         self._painted: dict[str, Text] = {}
@@ -171,6 +173,10 @@ class WizardScreen(Screen):
         areas = self.query_one("#areas", OptionList)
         areas.highlighted = [p.id for p in packset.packs].index(pack.id)
         self._status(record)
+        if self._readback:
+            answer = self.query_one(AnswerInput)
+            answer.set_hint(f"{self._readback} · {answer.hint_text}")
+            self._readback = None
 
     def _status(self, record: Any) -> None:
         """Two fixed lines: when (and as whom) the answer was saved, and who is answering."""
@@ -182,10 +188,12 @@ class WizardScreen(Screen):
         else:
             text.append("○ Not answered yet", style="dim")
         who = one_line(self.answering_as) if self.answering_as else "nobody named"
-        text.append(f"\nAnswering as {who} (F2 switches)", style="dim")
         author = record.answered_by if record is not None else None
         if author and author != self.answering_as:
-            text.append(f" · a new answer replaces {one_line(author)}'s", style="yellow")
+            text.append(f"\nAnswering as {who} (F2) · ", style="dim")
+            text.append(f"replaces {one_line(author)}'s answer", style="yellow")
+        else:
+            text.append(f"\nAnswering as {who} (F2 switches)", style="dim")
         self.query_one("#status", TextLines).update(text)
 
     def _refresh_panels(self, changed: list[str] | None = None) -> None:
@@ -274,7 +282,8 @@ class WizardScreen(Screen):
         # move to the next question follows a beat later, so that frame is not held up by
         # rebuilding the question (~25 ms) and the person sees what their answer changed.
         del moved  # told from `before` instead: a multi-choice answer is told net of its ticks
-        answer.saved(record.value)
+        readback = answer.saved(record.value)
+        self._readback = readback if advance else None
         if ticking:
             self._pending_multi = (self.current, before)
             self._restart_settle()
@@ -343,14 +352,28 @@ class WizardScreen(Screen):
         rows = NOTICE_ROWS - 1
         for change in news:
             full.append_text(self._gate_story(change))
-        if len(news) == 1 and news[0].after in NOTICE_STATES:
-            change = news[0]
-            gate = change.gate
-            notice.append(badge(change.after.value), style=STYLES[change.after.value])
-            notice.append(f"  {one_line(gate.full_title)}\n")
-            notice.append(f"{one_line(gate.why)}\n")
-            notice.append(f"because {self._because(gate.id)}\n", style="dim")
-            notice.append(f"fix: {one_line(gate.fix)}")
+        blocking = [c for c in news if c.after in NOTICE_STATES]
+        cleared = [c for c in news if c.after not in NOTICE_STATES]
+        if 1 <= len(blocking) <= 2:
+            # Each blocking gate with its why, the values behind it and the fix; what cleared
+            # goes on the first title line, so nothing is pushed out of the box.
+            also = ""
+            if cleared:
+                titles = "; ".join(one_line(c.gate.full_title) for c in cleared)
+                also = f"  · ✔ cleared: {titles}"
+            for index, change in enumerate(blocking):
+                gate = change.gate
+                notice.append(badge(change.after.value), style=STYLES[change.after.value])
+                notice.append(f"  {one_line(gate.full_title)}")
+                notice.append((also if index == 0 else "") + "\n", style="dim")
+                because_text = f"because {self._because(gate.id)}"
+                if len(blocking) == 1:
+                    notice.append(f"{one_line(gate.why)}\n")
+                    notice.append(f"{because_text}\n", style="dim")
+                    notice.append(f"fix: {one_line(gate.fix)}")
+                else:  # two gates: the values and the fix of each; ctrl+l has the why
+                    notice.append(f"  {because_text} · ", style="dim")
+                    notice.append(f"fix: {one_line(gate.fix)}" + ("\n" if index == 0 else ""))
         else:
             lines = [self._gate_line(change) for change in news]
             if not lines:
@@ -404,6 +427,17 @@ class WizardScreen(Screen):
         event.stop()
         record = self.session.answers.get(self.current)
         answer = self.query_one(AnswerInput)
+        pending = answer.pending_text()
+        if pending is not None and pending.strip():
+            # A typed answer still in its box: Enter in the note or link saves all three.
+            try:
+                value = self._read_typed(answer.accepted_text(pending))
+            except AnswerError as exc:
+                answer.set_hint(f"✗ Not saved: {exc}", error=True)
+                answer.focus_control()
+                return
+            self.save(value)
+            return
         if record is None:
             # Back to the answer (y/n/1-9 work again there); the note is saved with it.
             answer.set_hint("Now answer the question: the note is saved with the answer.")

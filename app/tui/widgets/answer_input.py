@@ -148,6 +148,8 @@ class AnswerInput(Vertical):
         self.question: Question | None = None
         self.shown_text: str | None = None
         """What the one-line input showed for the stored answer (None for list kinds)."""
+        self.hint_text = ""
+        """What the hint line says now."""
         self.people: list[str] = []
         """Participants, `Name (role)`, offered as completions for person questions."""
 
@@ -209,16 +211,21 @@ class AnswerInput(Vertical):
         self.shown_text = typed.value if typed.display else None
         self.set_hint(hint)
 
-    def saved(self, stored: Any) -> None:
+    def saved(self, stored: Any) -> str | None:
         """The answer was saved: a typed one now shows as stored (moving on does not save it a
-        second time), and the hint says how it was understood (`0.012 USD`)."""
+        second time), and the hint says how it was understood (`✔ Saved as 0.012 USD`), which
+        is also returned, for the wizard to repeat under the next question."""
         if self.question is None:
-            return
+            return None
         typed = self.query_one("#typed", Input)
-        if typed.display:
-            self.shown_text = typed.value
-            if self.question.kind is not Kind.text:
-                self.set_hint(f"✔ Saved as {one_line(display(self.question, stored))}")
+        if not typed.display:
+            return None
+        self.shown_text = typed.value
+        if self.question.kind is Kind.text:
+            return None
+        readback = f"✔ Saved as {one_line(display(self.question, stored))}"
+        self.set_hint(readback)
+        return readback
 
     def offer(self, names: list[str]) -> None:
         """Complete these names (participants) as a person question's answer is typed."""
@@ -241,6 +248,7 @@ class AnswerInput(Vertical):
                 return
 
     def set_hint(self, text: str, error: bool = False) -> None:
+        self.hint_text = text
         hint = self.query_one("#hint", Static)
         hint.update(text)
         hint.set_class(error, "-error")
@@ -279,7 +287,16 @@ class AnswerInput(Vertical):
             # flattened by a re-save); just go on.
             self.post_message(self.Advance())
             return
-        self.post_message(self.Answered(event.value, typed=True))
+        self.post_message(self.Answered(self.accepted_text(event.value), typed=True))
+
+    def accepted_text(self, value: str) -> str:
+        """What Enter means: a completion on show (a participant's `Name (role)`) is taken,
+        as it reads on screen; otherwise the text as typed."""
+        typed = self.query_one("#typed", Input)
+        suggestion = getattr(typed, "_suggestion", "") or ""
+        if suggestion and value and suggestion.casefold().startswith(value.casefold()):
+            return suggestion
+        return value
 
     @on(TickList.Done)
     def _ticks_done(self, event: TickList.Done) -> None:
