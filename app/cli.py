@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from app import __version__
 from app.commands import COMMANDS
 from app.core import text
-from app.errors import EXIT_USAGE, PreflightError
+from app.errors import EXIT_BROKEN_PIPE, EXIT_USAGE, PreflightError
 
 
 def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -67,7 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if handler is None:
                 parser.print_help()
                 return EXIT_USAGE
-        return int(handler(args) or 0)
+        code = int(handler(args) or 0)
+        sys.stdout.flush()  # here, not at exit: a reader that left is told apart (141)
+        return code
     except PreflightError as exc:
         # Messages quote paths, names and keys from files: the one cleaner, line by line.
         print(f"preflight: {text.lines(exc)}", file=sys.stderr)
@@ -76,9 +78,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("preflight: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        # `preflight questions | head`: the reader left; that is not an error worth a traceback.
-        sys.stderr.close()
-        return 0
+        # `preflight check | head`: the reader left before the end. Not worth a traceback, but
+        # not success either (a NO-GO must not pass as 0): 141, as a shell reports SIGPIPE.
+        # Point stdout at /dev/null so the interpreter's final flush does not fail again.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_BROKEN_PIPE
     except Exception as exc:
         # A bug, not a failed check: exit 4 (never 1, which means NO-GO), traceback to a log.
         from app.crash import report

@@ -64,14 +64,23 @@ def record(error: BaseException, where: str) -> Report:
     name = type(error).__name__
     text = _traceback(error)
     try:
-        log = _write(text, where)
+        log = _write(text, where, log_folder())
     except Exception as exc:  # read-only folder, no home directory, full disk, ...
         reason = f"{type(exc).__name__}: {exc}"
+        try:  # the system's temporary folder, so the details are still kept off the screen
+            log = _write(text, where, _temporary_folder())
+        except Exception:
+            line = (
+                f"preflight: unexpected error ({name}) in {where}; the crash log could not be "
+                f"written ({reason}); set PREFLIGHT_STATE_DIR to a writable folder to keep one. "
+                f"{KEPT}"
+            )
+            return Report(line, None)
         line = (
-            f"preflight: unexpected error ({name}) in {where}; the crash log could not be "
-            f"written ({reason}), traceback below. {KEPT}"
+            f"preflight: unexpected error ({name}) in {where}; the state folder could not be "
+            f"written ({reason}), details in {log}. {KEPT}"
         )
-        return Report(line, None, text)
+        return Report(line, log)
     _prune(log.parent, keep=log)
     return Report(f"preflight: unexpected error ({name}) in {where}; details in {log}. {KEPT}", log)
 
@@ -112,10 +121,15 @@ def _header(where: str) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def _write(text: str, where: str) -> Path:
+def _temporary_folder() -> Path:
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / f"preflight-{os.getuid()}" / FOLDER
+
+
+def _write(text: str, where: str, folder: Path) -> Path:
     import time
 
-    folder = log_folder()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stem = f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
     for attempt in range(1, 100):

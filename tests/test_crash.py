@@ -104,22 +104,37 @@ def test_no_go_check_still_exits_1(capsys, state):
     assert not (state / crash.FOLDER).exists()
 
 
-def test_unwritable_state_folder_still_exits_4_and_prints_the_traceback(
+def test_unwritable_state_folder_logs_to_the_temporary_folder_never_the_screen(
     monkeypatch, capsys, tmp_path
 ):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")  # works as root too, unlike chmod
     monkeypatch.setenv("PREFLIGHT_STATE_DIR", str(blocker))
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
     monkeypatch.setattr("app.commands.export.run", boom)
     assert cli.main(["export", "x"]) == EXIT_ERROR
     err = capsys.readouterr().err
-    first, *rest = err.splitlines()
-    assert first.startswith("preflight: unexpected error (ValueError) in export; the crash log ")
-    assert "could not be written (" in first
-    assert first.endswith("traceback below. Answers already saved are kept.")
-    assert rest[0] == "Traceback (most recent call last):"
-    assert rest[-1] == "ValueError: exploded on 20 characters"
-    assert SECRET not in err
+    assert len(err.splitlines()) == 1, "one line, no traceback on screen"
+    assert "state folder could not be written (" in err and "details in " in err
+    logs = list((tmp_path / "tmp").rglob("crash-*.log"))
+    assert len(logs) == 1 and "ValueError: exploded" in logs[0].read_text()
+    assert SECRET not in err and SECRET not in logs[0].read_text()
+
+
+def test_no_folder_at_all_is_one_line_without_a_traceback(monkeypatch, capsys, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("PREFLIGHT_STATE_DIR", str(blocker))
+    monkeypatch.setattr(crash, "_temporary_folder", lambda: blocker / "nope")
+    monkeypatch.setattr("app.commands.export.run", boom)
+    assert cli.main(["export", "x"]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "set PREFLIGHT_STATE_DIR to a writable folder" in err
 
 
 def test_old_logs_are_pruned_to_the_newest(state):

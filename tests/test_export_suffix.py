@@ -28,7 +28,7 @@ def export(db, out, *extra):
     [
         ("pack.json", ["pack.json"], "{"),
         ("pack.html", ["pack.html"], "<!DOCTYPE html>"),
-        ("Pack.HTML", ["Pack.html"], "<!DOCTYPE html>"),
+        ("Pack.HTML", ["Pack.HTML"], "<!DOCTYPE html>"),  # the name as given
         ("pack.md", ["pack-appendix.md", "pack.md"], "# Receipts pack"),
     ],
 )

@@ -5,6 +5,19 @@ from __future__ import annotations
 import argparse
 
 
+def _limit(text: str) -> int:
+    """argparse type for --limit: a count from 0 (all) to a billion."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value <= 1_000_000_000:
+        raise argparse.ArgumentTypeError("expected 0 (all) or a count up to 1,000,000,000")
+    return value
+
+
 def add(sub, common) -> None:
     parser = sub.add_parser(
         "list",
@@ -15,7 +28,7 @@ def add(sub, common) -> None:
     parser.add_argument("--all", action="store_true", help="include archived assessments")
     parser.add_argument(
         "--limit",
-        type=int,
+        type=_limit,
         default=None,
         metavar="N",
         help=f"show the N most recently changed (default {DEFAULT_LIMIT} on screen, all in "

@@ -29,7 +29,7 @@ from typing import Any
 from app.core.answers import AnswerError, check_value
 from app.core.days import DayError, parse_day
 from app.core.packs import PackSet, number_location
-from app.core.text import has_control
+from app.core.text import has_control, name_problem
 
 ENTRY_KEYS = {"value", "note", "evidence"}
 MAX_FILE_BYTES = 20_000_000
@@ -193,7 +193,15 @@ def _read_meta(name: str, meta: Any, problems: list[str]) -> tuple[list[Particip
         if not ok or not all(isinstance(v, str) and v.strip() for v in person.values()):
             problems.append(f"{name}: _meta.participants[{index}]: expected {{name, role}}")
             continue
-        people.append(Participant(person["name"].strip(), person["role"].strip()))
+        bad = [
+            (key, problem)
+            for key, what in (("name", "a name"), ("role", "a role"))
+            if (problem := name_problem(person[key], what))
+        ]
+        for key, problem in bad:
+            problems.append(f"{name}: _meta.participants[{index}].{key}: {problem}")
+        if not bad:
+            people.append(Participant(person["name"].strip(), person["role"].strip()))
     answered_as = meta.get("answered_as")
     if answered_as is not None and not isinstance(answered_as, str):
         problems.append(f"{name}: _meta.answered_as: expected a participant's name")

@@ -220,6 +220,8 @@ def _check_person_parts(value: Any) -> dict[str, str]:
         raise AnswerError('a person needs a role too, as "Name (role)": who they are here')
     if len(name) > 300 or len(role) > 300:
         raise AnswerError("name and role are limited to 300 characters each")
+    if has_control(name) or has_control(role):
+        raise AnswerError("a name or role cannot hold control characters or line breaks")
     return {"name": name.strip(), "role": role.strip()}
 
 

@@ -247,8 +247,10 @@ def _compile(node: ast.AST, names: set[str], count: list[int], depth: int) -> Co
         if isinstance(value, bool) or value is None or isinstance(value, str):
             return lambda env: value
         if isinstance(value, (int, float)):
-            if not math.isfinite(value) or abs(value) > MAX_NUMBER:
-                raise ExpressionError(f"number {value!r} is out of range")
+            # An int is compared exactly (math.isfinite would overflow on 10**400).
+            if abs(value) > MAX_NUMBER or (isinstance(value, float) and not math.isfinite(value)):
+                shown = f"{value!r}" if len(str(value)) <= 30 else "with over 30 digits"
+                raise ExpressionError(f"number {shown} is out of range (limit ±1e15)")
             return lambda env: value
         raise ExpressionError(f"literal {type(value).__name__} is not allowed")
 
@@ -332,6 +334,10 @@ def _compile(node: ast.AST, names: set[str], count: list[int], depth: int) -> Co
         function, low, high = FUNCTIONS[name]
         if not low <= len(node.args) <= high:
             raise ExpressionError(f"{name}() takes {low}–{high} arguments")
+        if name == "round" and len(node.args) == 2:
+            digits = _literal_int(node.args[1])
+            if digits is None or not 0 <= digits <= 15:
+                raise ExpressionError("round() takes a number of digits from 0 to 15")
         args = [_compile(a, names, count, sub) for a in node.args]
         return lambda env: function(*(a(env) for a in args))
 
@@ -344,6 +350,16 @@ def _compile(node: ast.AST, names: set[str], count: list[int], depth: int) -> Co
     if isinstance(node, ast.Lambda):
         raise ExpressionError("lambda is not allowed")
     raise ExpressionError(f"{type(node).__name__} is not allowed")
+
+
+def _literal_int(node: ast.AST) -> int | None:
+    """The int a node spells out (`2`, `-1`), or None for anything else."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _literal_int(node.operand)
+        return -inner if inner is not None else None
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    return None
 
 
 def _arith(op: Callable[..., Any], *values: Any) -> Any:

@@ -80,6 +80,21 @@ def has_control(value: str, allow_newline: bool = False) -> bool:
     return bool((_CONTROL_BUT_NEWLINE if allow_newline else _CONTROL).search(value))
 
 
+MAX_NAME = 200
+"""The longest assessment or participant name (and role) Preflight stores."""
+
+
+def name_problem(value: object, what: str = "a name") -> str | None:
+    """Why `value` cannot be a stored name or role, or None: the one rule for both."""
+    if not isinstance(value, str) or not value.strip():
+        return f"{what} cannot be empty"
+    if len(value.strip()) > MAX_NAME:
+        return f"{what} is limited to {MAX_NAME} characters"
+    if has_control(value):
+        return f"{what} cannot hold control characters or line breaks"
+    return None
+
+
 def one_spelling(name: str) -> str:
     """A person's or an assessment's name as stored: "  Priya  Raman " is "Priya Raman"."""
     return " ".join(name.split())

@@ -124,7 +124,13 @@ class ActionRow:
 
 def action_rows(data: PackData, today: str, soon_days: int = SOON_DAYS) -> list[ActionRow]:
     """Every open follow-up, most urgent first (see the module's docstring)."""
-    soon = (dt.date.fromisoformat(today) + dt.timedelta(days=soon_days)).isoformat()
+    day = dt.date.fromisoformat(today)
+    # 14 days after 9999-12-25 is past the calendar's end: everything is "soon" then.
+    soon = (
+        day + dt.timedelta(days=soon_days)
+        if day < dt.date.max - dt.timedelta(days=soon_days)
+        else dt.date.max
+    ).isoformat()
     rows: list[tuple[tuple[Any, ...], ActionRow]] = []
     for index, (gate_id, result) in enumerate(data.evaluation.gates.items()):
         follow = data.followups.get(gate_id)

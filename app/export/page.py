@@ -17,7 +17,7 @@ from app.core.model import Kind, receipt_title
 from app.core.states import badge, verdict_badge
 from app.core.summary import VERDICT_MEANING
 from app.export import escape
-from app.export.common import Safe, join_fit, number, person, row, table, waiver_text
+from app.export.common import Safe, join_fit, number, row, table, waiver_text
 from app.export.seal import digest_line, ref_comment, seal
 from app.export.snapshot import SHELF_BADGES, PackData
 
@@ -83,31 +83,38 @@ def _header(data: PackData) -> list[str]:
     else:  # a long name wraps on a line of its own rather than being cut
         top = ["# Receipts pack", "", *escape.wrap(a.name, WIDTH - 1, "Pilot: ", "  "), ""]
         top[-2] += "\\"
-    packs = ", ".join(f"{pid} {version}" for pid, version in data.versions.items()) or "none"
-    people = ", ".join(person(p) for p in data.participants) or "none recorded"
+    packs = [f"{pid} {version}" for pid, version in data.versions.items()]
+    people = [f"{p.name} ({p.role})" if p.role else p.name for p in data.participants]
     # A trailing backslash is a hard line break, so the lines stay lines.
     lines = [
         *top,
         f"Date: {escape.text(data.date)} · Preflight {escape.text(data.version)}\\",
-        *_wrapped("Packs: " + packs, "\\"),
-        *_wrapped("Participants: " + people),
+        *_listed("Packs", packs, "none", HEADER_LINES, "\\"),
+        *_listed("Participants", people, "none recorded", HEADER_LINES),
         ref_comment(a),
     ]
     return lines
 
 
-def _wrapped(markdown: str, end: str = "") -> list[str]:
-    """Already escaped Markdown wrapped at spaces to WIDTH (a line break inside a paragraph
-    reads as a space); `end` goes after the last line."""
-    words, lines, current = markdown.split(" "), [], ""
-    for word in words:
-        if current and len(current) + 1 + len(word) > WIDTH - len(end):
-            lines.append(current)
-            current = "  " + word
-        else:
-            current = f"{current} {word}" if current else word
-    lines.append(current + end)
-    return lines
+HEADER_LINES = 3
+"""Lines the packs, and the participants, may take on the page; the rest are counted."""
+
+
+def _listed(label: str, items: list[str], empty: str, max_lines: int, end: str = "") -> list[str]:
+    """`label: a, b, c` wrapped at words within `max_lines` lines; the items that do not fit
+    are counted ("+3 more in the appendix"), never cut."""
+    if not items:
+        return [f"{label}: {empty}{end}"]
+    for shown in range(len(items), -1, -1):
+        rest = len(items) - shown
+        text = ", ".join(items[:shown])
+        if rest:
+            text += (", " if shown else "") + f"+{rest} more in the appendix"
+        lines = escape.wrap(f"{label}: {text}", WIDTH - len(end), "", "  ")
+        if len(lines) <= max_lines:
+            lines[-1] += end
+            return lines
+    return [f"{label}: {len(items)} (in the appendix){end}"]
 
 
 def _verdict(data: PackData) -> list[str]:

@@ -49,6 +49,8 @@ def pick_format(out: Path | str | None, fmt: str | None = None) -> str:
     if out is None:
         return fmt or "md"
     raw, path = str(out), Path(out)
+    if raw.endswith(("/", os.sep)):  # `--out a.md/`: a folder, whatever its name says
+        return fmt or "md"
     suffix = path.suffix.lower()
     named = SUFFIXES.get(suffix)
     if named is not None:
@@ -62,20 +64,28 @@ def pick_format(out: Path | str | None, fmt: str | None = None) -> str:
     if suffix and not raw.endswith(("/", os.sep)) and not path.is_dir():
         raise PreflightError(
             f"cannot tell the format of {raw!r}: a file must end in "
-            f"{', '.join(SUFFIXES)} (a folder: end it in /)",
+            f"{', '.join(SUFFIXES)} (a folder: a name without a suffix, or end it in /)",
             EXIT_USAGE,
         )
     return fmt or "md"
 
 
-def targets(data: PackData, out: Path, fmt: str = "md") -> dict[Path, str]:
-    """Where each file goes: `out` is a folder unless it ends in .md, .json or .html."""
+def targets(
+    data: PackData, out: Path, fmt: str = "md", folder: bool | None = None
+) -> dict[Path, str]:
+    """Where each file goes: `out` is a folder unless it ends in .md, .json or .html (or
+    `folder` says so: a path typed with a trailing slash). A file keeps the name as given."""
     if fmt not in FORMATS:
         raise PreflightError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    if out.suffix.lower() in SUFFIXES:
+    if folder is None:
+        folder = out.suffix.lower() not in SUFFIXES
+    if not folder:
         base = out.with_suffix("")
-    else:
-        base = out / f"{file_stem(data)}-receipts"
+        if fmt == "md":
+            appendix = base.with_name(base.name.removesuffix("-receipts") + "-appendix.md")
+            return {out: "page", appendix: "appendix"}
+        return {out: fmt}
+    base = out / f"{file_stem(data)}-receipts"
     if fmt == "json":
         return {base.with_name(base.name + ".json"): "json"}
     if fmt == "html":
@@ -111,7 +121,8 @@ def write_pack(
     fmt = pick_format(out, fmt)
     data = redate(snapshot, date) if date and date != snapshot.date else snapshot
     out_path = Path(out) if out is not None else Path(DEFAULT_DIR)
-    files = targets(data, out_path, fmt)
+    typed_folder = out is not None and str(out).endswith(("/", os.sep))
+    files = targets(data, out_path, fmt, folder=True if typed_folder else None)
     contents = {path: render(data, kind).encode("utf-8") for path, kind in files.items()}
     if not force:
         existing = [str(p) for p in files if p.exists()]

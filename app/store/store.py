@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.core.days import DayError, parse_day
-from app.core.text import has_control, name_key, one_spelling
+from app.core.text import name_key, name_problem, one_spelling
 from app.errors import EXIT_USAGE, PreflightError
 from app.store import rows
 from app.store.db import DEFAULT_TIMEOUT, mapped, open_database, write
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Store", "StoreError", "NotFound"]
 
-MAX_NAME = 200
+MAX_ID = 2**63 - 1
 
 
 class Store(AnswerWrites):
@@ -172,7 +172,10 @@ class Store(AnswerWrites):
 
     def get(self, ref: int | str) -> Assessment:
         if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
-            found = self._query("SELECT * FROM assessments WHERE id = ?", [int(ref)])
+            number = int(ref)
+            if not 0 < number <= MAX_ID:  # SQLite's integers end at 2**63 - 1
+                raise NotFound(f"no assessment {str(ref)!r} (see 'preflight list')")
+            found = self._query("SELECT * FROM assessments WHERE id = ?", [number])
         else:
             found = self._query("SELECT * FROM assessments WHERE slug = ?", [ref.strip().lower()])
         if not found:
@@ -276,17 +279,21 @@ class Store(AnswerWrites):
             cursor = db.execute(
                 "INSERT INTO participants (assessment_id, name, name_key, role) "
                 "VALUES (?, ?, ?, ?)",
-                [assessment_id, name, name_key(name), (role or "").strip()],
+                [assessment_id, name, name_key(name), _check_role(role)],
             )
             self._touch(assessment_id, rows.now())
         assert cursor.lastrowid is not None  # an INSERT always sets it
         return Participant(
-            id=cursor.lastrowid, assessment_id=assessment_id, name=name, role=(role or "").strip()
+            id=cursor.lastrowid, assessment_id=assessment_id, name=name, role=_check_role(role)
         )
 
     @staticmethod
     def _checked_name(name: str) -> str:
         return _check_name(name, "a participant's name")
+
+    @staticmethod
+    def _checked_role(role: str | None) -> str:
+        return _check_role(role)
 
     @staticmethod
     def _checked_followup(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -456,14 +463,18 @@ class Store(AnswerWrites):
 
 
 def _check_name(name: str, what: str = "a name") -> str:
-    name = (name or "").strip()
-    if not name:
-        raise PreflightError(f"{what} cannot be empty", EXIT_USAGE)
-    if len(name) > MAX_NAME:
-        raise PreflightError(f"{what} is limited to {MAX_NAME} characters", EXIT_USAGE)
-    if has_control(name):
-        raise PreflightError(f"{what} cannot hold control characters or line breaks", EXIT_USAGE)
+    problem = name_problem(name or "", what)
+    if problem:
+        raise PreflightError(problem, EXIT_USAGE)
     return one_spelling(name)
+
+
+def _check_role(role: str | None) -> str:
+    """A role may be empty; otherwise it follows the name rule."""
+    role = (role or "").strip()
+    if role and (problem := name_problem(role, "a role")):
+        raise PreflightError(problem, EXIT_USAGE)
+    return " ".join(role.split())
 
 
 def _checked_followup(fields: Mapping[str, Any]) -> dict[str, Any]:
