@@ -9,7 +9,7 @@ value against its question, re-evaluates, and saves the answer together with the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from app.core.answers import AnswerError, check_value
@@ -20,6 +20,7 @@ from app.store.models import (
     AnswerRecord,
     Assessment,
     GateFollowUp,
+    HistoryEntry,
     Participant,
     Summary,
     Waiver,
@@ -76,6 +77,39 @@ class Session:
         first = summary_of(evaluate(packset, {}))  # nothing answered, nothing waived yet
         assessment = store.create(name, description, packs=packset.versions(), summary=first)
         return cls(store, packset, assessment, today)
+
+    @classmethod
+    def restore(
+        cls,
+        store: Store,
+        packset: PackSet,
+        assessment: Assessment,
+        *,
+        participants: Sequence[Participant] = (),
+        answers: Mapping[str, AnswerRecord] | None = None,
+        history: Iterable[HistoryEntry] = (),
+        followups: Mapping[str, GateFollowUp] | None = None,
+        waivers: Mapping[str, Waiver] | None = None,
+        today: Callable[[], str] = _today,
+    ) -> Session:
+        """Recreate an assessment as given (an imported assessment file), with its summary
+        under the packs in use, in one write."""
+        answers = answers or {}
+        waivers = waivers or {}
+        day = today()
+        active = {gid for gid, w in waivers.items() if w.active_on(day)}
+        values = {qid: record.value for qid, record in answers.items()}
+        first = summary_of(evaluate(packset, values, active))
+        restored = store.restore(
+            assessment,
+            participants=participants,
+            answers=list(answers.values()),
+            history=history,
+            followups=list((followups or {}).values()),
+            waivers=list(waivers.values()),
+            summary=first,
+        )
+        return cls(store, packset, restored, today)
 
     @classmethod
     def open(

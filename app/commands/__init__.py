@@ -18,9 +18,11 @@ COMMANDS = [
     "check",
     "actions",
     "export",
+    "share",
+    "import_",
     "verify",
     "validate",
     "schema",
     "questions",
 ]
-"""Sub-command modules, in the order `preflight --help` lists them (`list_` is `list`)."""
+"""Sub-command modules, in the order `preflight --help` lists them (`list_` is `list`, `import_` is `import`)."""

@@ -12,11 +12,22 @@ def add(sub, common) -> None:
         help="print the JSON Schema of the pack format",
         description="Print the JSON Schema of a pack file (for editor completion and checks).",
     )
+    parser.add_argument(
+        "--bundle",
+        action="store_true",
+        help="the JSON Schema of an assessment file ('preflight share') instead",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     import json
+
+    if getattr(args, "bundle", False):
+        from app.interchange.bundle import json_schema as bundle_schema
+
+        print(json.dumps(bundle_schema(), indent=2, ensure_ascii=False))
+        return 0
 
     from app.core.packfile import json_schema
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,9 +28,11 @@ from app.store import rows
 from app.store.db import DEFAULT_TIMEOUT, mapped, open_database, write
 from app.store.errors import NotFound, StoreError
 from app.store.models import (
+    AnswerRecord,
     Assessment,
     FollowUpStatus,
     GateFollowUp,
+    HistoryEntry,
     Participant,
     Summary,
     Waiver,
@@ -168,6 +170,102 @@ class Store(AnswerWrites):
             )
             new_id = cursor.lastrowid
         assert new_id is not None  # an INSERT always sets it
+        return self.get(new_id)
+
+    def restore(
+        self,
+        assessment: Assessment,
+        *,
+        participants: Sequence[Participant] = (),
+        answers: Iterable[AnswerRecord] = (),
+        history: Iterable[HistoryEntry] = (),
+        followups: Iterable[GateFollowUp] = (),
+        waivers: Iterable[Waiver] = (),
+        summary: Summary | None = None,
+    ) -> Assessment:
+        """Recreate an assessment exactly as given (an assessment file being imported): its
+        slug, timestamps, answers, history (in order), participants, follow-ups and waivers,
+        in ONE transaction; the records' ids are ignored and new ones given. A slug in use is
+        refused (exit 2) and nothing is written."""
+        name = _check_name(assessment.name)
+        people = [(_check_name(p.name, "a participant's name"), p.role) for p in participants]
+        with self._write() as db:
+            taken = db.execute("SELECT 1 FROM assessments WHERE slug = ?", [assessment.slug])
+            if taken.fetchone() is not None:
+                raise PreflightError(
+                    f"an assessment {assessment.slug!r} exists already; import it under "
+                    "another slug with --as NEW-SLUG",
+                    EXIT_USAGE,
+                )
+            cursor = db.execute(
+                "INSERT INTO assessments (slug, name, description, packs, archived, "
+                "created_at, updated_at, summary, answering_as) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    assessment.slug,
+                    name,
+                    assessment.description,
+                    rows.dump(dict(assessment.packs)),
+                    int(assessment.archived),
+                    assessment.created_at,
+                    assessment.updated_at,
+                    rows.dump(asdict(summary or Summary())),
+                    assessment.answering_as,
+                ],
+            )
+            new_id = cursor.lastrowid
+            assert new_id is not None  # an INSERT always sets it
+            for person, role in people:
+                db.execute(
+                    "INSERT INTO participants (assessment_id, name, name_key, role) "
+                    "VALUES (?, ?, ?, ?)",
+                    [new_id, person, name_key(person), role],
+                )
+            for a in answers:
+                ev = a.evidence
+                db.execute(
+                    "INSERT INTO answers (assessment_id, question_id, value, note, evidence_ref, "
+                    "evidence_sha256, evidence_unhashed, evidence_captured_at, answered_by, "
+                    "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        new_id,
+                        a.question_id,
+                        rows.dump(a.value),
+                        a.note,
+                        ev.ref if ev else None,
+                        ev.sha256 if ev else None,
+                        ev.unhashed if ev else None,
+                        ev.captured_at if ev else None,
+                        a.answered_by,
+                        a.answered_at,
+                    ],
+                )
+            for h in history:
+                db.execute(
+                    "INSERT INTO answer_history (assessment_id, question_id, old_value, "
+                    "new_value, note, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        new_id,
+                        h.question_id,
+                        rows.dump(h.old_value),
+                        rows.dump(h.new_value),
+                        h.note,
+                        h.changed_by,
+                        h.changed_at,
+                    ],
+                )
+            for f in followups:
+                db.execute(
+                    "INSERT INTO gate_followups (assessment_id, gate_id, owner, due, status, "
+                    "note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [new_id, f.gate_id, f.owner, f.due, f.status.value, f.note, f.updated_at],
+                )
+            for w in waivers:
+                db.execute(
+                    "INSERT INTO waivers (assessment_id, gate_id, reason, approver, expires, "
+                    "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    [new_id, w.gate_id, w.reason, w.approver, w.expires, w.created_at],
+                )
         return self.get(new_id)
 
     def get(self, ref: int | str) -> Assessment:

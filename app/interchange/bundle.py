@@ -1,0 +1,779 @@
+"""The assessment file (`preflight share` / `preflight import`): build, read back, digest.
+
+An assessment file is one JSON object holding everything the store keeps about one assessment
+(its answers with notes and evidence, the whole answer history, participants, follow-ups and
+waivers, timestamps as stored) plus the packs it was answered against (id, version, a hash of
+the pack file and of each question's definition) and a `digest`: the SHA-256 of the canonical
+JSON of everything else, so an edited file is noticed.
+
+Reading is strict: duplicate keys, unknown or missing keys, wrong types and a newer
+`format_version` are refused with a `BundleError` naming the field (`answers[3].value`);
+nothing here writes. The store's own rules decide what text is accepted: notes, descriptions,
+reasons may hold any text (line breaks, markup, escapes: every front end escapes on output);
+names and ids follow the store's and the packs' rules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.core.days import DayError, parse_day
+from app.core.model import ID_PATTERN, Question
+from app.core.packs import PackSet
+from app.core.text import has_control, name_key, one_line
+from app.store.models import (
+    AnswerRecord,
+    Assessment,
+    Evidence,
+    FollowUpStatus,
+    GateFollowUp,
+    HistoryEntry,
+    Participant,
+    Waiver,
+)
+
+FORMAT = "preflight-assessment"
+FORMAT_VERSION = 1
+SUFFIX = ".preflight.json"
+MAX_FILE_BYTES = 50 * 1024 * 1024
+"""A larger file is refused before it is read."""
+MAX_NAME = 200
+SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"
+"""What the store's slugs look like (`app.store.rows.slug_base`): at most 40 characters."""
+_SLUG = re.compile(SLUG_PATTERN)
+_ID = re.compile(ID_PATTERN)
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+class BundleError(ValueError):
+    """What is wrong with an assessment file, at `field` (`answers[3].value`)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+# -- hashing ---------------------------------------------------------------------------------
+
+
+def canonical_json(value: Any) -> str:
+    """Sorted keys, no spaces, ASCII: the bytes the digest and the question hashes are over
+    (the same rule as the receipts pack's `app.export.snapshot.canonical_json`)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def digest(content: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical JSON of everything in `content` but its `digest`."""
+    return _sha256(canonical_json({k: v for k, v in content.items() if k != "digest"}))
+
+
+def question_hash(question: Question) -> str:
+    """SHA-256 of a question's definition (text, kind, options, bounds, show_if, …)."""
+    return _sha256(canonical_json(dataclasses.asdict(question)))
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def packs_in_use(packset: PackSet) -> list[dict[str, Any]]:
+    """Each pack's id, version, the SHA-256 of its file's bytes and each question's hash."""
+    out = []
+    for pack in packset.packs:
+        source = packset.sources.get(pack.id)
+        out.append(
+            {
+                "id": pack.id,
+                "version": pack.version,
+                "sha256": file_sha256(source) if source is not None else "0" * 64,
+                "questions": {q.id: question_hash(q) for q in pack.questions},
+            }
+        )
+    return out
+
+
+# -- building --------------------------------------------------------------------------------
+
+
+def _evidence(evidence: Evidence | None) -> dict[str, Any] | None:
+    if evidence is None:
+        return None
+    return {
+        "ref": evidence.ref,
+        "sha256": evidence.sha256,
+        "unhashed": evidence.unhashed,
+        "captured_at": evidence.captured_at,
+    }
+
+
+def build(
+    assessment: Assessment,
+    participants: Iterable[Participant],
+    answers: Mapping[str, AnswerRecord],
+    history: Iterable[HistoryEntry],
+    followups: Mapping[str, GateFollowUp],
+    waivers: Mapping[str, Waiver],
+    packs: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """The file's content for these records (as the store returns them), digest included.
+
+    `packs` is `packs_in_use(packset)`. Nothing here reads a clock: the same stored records
+    give the same content."""
+    content: dict[str, Any] = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "assessment": {
+            "slug": assessment.slug,
+            "name": assessment.name,
+            "description": assessment.description,
+            "archived": assessment.archived,
+            "created_at": assessment.created_at,
+            "updated_at": assessment.updated_at,
+            "packs": dict(sorted(assessment.packs.items())),
+            "answering_as": assessment.answering_as,
+        },
+        "packs": [dict(p) for p in packs],
+        "participants": [{"name": p.name, "role": p.role} for p in participants],
+        "answers": [
+            {
+                "question_id": r.question_id,
+                "value": r.value,
+                "note": r.note,
+                "evidence": _evidence(r.evidence),
+                "answered_by": r.answered_by,
+                "answered_at": r.answered_at,
+            }
+            for _, r in sorted(answers.items())
+        ],
+        "history": [
+            {
+                "question_id": h.question_id,
+                "old_value": h.old_value,
+                "new_value": h.new_value,
+                "note": h.note,
+                "changed_by": h.changed_by,
+                "changed_at": h.changed_at,
+            }
+            for h in history
+        ],
+        "followups": [
+            {
+                "gate_id": f.gate_id,
+                "owner": f.owner,
+                "due": f.due,
+                "status": f.status.value,
+                "note": f.note,
+                "updated_at": f.updated_at,
+            }
+            for _, f in sorted(followups.items())
+        ],
+        "waivers": [
+            {
+                "gate_id": w.gate_id,
+                "reason": w.reason,
+                "approver": w.approver,
+                "expires": w.expires,
+                "created_at": w.created_at,
+            }
+            for _, w in sorted(waivers.items())
+        ],
+    }
+    content["digest"] = digest(content)
+    return content
+
+
+def dumps(content: Mapping[str, Any]) -> bytes:
+    """The file's bytes: indented UTF-8 JSON (escapes where text holds lone surrogates)."""
+    try:
+        return (json.dumps(content, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(content, indent=2, ensure_ascii=True) + "\n").encode("ascii")
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """An assessment file read back as store records (ids 0: the store gives new ones)."""
+
+    assessment: Assessment
+    participants: list[Participant]
+    answers: dict[str, AnswerRecord]
+    history: list[HistoryEntry]
+    followups: dict[str, GateFollowUp]
+    waivers: dict[str, Waiver]
+    packs: list[dict[str, Any]]
+    digest: str
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse(data: bytes) -> Any:
+    """The JSON value in `data`; BundleError ("json: …") for bad UTF-8, bad JSON, NaN or
+    Infinity, a key given twice in one object, or nesting too deep."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BundleError("json", f"not UTF-8 text (byte {exc.start})") from None
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_constant)
+    except _DuplicateKey as exc:
+        raise BundleError("json", f"the key {one_line(repr(exc.key))} appears twice") from None
+    except json.JSONDecodeError as exc:
+        raise BundleError("json", f"{exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise BundleError("json", "nested too deeply") from None
+    except ValueError as exc:  # NaN / Infinity, an integer of too many digits
+        raise BundleError("json", one_line(exc)) from None
+
+
+def read(data: bytes) -> Bundle:
+    """Check the file's bytes and return its records; BundleError names the field at fault."""
+    content = parse(data)
+    if not isinstance(content, dict):
+        raise BundleError("(top level)", f"expected an object, got {_kind(content)}")
+    if content.get("format") != FORMAT:
+        raise BundleError("format", f"expected {FORMAT!r}: not a Preflight assessment file")
+    version = content.get("format_version")
+    if type(version) is not int:
+        raise BundleError("format_version", "expected a whole number")
+    if version > FORMAT_VERSION:
+        raise BundleError(
+            "format_version",
+            f"{version} is newer than this Preflight reads ({FORMAT_VERSION}); upgrade Preflight",
+        )
+    if version < 1:
+        raise BundleError("format_version", f"{version} is not a format version")
+    stated = content.get("digest")
+    if not isinstance(stated, str):
+        raise BundleError("digest", "missing (expected the SHA-256 of the content)")
+    if stated != digest(content):
+        raise BundleError("digest", "does not match its content (edited?)")
+    _keys(content, "(top level)", TOP_KEYS)
+    return _records(content, stated)
+
+
+TOP_KEYS = (
+    "format",
+    "format_version",
+    "assessment",
+    "packs",
+    "participants",
+    "answers",
+    "history",
+    "followups",
+    "waivers",
+    "digest",
+)
+ASSESSMENT_KEYS = (
+    "slug",
+    "name",
+    "description",
+    "archived",
+    "created_at",
+    "updated_at",
+    "packs",
+    "answering_as",
+)
+PACK_KEYS = ("id", "version", "sha256", "questions")
+PARTICIPANT_KEYS = ("name", "role")
+ANSWER_KEYS = ("question_id", "value", "note", "evidence", "answered_by", "answered_at")
+EVIDENCE_KEYS = ("ref", "sha256", "unhashed", "captured_at")
+HISTORY_KEYS = ("question_id", "old_value", "new_value", "note", "changed_by", "changed_at")
+FOLLOWUP_KEYS = ("gate_id", "owner", "due", "status", "note", "updated_at")
+WAIVER_KEYS = ("gate_id", "reason", "approver", "expires", "created_at")
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "text",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)
+
+
+def _keys(value: Any, where: str, keys: Sequence[str]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise BundleError(where, f"expected an object, got {_kind(value)}")
+    for key in value:
+        if key not in keys:
+            raise BundleError(_at(where, key), "unknown key")
+    for key in keys:
+        if key not in value:
+            raise BundleError(_at(where, key), "missing")
+    return value
+
+
+def _at(where: str, key: str) -> str:
+    key = one_line(key)[:60]
+    return key if where == "(top level)" else f"{where}.{key}"
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise BundleError(where, f"expected a list, got {_kind(value)}")
+    return value
+
+
+def _text(value: Any, where: str, *, empty: bool = True) -> str:
+    if not isinstance(value, str):
+        raise BundleError(where, f"expected text, got {_kind(value)}")
+    if _SURROGATE.search(value):
+        raise BundleError(where, "holds a lone surrogate (not valid Unicode text)")
+    if not empty and not value.strip():
+        raise BundleError(where, "cannot be empty")
+    return value
+
+
+def _opt_text(value: Any, where: str) -> str | None:
+    return None if value is None else _text(value, where)
+
+
+def _name(value: Any, where: str) -> str:
+    text = _text(value, where, empty=False)
+    if len(text) > MAX_NAME:
+        raise BundleError(where, f"is limited to {MAX_NAME} characters")
+    if has_control(text):
+        raise BundleError(where, "cannot hold control characters or line breaks")
+    return text
+
+
+def _opt_name(value: Any, where: str) -> str | None:
+    return None if value is None else _name(value, where)
+
+
+def _ident(value: Any, where: str) -> str:
+    text = _text(value, where)
+    if not _ID.match(text):
+        raise BundleError(where, f"{one_line(repr(text))[:60]} is not an id ({ID_PATTERN})")
+    return text
+
+
+def _stamp(value: Any, where: str) -> str:
+    text = _text(value, where)
+    try:
+        if not _STAMP.match(text):
+            raise ValueError
+        dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        raise BundleError(where, "expected a UTC time like 2026-11-23T10:51:49Z") from None
+    return text
+
+
+def _day(value: Any, where: str) -> str:
+    text = _text(value, where)
+    try:
+        day = parse_day(text)
+    except DayError as exc:
+        raise BundleError(where, str(exc)) from None
+    if day != text:
+        raise BundleError(where, "expected a day as YYYY-MM-DD")
+    return day
+
+
+def _sha(value: Any, where: str) -> str:
+    text = _text(value, where)
+    if not _SHA.match(text):
+        raise BundleError(where, "expected a SHA-256 as 64 lowercase hex digits")
+    return text
+
+
+def _value(value: Any, where: str, *, nullable: bool = False) -> Any:
+    """An answer's stored value: any JSON value but null (text, a number, true/false, a list of
+    choices, a person as {name, role}); null only where the history says "none"."""
+    if value is None:
+        if nullable:
+            return None
+        raise BundleError(where, "expected an answer, got null (leave the answer out instead)")
+    return value
+
+
+def _records(content: dict[str, Any], stated: str) -> Bundle:
+    a = _keys(content["assessment"], "assessment", ASSESSMENT_KEYS)
+    slug = _text(a["slug"], "assessment.slug")
+    if not valid_slug(slug):
+        raise BundleError("assessment.slug", "expected lowercase letters, digits and dashes")
+    if not isinstance(a["archived"], bool):
+        raise BundleError("assessment.archived", f"expected true/false, got {_kind(a['archived'])}")
+    versions = a["packs"]
+    if not isinstance(versions, dict):
+        raise BundleError("assessment.packs", f"expected an object, got {_kind(versions)}")
+    for pid, ver in versions.items():
+        _text(pid, "assessment.packs")
+        _text(ver, f"assessment.packs.{one_line(pid)[:60]}")
+    description = _text(a["description"], "assessment.description")
+    assessment = Assessment(
+        id=0,
+        slug=slug,
+        name=_name(a["name"], "assessment.name"),
+        description=description,
+        packs=dict(versions),
+        archived=a["archived"],
+        created_at=_stamp(a["created_at"], "assessment.created_at"),
+        updated_at=_stamp(a["updated_at"], "assessment.updated_at"),
+        answering_as=_opt_name(a["answering_as"], "assessment.answering_as"),
+    )
+
+    packs = []
+    seen_packs: set[str] = set()
+    for i, item in enumerate(_list(content["packs"], "packs")):
+        where = f"packs[{i}]"
+        p = _keys(item, where, PACK_KEYS)
+        pid = _ident(p["id"], f"{where}.id")
+        if pid in seen_packs:
+            raise BundleError(f"{where}.id", f"the pack {pid} appears twice")
+        seen_packs.add(pid)
+        questions = p["questions"]
+        if not isinstance(questions, dict):
+            raise BundleError(f"{where}.questions", f"expected an object, got {_kind(questions)}")
+        for qid, qhash in questions.items():
+            _ident(qid, f"{where}.questions")
+            _sha(qhash, f"{where}.questions.{qid}")
+        packs.append(
+            {
+                "id": pid,
+                "version": _text(p["version"], f"{where}.version", empty=False),
+                "sha256": _sha(p["sha256"], f"{where}.sha256"),
+                "questions": dict(questions),
+            }
+        )
+
+    participants = []
+    seen_people: dict[str, int] = {}
+    for i, item in enumerate(_list(content["participants"], "participants")):
+        where = f"participants[{i}]"
+        p = _keys(item, where, PARTICIPANT_KEYS)
+        name = _name(p["name"], f"{where}.name")
+        key = name_key(name)
+        if key in seen_people:
+            raise BundleError(f"{where}.name", f"repeats participants[{seen_people[key]}]")
+        seen_people[key] = i
+        participants.append(
+            Participant(id=0, assessment_id=0, name=name, role=_text(p["role"], f"{where}.role"))
+        )
+
+    answers: dict[str, AnswerRecord] = {}
+    for i, item in enumerate(_list(content["answers"], "answers")):
+        where = f"answers[{i}]"
+        r = _keys(item, where, ANSWER_KEYS)
+        qid = _ident(r["question_id"], f"{where}.question_id")
+        if qid in answers:
+            raise BundleError(f"{where}.question_id", f"a second answer to {qid}")
+        answers[qid] = AnswerRecord(
+            assessment_id=0,
+            question_id=qid,
+            value=_value(r["value"], f"{where}.value"),
+            note=_opt_text(r["note"], f"{where}.note"),
+            evidence=_read_evidence(r["evidence"], f"{where}.evidence"),
+            answered_by=_opt_text(r["answered_by"], f"{where}.answered_by"),
+            answered_at=_stamp(r["answered_at"], f"{where}.answered_at"),
+        )
+
+    history = []
+    for i, item in enumerate(_list(content["history"], "history")):
+        where = f"history[{i}]"
+        h = _keys(item, where, HISTORY_KEYS)
+        history.append(
+            HistoryEntry(
+                id=0,
+                assessment_id=0,
+                question_id=_ident(h["question_id"], f"{where}.question_id"),
+                old_value=_value(h["old_value"], f"{where}.old_value", nullable=True),
+                new_value=_value(h["new_value"], f"{where}.new_value", nullable=True),
+                note=_opt_text(h["note"], f"{where}.note"),
+                changed_by=_opt_text(h["changed_by"], f"{where}.changed_by"),
+                changed_at=_stamp(h["changed_at"], f"{where}.changed_at"),
+            )
+        )
+
+    followups: dict[str, GateFollowUp] = {}
+    for i, item in enumerate(_list(content["followups"], "followups")):
+        where = f"followups[{i}]"
+        f = _keys(item, where, FOLLOWUP_KEYS)
+        gid = _ident(f["gate_id"], f"{where}.gate_id")
+        if gid in followups:
+            raise BundleError(f"{where}.gate_id", f"a second follow-up for {gid}")
+        try:
+            status = FollowUpStatus(f["status"])
+        except ValueError:
+            choices = ", ".join(s.value for s in FollowUpStatus)
+            raise BundleError(f"{where}.status", f"expected one of {choices}") from None
+        followups[gid] = GateFollowUp(
+            assessment_id=0,
+            gate_id=gid,
+            owner=_opt_text(f["owner"], f"{where}.owner"),
+            due=None if f["due"] is None else _day(f["due"], f"{where}.due"),
+            status=status,
+            note=_opt_text(f["note"], f"{where}.note"),
+            updated_at=_stamp(f["updated_at"], f"{where}.updated_at"),
+        )
+
+    waivers: dict[str, Waiver] = {}
+    for i, item in enumerate(_list(content["waivers"], "waivers")):
+        where = f"waivers[{i}]"
+        w = _keys(item, where, WAIVER_KEYS)
+        gid = _ident(w["gate_id"], f"{where}.gate_id")
+        if gid in waivers:
+            raise BundleError(f"{where}.gate_id", f"a second waiver for {gid}")
+        waivers[gid] = Waiver(
+            assessment_id=0,
+            gate_id=gid,
+            reason=_text(w["reason"], f"{where}.reason", empty=False),
+            approver=_text(w["approver"], f"{where}.approver", empty=False),
+            expires=_day(w["expires"], f"{where}.expires"),
+            created_at=_stamp(w["created_at"], f"{where}.created_at"),
+        )
+
+    return Bundle(
+        assessment=assessment,
+        participants=participants,
+        answers=answers,
+        history=history,
+        followups=followups,
+        waivers=waivers,
+        packs=packs,
+        digest=stated,
+    )
+
+
+def _read_evidence(value: Any, where: str) -> Evidence | None:
+    if value is None:
+        return None
+    e = _keys(value, where, EVIDENCE_KEYS)
+    return Evidence(
+        ref=_text(e["ref"], f"{where}.ref", empty=False),
+        sha256=None if e["sha256"] is None else _sha(e["sha256"], f"{where}.sha256"),
+        unhashed=_opt_text(e["unhashed"], f"{where}.unhashed"),
+        captured_at=_stamp(e["captured_at"], f"{where}.captured_at"),
+    )
+
+
+def valid_slug(slug: str) -> bool:
+    return bool(_SLUG.match(slug)) and not slug.isdigit()
+
+
+# -- comparing packs -------------------------------------------------------------------------
+
+
+def pack_changes(
+    file_packs: Sequence[Mapping[str, Any]],
+    installed: Sequence[Mapping[str, Any]],
+    answered: Iterable[str] = (),
+) -> list[str]:
+    """One line per pack of the file that differs from the packs in use (missing, another
+    version, other bytes), and per question whose definition changed or went away; then one
+    line for answers to questions no pack in use asks. Empty when everything matches."""
+    here = {p["id"]: p for p in installed}
+    asked = {qid for p in installed for qid in p["questions"]}
+    out = []
+    for pack in file_packs:
+        pid = one_line(pack["id"])
+        mine = here.get(pack["id"])
+        if mine is None:
+            out.append(f"pack {pid} {one_line(pack['version'])} is not in use here")
+            continue
+        if mine["version"] != pack["version"]:
+            out.append(
+                f"pack {pid}: version {one_line(pack['version'])} in the file, "
+                f"{mine['version']} in use here"
+            )
+        elif mine["sha256"] != pack["sha256"]:
+            out.append(f"pack {pid} {mine['version']}: its file differs from the one in use here")
+        for qid, qhash in pack["questions"].items():
+            now = mine["questions"].get(qid)
+            if now is None:
+                if qid not in asked:
+                    out.append(f"question {one_line(qid)} ({pid}) is not in the packs in use")
+            elif now != qhash:
+                out.append(
+                    f"question {one_line(qid)} ({pid}) has changed since the file was written"
+                )
+    orphans = sorted(set(answered) - asked)
+    if orphans:
+        shown = ", ".join(one_line(q) for q in orphans[:5]) + (" …" if len(orphans) > 5 else "")
+        out.append(f"{len(orphans)} answer(s) to questions not in the packs in use, kept: {shown}")
+    return out
+
+
+# -- the JSON Schema -------------------------------------------------------------------------
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (2020-12) of an assessment file, written by hand beside the reader."""
+    text = {"type": "string"}
+    opt_text = {"type": ["string", "null"]}
+    stamp = {"type": "string", "pattern": _STAMP.pattern, "description": "UTC, ISO 8601"}
+    day = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    ident = {"type": "string", "pattern": ID_PATTERN}
+    sha = {"type": "string", "pattern": _SHA.pattern}
+    value = {
+        "description": "An answer as stored: text, a number, true/false, a list of choices, "
+        "a person as {name, role}.",
+        "type": ["string", "number", "boolean", "array", "object"],
+    }
+
+    def obj(props: dict[str, Any], description: str | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "type": "object",
+            "additionalProperties": False,
+            "required": list(props),
+            "properties": props,
+        }
+        if description:
+            out["description"] = description
+        return out
+
+    name = {"type": "string", "minLength": 1, "maxLength": MAX_NAME}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Preflight assessment file",
+        "description": "One assessment with its answers, history, participants, follow-ups and "
+        "waivers (`preflight share`, `preflight import`). `digest` is the SHA-256 (hex) of the "
+        "canonical JSON (sorted keys, no spaces, ASCII) of the object without `digest`.",
+        **obj(
+            {
+                "format": {"const": FORMAT},
+                "format_version": {"const": FORMAT_VERSION},
+                "assessment": obj(
+                    {
+                        "slug": {"type": "string", "pattern": SLUG_PATTERN},
+                        "name": name,
+                        "description": text,
+                        "archived": {"type": "boolean"},
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                        "packs": {
+                            "type": "object",
+                            "additionalProperties": text,
+                            "description": "Pack id → version the assessment was started with.",
+                        },
+                        "answering_as": {"type": ["string", "null"]},
+                    }
+                ),
+                "packs": {
+                    "type": "array",
+                    "description": "The packs in use when the file was written.",
+                    "items": obj(
+                        {
+                            "id": ident,
+                            "version": text,
+                            "sha256": {**sha, "description": "SHA-256 of the pack file's bytes"},
+                            "questions": {
+                                "type": "object",
+                                "additionalProperties": sha,
+                                "description": "Question id → SHA-256 of its definition.",
+                            },
+                        }
+                    ),
+                },
+                "participants": {
+                    "type": "array",
+                    "items": obj({"name": name, "role": text}),
+                },
+                "answers": {
+                    "type": "array",
+                    "items": obj(
+                        {
+                            "question_id": ident,
+                            "value": value,
+                            "note": opt_text,
+                            "evidence": {
+                                "oneOf": [
+                                    {"type": "null"},
+                                    obj(
+                                        {
+                                            "ref": {"type": "string", "minLength": 1},
+                                            "sha256": {"anyOf": [sha, {"type": "null"}]},
+                                            "unhashed": opt_text,
+                                            "captured_at": stamp,
+                                        }
+                                    ),
+                                ]
+                            },
+                            "answered_by": opt_text,
+                            "answered_at": stamp,
+                        }
+                    ),
+                },
+                "history": {
+                    "type": "array",
+                    "description": "Every change of an answer, oldest first (append-only).",
+                    "items": obj(
+                        {
+                            "question_id": ident,
+                            "old_value": {"anyOf": [value, {"type": "null"}]},
+                            "new_value": {"anyOf": [value, {"type": "null"}]},
+                            "note": opt_text,
+                            "changed_by": opt_text,
+                            "changed_at": stamp,
+                        }
+                    ),
+                },
+                "followups": {
+                    "type": "array",
+                    "items": obj(
+                        {
+                            "gate_id": ident,
+                            "owner": opt_text,
+                            "due": {"anyOf": [day, {"type": "null"}]},
+                            "status": {"enum": [s.value for s in FollowUpStatus]},
+                            "note": opt_text,
+                            "updated_at": stamp,
+                        }
+                    ),
+                },
+                "waivers": {
+                    "type": "array",
+                    "items": obj(
+                        {
+                            "gate_id": ident,
+                            "reason": {"type": "string", "minLength": 1},
+                            "approver": {"type": "string", "minLength": 1},
+                            "expires": day,
+                            "created_at": stamp,
+                        }
+                    ),
+                },
+                "digest": sha,
+            }
+        ),
+    }
