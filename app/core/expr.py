@@ -335,8 +335,10 @@ def _compile(node: ast.AST, names: set[str], count: list[int], depth: int) -> Co
         if not low <= len(node.args) <= high:
             raise ExpressionError(f"{name}() takes {low}–{high} arguments")
         if name == "round" and len(node.args) == 2:
+            # A literal is checked now; a name is checked when it is read (see `_round`).
             digits = _literal_int(node.args[1])
-            if digits is None or not 0 <= digits <= 15:
+            literal = isinstance(node.args[1], (ast.Constant, ast.UnaryOp))
+            if literal and (digits is None or not 0 <= digits <= 15):
                 raise ExpressionError("round() takes a number of digits from 0 to 15")
         args = [_compile(a, names, count, sub) for a in node.args]
         return lambda env: function(*(a(env) for a in args))
