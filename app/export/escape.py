@@ -49,7 +49,17 @@ def heading(value: object) -> str:
     return text(value).replace("#", "\\#")
 
 
+_MAYBE = re.compile(r"[`*\[\]\\_&<~|]")
+"""Any character that might need a backslash: most text has none and is returned as is."""
+
+
 def _escape(raw: str, *, cell: bool = True, start: bool = False) -> str:
+    if not _MAYBE.search(raw):
+        found = _BLOCK_START.match(raw) if start else None
+        if found:
+            marker = found.group(0)
+            return marker[:-1] + "\\" + marker[-1] + raw[len(marker) :]
+        return raw
     out = []
     last = len(raw) - 1
     for index, ch in enumerate(raw):

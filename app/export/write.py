@@ -14,7 +14,6 @@ from pathlib import Path
 
 from app.errors import EXIT_ERROR, EXIT_USAGE, PreflightError
 from app.export.appendix import render_appendix
-from app.export.html import render_html
 from app.export.jsonout import render_json
 from app.export.page import render_page
 from app.export.snapshot import PackData, make_snapshot
@@ -105,6 +104,8 @@ def render(data: PackData, kind: str) -> str:
 
 def render_pack_html(data: PackData) -> str:
     """The page and the appendix in one HTML file, from the very Markdown the md format writes."""
+    from app.export.html import render_html  # only for html: md and json never load it
+
     return render_html(render_page(data), render_appendix(data))
 
 
