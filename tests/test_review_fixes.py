@@ -134,3 +134,18 @@ def test_a_trailing_slash_means_a_folder_whatever_the_name(cli, tmp_path):
     out = cli("export", "demo", "--out", str(tmp_path / "a.md") + "/", db=db)
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "a.md" / "demo-receipts.md").is_file()
+
+
+def test_every_problem_of_a_followup_is_reported_together(cli, tmp_path):
+    db = tmp_path / "p.db"
+    assert cli("demo", "--no-open", db=db).returncode == 0
+    answers = tmp_path / "k.json"
+    answers.write_text(
+        json.dumps(
+            {"_followups": {"nobody_on_call": {"colour": "x", "due": "2026-02-30", "status": "z"}}}
+        )
+    )
+    out = cli("quick", "demo", "--answers", str(answers), db=db)
+    assert out.returncode == 4
+    for field in ("colour", "due", "status"):
+        assert f"_followups.nobody_on_call.{field}: " in out.stderr, out.stderr

@@ -219,8 +219,9 @@ def _gate_tables(
     keys: tuple[str, ...],
     problems: list[str],
 ) -> list[tuple[str, dict[str, Any]]]:
-    """(gate id, table) for each well-formed entry of `_followups` or `_waivers`; the problems
-    of the rest (not a table, an unknown gate id, unknown keys) go to `problems`."""
+    """(gate id, its known keys) for each entry of `_followups` or `_waivers` that is a table
+    for a known gate; every problem (not a table, an unknown gate id, unknown keys) goes to
+    `problems`."""
     if table is None:
         return []
     expected = ", ".join(keys)
@@ -236,11 +237,12 @@ def _gate_tables(
         if not isinstance(item, dict):
             problems.append(f"{where}: expected a table with {expected}")
             continue
-        unknown = [key for key in item if key not in keys]
-        for key in unknown:
-            problems.append(f"{where}.{key}: unknown key (expected {expected})")
-        if not unknown:
-            out.append((gate_id, item))
+        for key in item:
+            if key not in keys:
+                problems.append(f"{where}.{key}: unknown key (expected {expected})")
+        # The known keys are checked too, so one reading reports every problem (a file with
+        # any problem is refused whole, so nothing of this entry is applied either way).
+        out.append((gate_id, {key: value for key, value in item.items() if key in keys}))
     return out
 
 
