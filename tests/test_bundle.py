@@ -463,3 +463,42 @@ def test_cli_schema_bundle(cli):
     assert schema["title"] == "Preflight assessment file"
     assert schema["properties"]["format"] == {"const": "preflight-assessment"}
     assert json.loads(cli("schema").stdout)["title"] == "Preflight questionnaire pack"
+
+
+@pytest.mark.parametrize(
+    ("qid", "value"),
+    [
+        ("vendor_region", "mars"),  # not an option
+        ("vendor_exit_plan", 7),  # a 1-3 scale
+        ("vendor_cost_per_call", "lots"),  # a number
+        ("vendor_monthly_budget", 1e300),  # beyond the 1e15 limit
+        ("vendor_dpa_signed", 42),  # yes / no / unknown
+    ],
+)
+def test_an_answer_that_does_not_fit_its_question_is_refused(cli, tmp_path, packset, qid, value):
+    """The digest proves the file was not edited since it was written, not that its values fit:
+    a resealed file with a bad value is refused, naming the field, nothing written."""
+    db = tmp_path / "p.db"
+    with Store.open(db) as store:
+        a = Session.create(store, packset, "Vendor")
+        a.answer("vendor_name", "Acme")
+        content = _share(store, packset, a.id)
+        slug = a.assessment.slug
+    content["answers"][0]["question_id"] = qid
+    content["answers"][0]["value"] = value
+    path = tmp_path / "bad.preflight.json"
+    path.write_bytes(_seal(content))
+    from tests.conftest import EXAMPLES
+
+    out = cli("--questionnaires", str(EXAMPLES), "import", str(path), "--as", "bad", db=db)
+    assert out.returncode == 4, out.stderr
+    assert "bad.preflight.json: answers[0].value: " in out.stderr
+    assert "Traceback" not in out.stderr
+    with Store.open(db) as store:
+        assert [x.slug for x in store.assessments()] == [slug]
+
+
+def test_a_folder_is_refused_in_one_line(cli, tmp_path):
+    out = cli("import", str(tmp_path))
+    assert out.returncode == 4
+    assert out.stderr.strip().endswith("cannot read: a folder"), out.stderr

@@ -54,6 +54,14 @@ def run(args: argparse.Namespace) -> int:
     except bundle.BundleError as exc:
         raise PreflightError(f"{name}: {exc}", EXIT_ERROR) from None
     packset = packset_or_fail(args)
+    bad = bundle.value_problems(found, packset)
+    if bad:
+        for line in bad:
+            print(f"{name}: {one_line(line)}", file=sys.stderr)
+        raise PreflightError(
+            f"{name}: {len(bad)} answer(s) do not fit their questions; nothing imported",
+            EXIT_ERROR,
+        )
     changes = bundle.pack_changes(found.packs, bundle.packs_in_use(packset), found.answers)
     label = "error" if args.strict else "warning"
     for line in changes:
@@ -106,10 +114,12 @@ def _read(path: str, name: str) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         raise PreflightError(f"{name}: cannot read: {exc.strerror or exc}", EXIT_ERROR) from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):  # a folder, a FIFO, a device: before fdopen refuses it
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise PreflightError(f"{name}: cannot read: {kind}", EXIT_ERROR)
     with os.fdopen(fd, "rb") as handle:
-        st = os.fstat(handle.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            raise PreflightError(f"{name}: not a regular file", EXIT_ERROR)
         if st.st_size > MAX_FILE_BYTES:
             raise PreflightError(
                 f"{name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; not an assessment file",

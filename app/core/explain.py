@@ -20,8 +20,10 @@ MAX_VALUE = 40
 """A value longer than this (a long text answer) is shown cut, with "…"."""
 
 
-def reading(packset: PackSet, evaluation: Evaluation, name: str) -> str:
-    """What `name` (a question, derived value or score) holds now, for people, with its unit."""
+def reading(packset: PackSet, evaluation: Evaluation, name: str, cut: bool = True) -> str:
+    """What `name` (a question, derived value or score) holds now, for people, with its unit;
+    a long text answer is shortened with "…" unless `cut` is False (the receipts pages)."""
+    shorten = _cut if cut else one_line
     value = evaluation.values.get(name, expr.UNKNOWN)
     if value is expr.HIDDEN:
         return "not asked"
@@ -30,7 +32,7 @@ def reading(packset: PackSet, evaluation: Evaluation, name: str) -> str:
         return f"unknown ({fault})" if fault else "unknown"
     question = packset.questions.get(name)
     if question is not None:
-        return _cut(display(question, _stored(question, value)))
+        return shorten(display(question, _stored(question, value)))
     derived = packset.derived.get(name)
     unit = f" {derived.unit}" if derived is not None and derived.unit else ""
     if isinstance(value, bool):
@@ -41,11 +43,12 @@ def reading(packset: PackSet, evaluation: Evaluation, name: str) -> str:
         if score is not None and score.band is not None:
             text += f" ({score.band.label})"
         return text
-    return _cut(str(value)) + unit
+    return shorten(str(value)) + unit
 
 
-def because(packset: PackSet, evaluation: Evaluation, gate_id: str) -> str:
-    """The gate's rule with each name followed by its value: `a=84 % < b=90 %`; "" if none."""
+def because(packset: PackSet, evaluation: Evaluation, gate_id: str, cut: bool = True) -> str:
+    """The gate's rule with each name followed by its value: `a=84 % < b=90 %`; "" if none.
+    `cut` shortens long text values (the wizard's notice); the receipts pages keep them whole."""
     compiled = packset.compiled.get(f"gate:{gate_id}")
     if compiled is None:
         return ""
@@ -69,7 +72,7 @@ def because(packset: PackSet, evaluation: Evaluation, gate_id: str) -> str:
     for start, end in spots:
         name = source[start:end]
         out.append(source[at:end])
-        out.append(f"={reading(packset, evaluation, name)}")
+        out.append(f"={reading(packset, evaluation, name, cut)}")
         at = end
     out.append(source[at:])
     return one_line("".join(out))

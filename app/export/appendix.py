@@ -66,7 +66,7 @@ def _gates(data: PackData) -> list[str]:
                 escape.text(data.packset.pack(g.pack_id).title),
                 badge(g.state) + fired,
                 escape.text(g.gate.why),
-                escape.text(because(data.packset, data.evaluation, g.gate.id)),
+                escape.text(because(data.packset, data.evaluation, g.gate.id, cut=False)),
                 escape.text(g.gate.fix),
                 escape.text(follow.owner or "") if follow else "",
                 escape.text(follow.due or "") if follow else "",

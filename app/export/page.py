@@ -173,7 +173,7 @@ def gate_block(data: PackData, result: GateResult, follow, waiver) -> list[str]:
         head[-1] += "**"
         parts.append(("Owner", f"{owner} · due {due} · {status}"))
     parts.append(("Why", gate.why))
-    reason = because(data.packset, data.evaluation, gate.id)
+    reason = because(data.packset, data.evaluation, gate.id, cut=False)
     if reason:
         parts.append(("Because", reason))
     parts.append(("Fix", gate.fix))

@@ -222,6 +222,30 @@ class Bundle:
     digest: str
 
 
+def value_problems(found: Bundle, packset: PackSet) -> list[str]:
+    """`answers[i].value: why` for each answer that does not fit its question in `packset`
+    (the file's digest only proves it was not edited since it was written, not that whoever
+    wrote it played by the rules). Answers to questions no pack in use asks are kept as they
+    are: they show in the appendix, read by nobody."""
+    from app.core.answers import AnswerError, check_value
+
+    out = []
+    for index, (qid, record) in enumerate(found.answers.items()):
+        question = packset.questions.get(qid)
+        if question is None:
+            continue
+        try:
+            fits = check_value(question, record.value) == record.value
+        except AnswerError as exc:
+            out.append(f"answers[{index}].value: {exc}")
+            continue
+        if not fits:
+            out.append(
+                f"answers[{index}].value: not in the shape Preflight stores for a {question.kind.value}"
+            )
+    return out
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:

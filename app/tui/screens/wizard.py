@@ -55,8 +55,9 @@ class WizardScreen(Screen):
     BINDINGS = [
         # Next and Prev are not in the footer (80 columns hold eight keys and the palette's):
         # an answer moves on by itself, pagedown/pageup do it too, and the palette lists them.
-        Binding("ctrl+n,pagedown", "next", "Next", id="next", show=False),
-        Binding("ctrl+b,pageup", "previous", "Prev", id="previous", show=False),
+        # Priority: an option list would take pagedown/pageup for its own paging.
+        Binding("ctrl+n,pagedown", "next", "Next", id="next", show=False, priority=True),
+        Binding("ctrl+b,pageup", "previous", "Prev", id="previous", show=False, priority=True),
         Binding("ctrl+t", "skip", "To do", tooltip="Next unanswered question", id="skip"),
         Binding("ctrl+g", "gates", "Gates", id="gates"),
         Binding("ctrl+r", "preview", "Pack", tooltip="The receipts pack", id="preview"),
@@ -82,6 +83,9 @@ class WizardScreen(Screen):
         self._seen_version = 0
         self._readback: str | None = None
         """How the last typed answer was read (`0.012 USD`), told under the next question."""
+        self._told: tuple[list[GateChange], str] | None = None
+        """What the notice tells now (the changes and what moved them), to retell with new
+        values."""
         self._recent: list[str] = []
         """Gates the last change moved: the panel always lists them."""
         self._painted: dict[str, Text] = {}
@@ -345,7 +349,9 @@ class WizardScreen(Screen):
         news = [c for c in moved if c.after in NOTICE_STATES or c.before in BLOCKING]
         news.sort(key=lambda c: severity(c.after))  # red first, as everywhere
         if not news and source != OUTSIDE:
+            self._retell()
             return
+        self._told = (news, source) if news else None
         label = self._source_label(source)
         notice = Text(label + "\n", style="dim")
         full = Text(label + "\n", style="bold")
@@ -388,6 +394,21 @@ class WizardScreen(Screen):
         if news:
             self.history.append(full)
         self.query_one("#notice", TextLines).update(notice)
+
+    def _retell(self) -> None:
+        """A save that moved no gate may still change the values behind the gates the notice
+        tells (a budget raised, still too low): tell them again with today's values, while
+        their states are what the notice says."""
+        if self._told is None:
+            return
+        news, source = self._told
+        gates = self.session.evaluation.gates
+        if all(gates.get(c.gate.id) and gates[c.gate.id].state is c.after for c in news):
+            self._told = None  # told again below; history keeps only real changes
+            size = len(self.history)
+            self._announce(news, source)
+            while len(self.history) > size:
+                self.history.pop()
 
     def _source_label(self, source: str) -> str:
         if source == OUTSIDE:
