@@ -398,3 +398,31 @@ async def test_two_gates_at_once_each_show_their_values_and_fix(tmp_path, signal
         assert "because s_measured=50 % < s_bar=90 %" in notice
         assert "fix: Improve the pilot" in notice and "fix: Turn on both" in notice
     app.store.close()
+
+
+async def test_the_notice_retells_new_values_and_pagedown_moves_on_from_a_list(tmp_path, signal):
+    db = tmp_path / "r.db"
+    slug = _new(db, signal)
+    app = await _open(db, signal, slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        wizard.go("s_bar")
+        await pilot.pause()
+        await _typed(pilot, "90")
+        wizard.go("s_measured")
+        await pilot.pause()
+        await _typed(pilot, "50")
+        assert "because s_measured=50 % < s_bar=90 %" in _notice(app)
+        wizard.go("s_measured")
+        await pilot.pause()
+        app.screen.query_one("#typed", Input).value = ""
+        await _typed(pilot, "60")  # still red: no gate moved, but the values did
+        assert "because s_measured=60 % < s_bar=90 %" in _notice(app)
+        assert len(wizard.history) == 1, "a retelling is not a new change"
+        wizard.go("s_controls")  # a multi-choice list
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert wizard.current == "s_measured"
+    app.store.close()
