@@ -51,21 +51,19 @@ def lines(value: object) -> str:
     return "\n".join(one_line(line) for line in str(value).splitlines())
 
 
-def _json_unsafe(ch: str) -> bool:
-    return unicodedata.category(ch) in ("Cc", "Cs") or ch in _BIDI
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff" + "".join(sorted(_BIDI)) + "]")
+"""What `json.dumps(ensure_ascii=False)` leaves raw that a terminal could act on (it already
+escapes C0 controls): DEL, C1 controls, lone surrogates, bidi overrides."""
 
 
 def terminal_json(value: object, indent: int | None = 2) -> str:
     """JSON text as readable UTF-8 whose every character is safe on a terminal: DEL, C1
-    controls (0x9b starts an escape on some terminals), bidi overrides and lone surrogates,
-    which `json.dumps(ensure_ascii=False)` leaves raw, are written as \\uXXXX escapes, so the
-    data still reads back exactly."""
+    controls (0x9b starts an escape on some terminals), bidi overrides and lone surrogates are
+    written as \\uXXXX escapes, so the data still reads back exactly."""
     import json
 
     text = json.dumps(value, indent=indent, ensure_ascii=False)
-    if text.isprintable() or not any(_json_unsafe(ch) for ch in text if ch not in "\n"):
-        return text
-    return "".join(f"\\u{ord(ch):04x}" if ch != "\n" and _json_unsafe(ch) else ch for ch in text)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

@@ -55,11 +55,7 @@ _MAYBE = re.compile(r"[`*\[\]\\_&<~|]")
 
 def _escape(raw: str, *, cell: bool = True, start: bool = False) -> str:
     if not _MAYBE.search(raw):
-        found = _BLOCK_START.match(raw) if start else None
-        if found:
-            marker = found.group(0)
-            return marker[:-1] + "\\" + marker[-1] + raw[len(marker) :]
-        return raw
+        return _block_start(raw) if start else raw
     out = []
     last = len(raw) - 1
     for index, ch in enumerate(raw):
@@ -86,12 +82,16 @@ def _escape(raw: str, *, cell: bool = True, start: bool = False) -> str:
         else:
             out.append(ch)
     escaped = "".join(out)
-    if start:
-        match = _BLOCK_START.match(escaped)
-        if match:
-            marker = match.group(0)
-            escaped = marker[:-1] + "\\" + marker[-1] + escaped[len(marker) :]
-    return escaped
+    return _block_start(escaped) if start else escaped
+
+
+def _block_start(text: str) -> str:
+    """`text` with the last character of a leading block marker escaped (`1\\.`, `\\-`)."""
+    found = _BLOCK_START.match(text)
+    if not found:
+        return text
+    marker = found.group(0)
+    return marker[:-1] + "\\" + marker[-1] + text[len(marker) :]
 
 
 def fit(value: object, width: int, *, cell: bool = True) -> str:

@@ -44,17 +44,21 @@ def render_page(data: PackData) -> str:
     head = _header(data) + _verdict(data) + _success(data)
     foot = ["", digest_line(data.digest, data.version)]
     sections = [_areas(data), _values(data)]
-    for strict in (True, False):
-        for dropped in range(len(sections) + 1):
-            tail = _tail(data, sections, dropped)
-            used = _count(head) + _count(tail) + _count(foot) + 1  # + the seal line
-            gates = _gates(data, MAX_LINES - used, reds_in_full=strict)
-            if gates is not None:
-                return seal("\n".join(head + gates + tail + foot) + "\n")
-    tail = _tail(data, sections, len(sections))
-    used = _count(head) + _count(tail) + _count(foot) + 1
-    gates = _gates(data, MAX_LINES - used, squeeze=True) or []
-    return seal("\n".join(head + gates + tail + foot) + "\n")
+    # Tried in order: every red gate in full, keeping as many of the areas and scores as that
+    # allows; then any gates in full; last, as many gate names as fit.
+    tries = [
+        (dropped, {"reds_in_full": strict})
+        for strict in (True, False)
+        for dropped in range(len(sections) + 1)
+    ]
+    tries.append((len(sections), {"squeeze": True}))
+    for dropped, how in tries:
+        tail = _tail(data, sections, dropped)
+        used = _count(head) + _count(tail) + _count(foot) + 1  # + the seal line
+        gates = _gates(data, MAX_LINES - used, **how)
+        if gates is not None:
+            break
+    return seal("\n".join(head + (gates or []) + tail + foot) + "\n")
 
 
 def _tail(data: PackData, sections: list[list[str]], dropped: int) -> list[str]:

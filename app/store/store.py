@@ -216,11 +216,7 @@ class Store(AnswerWrites):
             new_id = cursor.lastrowid
             assert new_id is not None  # an INSERT always sets it
             for person, role in people:
-                db.execute(
-                    "INSERT INTO participants (assessment_id, name, name_key, role) "
-                    "VALUES (?, ?, ?, ?)",
-                    [new_id, person, name_key(person), role],
-                )
+                self._insert_participant(new_id, person, role)
             for a in answers:
                 ev = a.evidence
                 db.execute(
@@ -369,21 +365,23 @@ class Store(AnswerWrites):
     def add_participant(self, assessment_id: int, name: str, role: str) -> Participant:
         """Add a person; one participant per name, case and spacing aside (the schema's
         `participants_one_per_name` index holds it): a second "priya raman" is refused."""
-        name = _check_name(name, "a participant's name")
-        with self._write() as db:
+        name, role = _check_name(name, "a participant's name"), _check_role(role)
+        with self._write():
             self._require(assessment_id)
-            if self._participant_named(assessment_id, name) is not None:
+            if self.participant_named(assessment_id, name) is not None:
                 raise PreflightError(f"{name} is already a participant", EXIT_USAGE)
-            cursor = db.execute(
-                "INSERT INTO participants (assessment_id, name, name_key, role) "
-                "VALUES (?, ?, ?, ?)",
-                [assessment_id, name, name_key(name), _check_role(role)],
-            )
+            new_id = self._insert_participant(assessment_id, name, role)
             self._touch(assessment_id, rows.now())
-        assert cursor.lastrowid is not None  # an INSERT always sets it
-        return Participant(
-            id=cursor.lastrowid, assessment_id=assessment_id, name=name, role=_check_role(role)
+        return Participant(id=new_id, assessment_id=assessment_id, name=name, role=role)
+
+    def _insert_participant(self, assessment_id: int, name: str, role: str) -> int:
+        """Inside a write: one participants row, with the key that keeps names unique."""
+        cursor = self.db.execute(
+            "INSERT INTO participants (assessment_id, name, name_key, role) VALUES (?, ?, ?, ?)",
+            [assessment_id, name, name_key(name), role],
         )
+        assert cursor.lastrowid is not None  # an INSERT always sets it
+        return cursor.lastrowid
 
     @staticmethod
     def _checked_name(name: str) -> str:
@@ -406,24 +404,17 @@ class Store(AnswerWrites):
     ) -> None:
         """Inside a write: add each (name, role) whose name (any case) is not there yet."""
         for name, role in people:
-            if self._participant_named(assessment_id, name) is None:
-                self.db.execute(
-                    "INSERT INTO participants (assessment_id, name, name_key, role) "
-                    "VALUES (?, ?, ?, ?)",
-                    [assessment_id, name, name_key(name), role],
-                )
+            if self.participant_named(assessment_id, name) is None:
+                self._insert_participant(assessment_id, name, role)
 
-    def _participant_named(self, assessment_id: int, name: str) -> Participant | None:
+    def participant_named(self, assessment_id: int, name: str) -> Participant | None:
+        """The participant called `name` (case and spacing aside), or None."""
         found = self._query(
             "SELECT id, assessment_id, name, role FROM participants "
             "WHERE assessment_id = ? AND name_key = ?",
             [assessment_id, name_key(name)],
         )
         return rows.participant(found[0]) if found else None
-
-    def participant_named(self, assessment_id: int, name: str) -> Participant | None:
-        """The participant called `name` (case and spacing aside), or None."""
-        return self._participant_named(assessment_id, name)
 
     # -- gate follow-ups and waivers ---------------------------------------------------------
 

@@ -327,10 +327,9 @@ class WizardScreen(Screen):
         """The field's text, or None (the store keeps what it has) while the field still shows
         the stored text: a field is one line, and a note from an answer file may have several,
         which re-answering must not flatten. An emptied field is "" and removes the text."""
-        typed = self.query_one(selector, Input).value.strip()
-        if stored is not None and typed == one_line(stored):
+        if stored is not None and not self._typed_over(selector, stored):
             return None
-        return typed
+        return self.query_one(selector, Input).value.strip()
 
     def _cancel_advance(self) -> None:
         """Drop a pending move to the next question (a second answer or a navigation key
@@ -491,20 +490,16 @@ class WizardScreen(Screen):
                 return False
             return self.save(value)
         record = self.session.answers.get(self.current)
-        note = self.query_one("#note", Input).value.strip()
-        link = self.query_one("#evidence", Input).value.strip()
-        if record is None:
-            if note or link:
-                self.notify(
-                    "The note and link are saved with an answer; this one has none.",
-                    severity="warning",
-                    markup=False,
-                )
+        if not self._fields_differ():
             return True
-        stored_link = record.evidence.ref if record.evidence else ""
-        if note != one_line(record.note or "") or link != one_line(stored_link):
-            return self.save(record.value)
-        return True
+        if record is None:
+            self.notify(
+                "The note and link are saved with an answer; this one has none.",
+                severity="warning",
+                markup=False,
+            )
+            return True
+        return self.save(record.value)
 
     def _step(self, offset: int) -> None:
         order = self.order
@@ -624,16 +619,19 @@ class WizardScreen(Screen):
 
     def _untouched(self) -> bool:
         """Nothing typed here that is not saved: the question may be shown again safely."""
-        if self.query_one(AnswerInput).pending_text() is not None:
-            return False
+        return self.query_one(AnswerInput).pending_text() is None and not self._fields_differ()
+
+    def _fields_differ(self) -> bool:
+        """Do the note or link fields show something other than the stored answer's?"""
         record = self.session.answers.get(self.current)
-        note = self.query_one("#note", Input).value.strip()
-        link = self.query_one("#evidence", Input).value.strip()
-        if record is None:
-            return not note and not link
-        return note == one_line(record.note or "") and link == one_line(
-            record.evidence.ref if record.evidence else ""
+        link = record.evidence.ref if record and record.evidence else None
+        return self._typed_over("#note", record.note if record else None) or self._typed_over(
+            "#evidence", link
         )
+
+    def _typed_over(self, selector: str, stored: str | None) -> bool:
+        """The field's text differs from `stored` as the field shows it (one line)."""
+        return self.query_one(selector, Input).value.strip() != one_line(stored or "")
 
     def action_gates(self) -> None:
         from app.tui.screens.gate_board import GateBoardScreen
