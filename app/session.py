@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from app.core.agenda import Dispute, Item, agenda
 from app.core.answers import AnswerError, check_value
 from app.core.engine import Evaluation, GateChange, GateState, changes, evaluate
 from app.core.packs import PackSet
@@ -21,7 +22,9 @@ from app.store.models import (
     Assessment,
     GateFollowUp,
     HistoryEntry,
+    MergeChange,
     Participant,
+    Respondent,
     Summary,
     Waiver,
 )
@@ -63,6 +66,7 @@ class Session:
         self._evaluation: Evaluation | None = None
         self._waived: set[str] | None = None
         """Gate ids with a waiver active today, read once (see `_evaluate`)."""
+        self._disputes: dict[str, Dispute] | None = None
 
     @classmethod
     def create(
@@ -155,6 +159,7 @@ class Session:
         self._answers = None
         self._evaluation = None
         self._waived = None
+        self._disputes = None
 
     def _values(self) -> dict[str, Any]:
         return {qid: record.value for qid, record in self.answers.items()}
@@ -217,6 +222,8 @@ class Session:
             summary=committed,
         )
         self.answers[question_id] = record
+        if self._disputes is not None:
+            self._disputes.pop(question_id, None)  # answering settled it (same transaction)
         moved = self._moved(before, committed)
         return record, moved
 
@@ -286,6 +293,7 @@ class Session:
         )
         if waived is not None:
             self._waived = waived
+        self._disputes = None
         return self._moved(before, committed)
 
     def data_version(self) -> int:
@@ -295,6 +303,42 @@ class Session:
     def set_answering_as(self, name: str | None) -> None:
         self.store.set_answering_as(self.id, name)
         self._assessment_stale = True
+
+    # -- respondents and disagreements -------------------------------------------------------
+
+    def respondents(self) -> list[Respondent]:
+        return self.store.respondents(self.id)
+
+    def disputes(self) -> dict[str, Dispute]:
+        """Open disagreements by question id (answering a question settles its own)."""
+        if self._disputes is None:
+            self._disputes = self.store.disputes(self.id)
+        return self._disputes
+
+    def all_disputes(self) -> dict[str, Dispute]:
+        """Every question's latest disagreement, settled ones too."""
+        return self.store.disputes(self.id, open_only=False)
+
+    def merged_values(self) -> dict[str, Any]:
+        return self.store.merged_values(self.id)
+
+    def agenda(self) -> list[Item]:
+        """What the team still has to discuss, in order (`app.core.agenda`)."""
+        return agenda(self.packset, self.evaluation, self.disputes())
+
+    def apply_merge(self, change: MergeChange) -> list[GateChange]:
+        """Write a merge planned by `app.interchange.merge` (one transaction) and report the
+        gates that moved."""
+        before = self.evaluation
+        values = self._values()
+        for qid in change.cleared:
+            values.pop(qid, None)
+        values.update({r.question_id: r.value for r in change.answers})
+        committed = self._summary_for(values, self._evaluate(values))
+        self.store.apply_merge(self.id, change, summary=committed)
+        self._answers = None
+        self._disputes = None
+        return self._moved(before, committed)
 
     # -- participants ------------------------------------------------------------------------
 

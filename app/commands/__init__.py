@@ -20,6 +20,7 @@ COMMANDS = [
     "export",
     "share",
     "import_",
+    "merge",
     "verify",
     "validate",
     "schema",

@@ -31,12 +31,12 @@ def add(sub, common) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import dataclasses
-    import sys
 
+    from app.commands._bundle import read_checked
     from app.commands._packs import packset_or_fail
     from app.commands._store import open_store
     from app.core.text import one_line
-    from app.errors import EXIT_ERROR, EXIT_USAGE, PreflightError
+    from app.errors import EXIT_USAGE, PreflightError
     from app.interchange import bundle
     from app.session import Session
     from app.store.errors import NotFound
@@ -48,30 +48,8 @@ def run(args: argparse.Namespace) -> int:
             "(at most 40, not only digits)",
             EXIT_USAGE,
         )
-    data = _read(args.file, name)
-    try:
-        found = bundle.read(data)
-    except bundle.BundleError as exc:
-        raise PreflightError(f"{name}: {exc}", EXIT_ERROR) from None
     packset = packset_or_fail(args)
-    bad = bundle.value_problems(found, packset)
-    if bad:
-        for line in bad:
-            print(f"{name}: {one_line(line)}", file=sys.stderr)
-        raise PreflightError(
-            f"{name}: {len(bad)} answer(s) do not fit their questions; nothing imported",
-            EXIT_ERROR,
-        )
-    changes = bundle.pack_changes(found.packs, bundle.packs_in_use(packset), found.answers)
-    label = "error" if args.strict else "warning"
-    for line in changes:
-        print(f"{label}: {name}: {line}", file=sys.stderr)
-    if changes and args.strict:
-        raise PreflightError(
-            f"{name}: packs: differ from the packs in use ({len(changes)} difference(s)); "
-            "nothing imported (--strict)",
-            EXIT_ERROR,
-        )
+    found = read_checked(args.file, packset, strict=args.strict)
     assessment = found.assessment
     if args.as_slug is not None:
         assessment = dataclasses.replace(assessment, slug=args.as_slug)
@@ -100,37 +78,3 @@ def run(args: argparse.Namespace) -> int:
     print(session.assessment.slug)
     return 0
 
-
-def _read(path: str, name: str) -> bytes:
-    """The file's bytes, refused (exit 4) before reading when it is not a regular file or is
-    larger than the cap."""
-    import os
-    import stat
-
-    from app.errors import EXIT_ERROR, PreflightError
-    from app.interchange.bundle import MAX_FILE_BYTES
-
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as exc:
-        raise PreflightError(f"{name}: cannot read: {exc.strerror or exc}", EXIT_ERROR) from None
-    st = os.fstat(fd)
-    if not stat.S_ISREG(st.st_mode):  # a folder, a FIFO, a device: before fdopen refuses it
-        os.close(fd)
-        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-        raise PreflightError(f"{name}: cannot read: {kind}", EXIT_ERROR)
-    with os.fdopen(fd, "rb") as handle:
-        if st.st_size > MAX_FILE_BYTES:
-            raise PreflightError(
-                f"{name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; not an assessment file",
-                EXIT_ERROR,
-            )
-        try:
-            data = handle.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            raise PreflightError(
-                f"{name}: cannot read: {exc.strerror or exc}", EXIT_ERROR
-            ) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise PreflightError(f"{name}: grew past the size cap while read", EXIT_ERROR)
-    return data

@@ -185,6 +185,9 @@ class Question:
     max: Bound | None = None
     receipts: list[Receipt] = field(default_factory=list)
     """The receipts this answer is evidence for."""
+    agree_within: Bound | None = None
+    """For `number`: when merged respondents' answers lie within this much of each other
+    (highest minus lowest, in the question's unit) they agree, at their median."""
 
     def __post_init__(self) -> None:
         kind = self.kind
@@ -208,6 +211,11 @@ class Question:
             raise ValueError(f"min and max only fit number questions, not {kind}")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min {self.min} is above max {self.max}")
+        if self.agree_within is not None:
+            if kind is not Kind.number:
+                raise ValueError(f"agree_within only fits number questions, not {kind}")
+            if self.agree_within < 0:
+                raise ValueError("agree_within cannot be negative")
 
     def option_ids(self) -> list[str]:
         return [o.id for o in self.options]

@@ -83,8 +83,14 @@ def digest(content: Mapping[str, Any]) -> str:
 
 
 def question_hash(question: Question) -> str:
-    """SHA-256 of a question's definition (text, kind, options, bounds, show_if, …)."""
-    return _sha256(canonical_json(dataclasses.asdict(question)))
+    """SHA-256 of a question's definition (text, kind, options, bounds, show_if, …).
+
+    A field added to the pack format later (`agree_within`) counts only when set, so files
+    written before it was added still match the packs they were answered against."""
+    definition = dataclasses.asdict(question)
+    if definition.get("agree_within") is None:
+        definition.pop("agree_within", None)
+    return _sha256(canonical_json(definition))
 
 
 def file_sha256(path: Path) -> str:

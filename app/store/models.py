@@ -124,3 +124,68 @@ class Waiver:
 
     def active_on(self, day: str) -> bool:
         return day <= self.expires
+
+
+@record
+class Respondent:
+    """One self-assessment merged into this one (`preflight merge`), known by its name."""
+
+    id: int
+    assessment_id: int
+    name: str
+    source: str
+    """The slug or file it was merged from, as given."""
+    source_digest: str | None = None
+    """The assessment file's digest (None when merged from a slug in this database)."""
+    merged_at: str
+    answers: dict[str, AnswerRecord] = dataclasses.field(default_factory=dict)
+    """Question id → the respondent's own answer (`answered_by` as in their assessment)."""
+
+
+class ResolvedHow(StrEnum):
+    answered = "answered"
+    """Somebody answered the question here."""
+    merged = "merged"
+    """A later merge brought the respondents into agreement."""
+
+
+@record
+class Disagreement:
+    """Respondents answered a question differently; it counts as not answered while open."""
+
+    id: int
+    assessment_id: int
+    question_id: str
+    opened_at: str
+    earlier: Any = None
+    """The answer this assessment held, given here, that the respondents disputed (or None)."""
+    earlier_by: str | None = None
+    resolved_at: str | None = None
+    resolved_by: str | None = None
+    resolved_value: Any = None
+    resolved_how: ResolvedHow | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.resolved_at is None
+
+
+@record
+class MergeChange:
+    """What one `preflight merge` writes, in one transaction (`app.interchange.merge` plans it)."""
+
+    respondents: list[Respondent]
+    """Each source, matched to a stored respondent by name (case and spacing aside): its answers
+    replace the ones stored for it; ids are ignored."""
+    participants: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    """(name, role) to add where the name is not yet a participant."""
+    answers: list[AnswerRecord] = dataclasses.field(default_factory=list)
+    """Answers the respondents agree on, to set (their evidence is kept as recorded)."""
+    cleared: list[str] = dataclasses.field(default_factory=list)
+    """Questions whose answer is removed because the respondents now dispute it."""
+    opened: dict[str, tuple[Any, str | None]] = dataclasses.field(default_factory=dict)
+    """Question id → (the answer given here that is disputed, by whom): new disagreements."""
+    closed: list[str] = dataclasses.field(default_factory=list)
+    """Open disagreements this merge settles (the respondents now agree)."""
+    merged: dict[str, Any] = dataclasses.field(default_factory=dict)
+    """Question id → the value this merge agreed on, or None to forget an earlier one."""

@@ -17,11 +17,13 @@ from typing import Any
 from app.store.models import (
     AnswerRecord,
     Assessment,
+    Disagreement,
     Evidence,
     FollowUpStatus,
     GateFollowUp,
     HistoryEntry,
     Participant,
+    ResolvedHow,
     Summary,
     Waiver,
 )
@@ -225,3 +227,26 @@ def followup(row: dict) -> GateFollowUp:
 
 def waiver(row: dict) -> Waiver:
     return Waiver(**_known(Waiver, row))
+
+
+def disagreement(row: dict) -> Disagreement:
+    how = row["resolved_how"]
+    return Disagreement(
+        id=row["id"],
+        assessment_id=row["assessment_id"],
+        question_id=row["question_id"],
+        opened_at=row["opened_at"],
+        earlier=load(row["earlier"]),
+        earlier_by=row["earlier_by"],
+        resolved_at=row["resolved_at"],
+        resolved_by=row["resolved_by"],
+        resolved_value=load(row["resolved_value"]),
+        resolved_how=None if how is None else ResolvedHow(how),
+    )
+
+
+def evidence_columns(evidence: Evidence | None) -> tuple[str | None, ...]:
+    """evidence_ref, evidence_sha256, evidence_unhashed, evidence_captured_at of a record."""
+    if evidence is None:
+        return None, None, None, None
+    return evidence.ref, evidence.sha256, evidence.unhashed, evidence.captured_at

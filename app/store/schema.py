@@ -160,6 +160,71 @@ def m0006_answering_as(db: Database) -> None:
     db.execute("PRAGMA user_version = 6")
 
 
+def m0007_respondents(db: Database) -> None:
+    # Merging self-assessments (`preflight merge`): each source is a respondent with its own
+    # answers; a question they answer differently holds a disagreement, and counts as not
+    # answered, until somebody answers it here. Disagreements are never deleted: a resolved
+    # one keeps who said what beside the answer that settled it.
+    db.execute(
+        """
+        CREATE TABLE respondents (
+            id            INTEGER PRIMARY KEY,
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            name          TEXT NOT NULL,
+            name_key      TEXT NOT NULL,              -- app.core.text.name_key(name)
+            source        TEXT NOT NULL,              -- the slug or file it was merged from
+            source_digest TEXT,                       -- the assessment file's digest, if one
+            merged_at     TEXT NOT NULL,
+            UNIQUE (assessment_id, name_key)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE respondent_answers (
+            respondent_id        INTEGER NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+            question_id          TEXT NOT NULL,
+            value                TEXT NOT NULL,      -- JSON
+            note                 TEXT,
+            evidence_ref         TEXT,
+            evidence_sha256      TEXT,
+            evidence_unhashed    TEXT,
+            evidence_captured_at TEXT,
+            answered_by          TEXT,
+            answered_at          TEXT NOT NULL,
+            PRIMARY KEY (respondent_id, question_id)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE disagreements (
+            id             INTEGER PRIMARY KEY,
+            assessment_id  INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            question_id    TEXT NOT NULL,
+            opened_at      TEXT NOT NULL,
+            earlier        TEXT,      -- JSON: the answer given here that the respondents dispute
+            earlier_by     TEXT,
+            resolved_at    TEXT,      -- NULL while open
+            resolved_by    TEXT,
+            resolved_value TEXT,      -- JSON: the answer that settled it
+            resolved_how   TEXT CHECK (resolved_how IN ('answered', 'merged'))
+        )"""
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX disagreements_open ON disagreements (assessment_id, question_id) "
+        "WHERE resolved_at IS NULL"
+    )
+    db.execute(
+        """
+        CREATE TABLE merged_answers (
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            question_id   TEXT NOT NULL,
+            value         TEXT NOT NULL,              -- JSON: what the last merge agreed
+            PRIMARY KEY (assessment_id, question_id)
+        )"""
+    )
+    db.execute("PRAGMA user_version = 7")
+
+
 STEPS = [
     ("0001_initial", m0001_initial),
     ("0002_summary_and_history_index", m0002_summary),
@@ -167,6 +232,7 @@ STEPS = [
     ("0004_evidence_unhashed", m0004_evidence_unhashed),
     ("0005_one_participant_per_name", m0005_one_participant_per_name),
     ("0006_answering_as", m0006_answering_as),
+    ("0007_respondents", m0007_respondents),
 ]
 """Every migration in order, by the name recorded in the database."""
 KNOWN = [name for name, _ in STEPS]

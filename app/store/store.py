@@ -30,13 +30,16 @@ from app.store.errors import NotFound, StoreError
 from app.store.models import (
     AnswerRecord,
     Assessment,
+    Disagreement,
     FollowUpStatus,
     GateFollowUp,
     HistoryEntry,
     Participant,
+    Respondent,
     Summary,
     Waiver,
 )
+from app.store.merges import MergeWrites
 from app.store.writes import AnswerWrites, SummaryFor
 
 if TYPE_CHECKING:
@@ -47,8 +50,9 @@ __all__ = ["Store", "StoreError", "NotFound"]
 MAX_ID = 2**63 - 1
 
 
-class Store(AnswerWrites):
-    """Assessments, answers and their history, participants, follow-ups and waivers."""
+class Store(AnswerWrites, MergeWrites):
+    """Assessments, answers and their history, participants, follow-ups and waivers,
+    respondents and their disagreements."""
 
     def __init__(
         self, conn: sqlite3.Connection, path: Path, timeout: float = DEFAULT_TIMEOUT
@@ -181,6 +185,9 @@ class Store(AnswerWrites):
         history: Iterable[HistoryEntry] = (),
         followups: Iterable[GateFollowUp] = (),
         waivers: Iterable[Waiver] = (),
+        respondents: Sequence[Respondent] = (),
+        disagreements: Sequence[Disagreement] = (),
+        merged: Mapping[str, Any] | None = None,
         summary: Summary | None = None,
     ) -> Assessment:
         """Recreate an assessment exactly as given (an assessment file being imported): its
@@ -218,7 +225,6 @@ class Store(AnswerWrites):
             for person, role in people:
                 self._insert_participant(new_id, person, role)
             for a in answers:
-                ev = a.evidence
                 db.execute(
                     "INSERT INTO answers (assessment_id, question_id, value, note, evidence_ref, "
                     "evidence_sha256, evidence_unhashed, evidence_captured_at, answered_by, "
@@ -228,10 +234,7 @@ class Store(AnswerWrites):
                         a.question_id,
                         rows.dump(a.value),
                         a.note,
-                        ev.ref if ev else None,
-                        ev.sha256 if ev else None,
-                        ev.unhashed if ev else None,
-                        ev.captured_at if ev else None,
+                        *rows.evidence_columns(a.evidence),
                         a.answered_by,
                         a.answered_at,
                     ],
@@ -262,6 +265,7 @@ class Store(AnswerWrites):
                     "created_at) VALUES (?, ?, ?, ?, ?, ?)",
                     [new_id, w.gate_id, w.reason, w.approver, w.expires, w.created_at],
                 )
+            self._restore_merges(db, new_id, respondents, disagreements, merged or {})
         return self.get(new_id)
 
     def get(self, ref: int | str) -> Assessment:

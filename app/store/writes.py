@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from app.store import rows
+from app.store.merges import resolve_open
 from app.store.models import AnswerRecord, GateFollowUp, HistoryEntry, Summary, Waiver
 
 if TYPE_CHECKING:
@@ -143,19 +144,11 @@ class AnswerWrites:
         summary: Summary | SummaryFor | None = None,
     ) -> None:
         when = rows.now()
-        with self._write() as db:
+        with self._write():
             self._require(assessment_id)
             old = self._old(assessment_id, question_id)
             if old is not None:
-                db.execute(
-                    "DELETE FROM answers WHERE assessment_id = ? AND question_id = ?",
-                    [assessment_id, question_id],
-                )
-                db.execute(
-                    _HISTORY,
-                    [assessment_id, question_id, old["value"], None, None, answered_by, when],
-                )
-                self._touch(assessment_id, when)
+                self._clear_row(assessment_id, question_id, old, answered_by, when)
             self._set_summary(assessment_id, summary)
 
     def replace_answers(
@@ -212,15 +205,7 @@ class AnswerWrites:
                 keep = {qid for qid, *_ in items}
                 for qid, old in current.items():
                     if qid not in keep:
-                        db.execute(
-                            "DELETE FROM answers WHERE assessment_id = ? AND question_id = ?",
-                            [assessment_id, qid],
-                        )
-                        db.execute(
-                            _HISTORY,
-                            [assessment_id, qid, old["value"], None, None, answered_by, when],
-                        )
-                        self._touch(assessment_id, when)
+                        self._clear_row(assessment_id, qid, old, answered_by, when)
             self._put_followups(assessment_id, follow)
             self._put_waivers(assessment_id, waive)
             self._set_summary(assessment_id, summary)
@@ -236,6 +221,17 @@ class AnswerWrites:
             )
         )
         return found[0] if found else None
+
+    def _clear_row(
+        self, assessment_id: int, question_id: str, old: dict, by: str | None, when: str
+    ) -> None:
+        """Remove a stored answer and append the history line that says so."""
+        self.db.execute(
+            "DELETE FROM answers WHERE assessment_id = ? AND question_id = ?",
+            [assessment_id, question_id],
+        )
+        self.db.execute(_HISTORY, [assessment_id, question_id, old["value"], None, None, by, when])
+        self._touch(assessment_id, when)
 
     @staticmethod
     def _evidence(
@@ -270,6 +266,8 @@ class AnswerWrites:
         ) == (text, note, ev[0], ev[1], ev[2]):
             return  # nothing changed: no new history line, no new timestamp
         self.db.execute(_UPSERT, [assessment_id, question_id, text, note, *ev, answered_by, when])
+        # Answering a disputed question settles it; the respondents' answers stay beside it.
+        resolve_open(self.db, assessment_id, question_id, text, answered_by, when)
         self.db.execute(
             _HISTORY,
             [

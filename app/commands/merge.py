@@ -1,0 +1,164 @@
+"""`preflight merge SOURCE... --into SLUG`: merge self-assessments, respondent by respondent."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def add(sub, common) -> None:
+    parser = sub.add_parser(
+        "merge",
+        parents=[common],
+        help="merge self-assessments (files or slugs) into one, keeping who said what",
+        description="Merge self-assessments into one assessment. Each SOURCE (a file written "
+        "by 'preflight share', or the slug of an assessment here) is a respondent. A question "
+        "every respondent who answered agrees on takes that answer; one they answer "
+        "differently holds a disagreement and counts as not answered until somebody answers "
+        "it. Merging a newer file from the same respondent updates them.",
+    )
+    parser.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help="assessment files or slugs, one a respondent"
+    )
+    parser.add_argument(
+        "--into",
+        required=True,
+        metavar="SLUG",
+        help="the assessment to merge into (created, with this name, when there is none)",
+    )
+    parser.add_argument(
+        "--name",
+        metavar="NAME",
+        help="the respondent's name (one SOURCE only; default: who the source was answered as)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse a file whose packs differ from the packs in use",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+
+    from app.commands._packs import packset_or_fail
+    from app.commands._store import open_store
+    from app.core.agenda import minutes
+    from app.core.text import one_line
+    from app.errors import EXIT_ERROR, EXIT_USAGE, PreflightError
+    from app.interchange.merge import MergeError, Target, plan
+    from app.session import Session
+    from app.store.errors import NotFound
+
+    if args.name is not None and len(args.sources) != 1:
+        raise PreflightError("--name names one respondent: give one SOURCE with it", EXIT_USAGE)
+    if not args.into.strip():
+        raise PreflightError("--into: name the assessment to merge into", EXIT_USAGE)
+    packset = packset_or_fail(args)
+    files = [s for s in args.sources if os.path.exists(s)]
+    read = {s: _from_file(s, packset, args) for s in files}  # every file checked before writing
+    with open_store(args) as store:
+        try:
+            into = Session.open(store, packset, args.into)
+        except NotFound:
+            into = None
+        sources = []
+        for given in args.sources:
+            if given in read:
+                sources.append(read[given])
+                continue
+            try:
+                found = store.get(given)
+            except NotFound:
+                raise PreflightError(
+                    f"{one_line(given)}: no such file, and no assessment by that slug "
+                    "(see 'preflight list')",
+                    EXIT_ERROR,
+                ) from None
+            if into is not None and found.id == into.id:
+                raise PreflightError(
+                    f"{one_line(given)}: is the assessment merged into; name another", EXIT_USAGE
+                )
+            sources.append(_from_store(store, found, packset, args))
+        target = Target(
+            answers=into.answers if into else {},
+            respondents=into.respondents() if into else [],
+            merged=into.merged_values() if into else {},
+            disputed=frozenset(into.disputes() if into else ()),
+        )
+        try:
+            outcome = plan(packset, target, sources)
+        except MergeError as exc:
+            raise PreflightError(str(exc), EXIT_USAGE) from None
+        if into is None:
+            into = Session.create(store, packset, args.into)
+        into.apply_merge(outcome.change)
+        items = into.agenda()
+        open_disputes = len(into.disputes())
+        slug = into.assessment.slug
+        count = len(into.respondents())
+
+    people = []
+    if outcome.added:
+        people.append("added " + ", ".join(one_line(n) for n in outcome.added))
+    if outcome.updated:
+        people.append("updated " + ", ".join(one_line(n) for n in outcome.updated))
+    print(f"{slug}: {count} respondent(s); {'; '.join(people)}")
+    for s in sources:
+        if s.left_out:
+            print(
+                f"  {one_line(s.name)}: {s.left_out} answer(s) not counted "
+                "(hidden under their own answers, or not asked here)"
+            )
+    settled = f", {len(outcome.settled)} settled" if outcome.settled else ""
+    print(
+        f"  this merge: {len(outcome.agreed)} question(s) agreed, "
+        f"{len(outcome.disputed)} disputed{settled}"
+    )
+    groups = {g: sum(1 for i in items if i.group == g) for g in ("disputed", "red", "unknown")}
+    print(
+        f"  to discuss: {len(items)} question(s), about {minutes(items)} min — "
+        f"{open_disputes} disputed, {groups['red']} behind red gates, "
+        f"{groups['unknown']} nobody knows"
+    )
+    print(f"  next: preflight open {slug}   (ctrl+t walks the agenda)")
+    return 0
+
+
+def _from_file(path: str, packset: Any, args: argparse.Namespace) -> Any:
+    from app.commands._bundle import read_checked
+    from app.interchange.merge import respondent_name, source_from
+
+    found = read_checked(path, packset, strict=args.strict)
+    people = [p.name for p in found.participants]
+    name = args.name or respondent_name(found.assessment, found.answers, people)
+    return source_from(
+        packset,
+        name=name,
+        source=path,
+        answers=found.answers,
+        digest=found.digest,
+        role=_role(found.participants, name),
+    )
+
+
+def _from_store(store: Any, assessment: Any, packset: Any, args: argparse.Namespace) -> Any:
+    from app.interchange.merge import respondent_name, source_from
+
+    answers = store.answers(assessment.id)
+    participants = store.participants(assessment.id)
+    name = args.name or respondent_name(assessment, answers, [p.name for p in participants])
+    return source_from(
+        packset,
+        name=name,
+        source=assessment.slug,
+        answers=answers,
+        role=_role(participants, name),
+    )
+
+
+def _role(participants: Any, name: str) -> str:
+    from app.core.text import name_key
+
+    return next((p.role for p in participants if name_key(p.name) == name_key(name)), "")

@@ -1,0 +1,156 @@
+"""The kickoff agenda: what a merged assessment still has to discuss, in the order to take it.
+
+Pure: the pack set, an evaluation and the open disagreements in, ordered items out. The order:
+disputed questions first, then the questions behind red gates, then what nobody knows (the
+unanswered questions behind unknown gates, and required questions left unanswered), each group
+area by area in pack order. A question appears once, under the first reason that applies.
+Each item carries the minutes a team spends on such a question (measured on a whole kickoff of
+the five packs: ~30 s for a one-key answer, ~70 s for a multi-choice, ~60 s for a typed one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app.core import expr
+from app.core.answers import display
+from app.core.engine import Evaluation, GateState
+from app.core.model import Kind
+from app.core.packs import PackSet
+from app.core.text import one_line
+
+
+@dataclass(frozen=True)
+class Voice:
+    """One answer in a disagreement: a respondent's, or the one given here before the merge."""
+
+    name: str
+    value: Any
+    note: str | None = None
+    evidence: str | None = None
+    here: bool = False
+    """The answer this assessment held (given here, not merged) when the dispute opened."""
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """A question respondents answered differently; open until somebody answers it here."""
+
+    question_id: str
+    voices: tuple[Voice, ...]
+    opened_at: str
+    resolved_at: str | None = None
+    resolved_by: str | None = None
+    resolved_value: Any = None
+    resolved_how: str | None = None
+    """"answered" (somebody answered it here) or "merged" (a later merge agreed)."""
+
+    @property
+    def open(self) -> bool:
+        return self.resolved_at is None
+
+
+DISPUTED = "disputed"
+RED = "red"
+UNKNOWN = "unknown"
+GROUPS = (DISPUTED, RED, UNKNOWN)
+
+SECONDS = {Kind.multi: 70, Kind.text: 60, Kind.number: 60, Kind.evidence: 60, Kind.person: 60}
+"""Seconds of discussion by question kind; the one-key kinds (yes/no, choice, scale, date) 30."""
+
+
+@dataclass(frozen=True)
+class Item:
+    question_id: str
+    area: str
+    group: str
+    """DISPUTED, RED or UNKNOWN."""
+    reason: str
+    """One line: "Ana: yes · Ben: no", the red gate's title, "required", the unknown gate."""
+    seconds: int
+
+
+def agenda(
+    packset: PackSet, evaluation: Evaluation, disputes: Mapping[str, Dispute]
+) -> list[Item]:
+    """The items still to discuss, in order (see the module)."""
+    area_of = {q.id: p.id for p in packset.packs for q in p.questions}
+    order = {qid: i for i, qid in enumerate(area_of)}
+    visible = evaluation.visible
+    found: dict[str, tuple[str, str]] = {}
+
+    def add(qid: str, group: str, reason: str) -> None:
+        if qid in area_of and qid not in found:
+            found[qid] = (group, reason)
+
+    for qid, dispute in disputes.items():
+        if dispute.open:
+            add(qid, DISPUTED, voices_line(packset, dispute))
+    for gid, result in evaluation.gates.items():
+        if result.state is GateState.red:
+            for qid in inputs(packset, gid):
+                if visible.get(qid):
+                    add(qid, RED, result.gate.full_title)
+    unanswered = {qid for qid, shown in visible.items() if shown and _unanswered(evaluation, qid)}
+    for gid, result in evaluation.gates.items():
+        if result.state is GateState.unknown:
+            for qid in inputs(packset, gid):
+                if qid in unanswered:
+                    add(qid, UNKNOWN, result.gate.full_title)
+    for area in evaluation.areas.values():
+        for qid in area.required_missing:
+            add(qid, UNKNOWN, "required")
+    items = [
+        Item(qid, area_of[qid], group, reason, _seconds(packset, qid))
+        for qid, (group, reason) in found.items()
+    ]
+    pack_rank = {p.id: i for i, p in enumerate(packset.packs)}
+    items.sort(key=lambda i: (GROUPS.index(i.group), pack_rank[i.area], order[i.question_id]))
+    return items
+
+
+def voices_line(packset: PackSet, dispute: Dispute) -> str:
+    """"Ana: yes · Ben: no · here: unknown": each answer in a disagreement, on one line."""
+    question = packset.questions.get(dispute.question_id)
+    parts = []
+    for voice in dispute.voices:
+        shown = display(question, voice.value) if question is not None else str(voice.value)
+        parts.append(f"{voice.name}: {shown}")
+    return one_line(" · ".join(parts))
+
+
+def inputs(packset: PackSet, gate_id: str) -> list[str]:
+    """The questions a gate's rule reads, directly or through derived values and scores, in
+    pack order."""
+    seen: set[str] = set()
+    todo = list(_names(packset, f"gate:{gate_id}"))
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name in packset.derived:
+            todo.extend(_names(packset, f"derived:{name}"))
+        elif name in packset.scores:
+            todo.extend(packset.scores[name].questions)
+    return [qid for qid in packset.questions if qid in seen]
+
+
+def _names(packset: PackSet, key: str) -> Iterable[str]:
+    compiled = packset.compiled.get(key)
+    return compiled.names if compiled is not None else ()
+
+
+def _unanswered(evaluation: Evaluation, qid: str) -> bool:
+    return evaluation.values.get(qid) is expr.UNKNOWN
+
+
+def _seconds(packset: PackSet, qid: str) -> int:
+    return SECONDS.get(packset.questions[qid].kind, 30)
+
+
+def minutes(items: Iterable[Item]) -> int:
+    """The whole agenda's discussion time, in minutes rounded up."""
+    return -(-sum(i.seconds for i in items) // 60)

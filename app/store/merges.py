@@ -1,0 +1,293 @@
+"""Respondents, their answers and disagreements: what `preflight merge` keeps.
+
+A disagreement is never deleted: answering its question here (any front end, any answer file)
+resolves it in the same transaction as the answer (`resolve_open`), and the respondents'
+answers stay beside it, so who said what before the team decided is kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from app.core.agenda import Dispute, Voice
+from app.core.text import name_key
+from app.store import rows
+from app.store.models import (
+    AnswerRecord,
+    Disagreement,
+    MergeChange,
+    Respondent,
+    ResolvedHow,
+    Summary,
+)
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from app.store.writes import SummaryFor
+
+_RESPONDENT_ANSWER = (
+    "INSERT INTO respondent_answers (respondent_id, question_id, value, note, evidence_ref, "
+    "evidence_sha256, evidence_unhashed, evidence_captured_at, answered_by, answered_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_RESOLVE = (
+    "UPDATE disagreements SET resolved_at = ?, resolved_by = ?, resolved_value = ?, "
+    "resolved_how = ? WHERE assessment_id = ? AND question_id = ? AND resolved_at IS NULL"
+)
+
+
+class MergeWrites:
+    """Mixed into `Store`; relies on its `_write`, `_query`, `_require`, `_touch`, `_put`."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def db(self) -> Database: ...
+
+        def _write(self) -> contextlib.AbstractContextManager[Database]: ...
+        def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict]: ...
+        def _require(self, assessment_id: int) -> None: ...
+        def _touch(self, assessment_id: int, when: str) -> None: ...
+        def _old(self, assessment_id: int, question_id: str) -> dict | None: ...
+        def _put(self, *args: Any) -> None: ...
+        def _clear_row(
+            self, assessment_id: int, question_id: str, old: dict, by: str | None, when: str
+        ) -> None: ...
+        def _add_missing_participants(
+            self, assessment_id: int, people: Sequence[tuple[str, str]]
+        ) -> None: ...
+        def _set_summary(
+            self, assessment_id: int, summary: Summary | SummaryFor | None
+        ) -> None: ...
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def respondents(self, assessment_id: int) -> list[Respondent]:
+        """Every respondent merged into the assessment, in the order first merged, with answers."""
+        people = self._query(
+            "SELECT * FROM respondents WHERE assessment_id = ? ORDER BY id", [assessment_id]
+        )
+        answers = self._query(
+            "SELECT ra.* FROM respondent_answers ra JOIN respondents r ON r.id = ra.respondent_id "
+            "WHERE r.assessment_id = ? ORDER BY ra.respondent_id, ra.question_id",
+            [assessment_id],
+        )
+        by_person: dict[int, dict[str, AnswerRecord]] = {}
+        for row in answers:
+            record = rows.answer(row | {"assessment_id": assessment_id})
+            by_person.setdefault(row["respondent_id"], {})[row["question_id"]] = record
+        return [
+            Respondent(
+                id=p["id"],
+                assessment_id=assessment_id,
+                name=p["name"],
+                source=p["source"],
+                source_digest=p["source_digest"],
+                merged_at=p["merged_at"],
+                answers=by_person.get(p["id"], {}),
+            )
+            for p in people
+        ]
+
+    def disagreements(self, assessment_id: int, *, open_only: bool = False) -> list[Disagreement]:
+        """Disagreements oldest first; with `open_only`, the ones still to settle."""
+        sql = "SELECT * FROM disagreements WHERE assessment_id = ?"
+        if open_only:
+            sql += " AND resolved_at IS NULL"
+        found = self._query(sql + " ORDER BY id", [assessment_id])
+        return [rows.disagreement(r) for r in found]
+
+    def disputes(self, assessment_id: int, *, open_only: bool = True) -> dict[str, Dispute]:
+        """Question id → its disagreement with every answer in it (respondents' in the order
+        they were first merged, then the one given here); the latest per question."""
+        people = self.respondents(assessment_id)
+        out: dict[str, Dispute] = {}
+        for d in self.disagreements(assessment_id, open_only=open_only):
+            voices = [
+                Voice(
+                    name=p.name,
+                    value=a.value,
+                    note=a.note,
+                    evidence=a.evidence.ref if a.evidence else None,
+                )
+                for p in people
+                if (a := p.answers.get(d.question_id)) is not None
+            ]
+            if d.earlier is not None:
+                voices.append(Voice(name=d.earlier_by or "here", value=d.earlier, here=True))
+            out[d.question_id] = Dispute(
+                question_id=d.question_id,
+                voices=tuple(voices),
+                opened_at=d.opened_at,
+                resolved_at=d.resolved_at,
+                resolved_by=d.resolved_by,
+                resolved_value=d.resolved_value,
+                resolved_how=None if d.resolved_how is None else d.resolved_how.value,
+            )
+        return out
+
+    def merged_values(self, assessment_id: int) -> dict[str, Any]:
+        """Question id → the value the last merge agreed on (to tell its answers from ones
+        given here)."""
+        found = self._query(
+            "SELECT question_id, value FROM merged_answers WHERE assessment_id = ?",
+            [assessment_id],
+        )
+        return {r["question_id"]: rows.load(r["value"]) for r in found}
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def apply_merge(
+        self,
+        assessment_id: int,
+        change: MergeChange,
+        summary: Summary | SummaryFor | None = None,
+    ) -> None:
+        """Write one merge: respondents and their answers, the agreed answers (with history),
+        the disputed answers removed, disagreements opened and closed, and the summary; one
+        transaction, so a kill leaves the assessment as before or as merged."""
+        when = rows.now()
+        with self._write() as db:
+            self._require(assessment_id)
+            self._add_missing_participants(assessment_id, change.participants)
+            for person in change.respondents:
+                self._put_respondent(db, assessment_id, person, when)
+            for qid in change.closed:
+                db.execute(
+                    _RESOLVE,
+                    [when, "preflight merge", None, ResolvedHow.merged.value, assessment_id, qid],
+                )
+            for qid in change.cleared:
+                old = self._old(assessment_id, qid)
+                if old is not None:
+                    self._clear_row(assessment_id, qid, old, "preflight merge", when)
+            for record in change.answers:
+                old = self._old(assessment_id, record.question_id)
+                self._put(
+                    assessment_id,
+                    record.question_id,
+                    record.value,
+                    record.note,
+                    rows.evidence_columns(record.evidence),
+                    record.answered_by,
+                    when,
+                    old,
+                )
+            for qid, (earlier, earlier_by) in change.opened.items():
+                db.execute(
+                    "INSERT INTO disagreements (assessment_id, question_id, opened_at, earlier, "
+                    "earlier_by) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (assessment_id, question_id) WHERE resolved_at IS NULL "
+                    "DO NOTHING",
+                    [assessment_id, qid, when, rows.dump(earlier), earlier_by],
+                )
+            for qid, value in change.merged.items():
+                if value is None:
+                    db.execute(
+                        "DELETE FROM merged_answers WHERE assessment_id = ? AND question_id = ?",
+                        [assessment_id, qid],
+                    )
+                else:
+                    db.execute(
+                        "INSERT INTO merged_answers (assessment_id, question_id, value) "
+                        "VALUES (?, ?, ?) ON CONFLICT (assessment_id, question_id) "
+                        "DO UPDATE SET value = excluded.value",
+                        [assessment_id, qid, rows.dump(value)],
+                    )
+            self._touch(assessment_id, when)
+            self._set_summary(assessment_id, summary)
+
+    def _put_respondent(
+        self, db: Database, assessment_id: int, person: Respondent, when: str
+    ) -> int:
+        key = name_key(person.name)
+        found = db.execute(
+            "SELECT id FROM respondents WHERE assessment_id = ? AND name_key = ?",
+            [assessment_id, key],
+        ).fetchone()
+        merged_at = person.merged_at or when
+        if found is None:
+            cursor = db.execute(
+                "INSERT INTO respondents (assessment_id, name, name_key, source, source_digest, "
+                "merged_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [assessment_id, person.name, key, person.source, person.source_digest, merged_at],
+            )
+            assert cursor.lastrowid is not None  # an INSERT always sets it
+            rid = cursor.lastrowid
+        else:
+            rid = found[0]
+            db.execute(
+                "UPDATE respondents SET name = ?, source = ?, source_digest = ?, merged_at = ? "
+                "WHERE id = ?",
+                [person.name, person.source, person.source_digest, merged_at, rid],
+            )
+            db.execute("DELETE FROM respondent_answers WHERE respondent_id = ?", [rid])
+        self._put_respondent_answers(db, rid, person.answers.values())
+        return rid
+
+    @staticmethod
+    def _put_respondent_answers(db: Database, rid: int, answers: Iterable[AnswerRecord]) -> None:
+        for a in answers:
+            db.execute(
+                _RESPONDENT_ANSWER,
+                [
+                    rid,
+                    a.question_id,
+                    rows.dump(a.value),
+                    a.note,
+                    *rows.evidence_columns(a.evidence),
+                    a.answered_by,
+                    a.answered_at,
+                ],
+            )
+
+    def _restore_merges(
+        self,
+        db: Database,
+        assessment_id: int,
+        respondents: Sequence[Respondent],
+        disagreements: Sequence[Disagreement],
+        merged: Mapping[str, Any],
+    ) -> None:
+        """Inside `restore`: the respondents, disagreements and merge marks as given."""
+        for person in respondents:
+            self._put_respondent(db, assessment_id, person, person.merged_at)
+        for d in disagreements:
+            db.execute(
+                "INSERT INTO disagreements (assessment_id, question_id, opened_at, earlier, "
+                "earlier_by, resolved_at, resolved_by, resolved_value, resolved_how) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    assessment_id,
+                    d.question_id,
+                    d.opened_at,
+                    rows.dump(d.earlier),
+                    d.earlier_by,
+                    d.resolved_at,
+                    d.resolved_by,
+                    rows.dump(d.resolved_value),
+                    None if d.resolved_how is None else d.resolved_how.value,
+                ],
+            )
+        for qid, value in merged.items():
+            db.execute(
+                "INSERT INTO merged_answers (assessment_id, question_id, value) VALUES (?, ?, ?)",
+                [assessment_id, qid, rows.dump(value)],
+            )
+
+
+def resolve_open(
+    db: Database,
+    assessment_id: int,
+    question_id: str,
+    value_json: str | None,
+    by: str | None,
+    when: str,
+) -> None:
+    """Inside a write that answers `question_id`: settle its open disagreement, if any."""
+    db.execute(
+        _RESOLVE, [when, by, value_json, ResolvedHow.answered.value, assessment_id, question_id]
+    )
