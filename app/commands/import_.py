@@ -77,4 +77,3 @@ def run(args: argparse.Namespace) -> int:
         )
     print(session.assessment.slug)
     return 0
-

@@ -72,9 +72,7 @@ class Item:
     seconds: int
 
 
-def agenda(
-    packset: PackSet, evaluation: Evaluation, disputes: Mapping[str, Dispute]
-) -> list[Item]:
+def agenda(packset: PackSet, evaluation: Evaluation, disputes: Mapping[str, Dispute]) -> list[Item]:
     """The items still to discuss, in order (see the module)."""
     area_of = {q.id: p.id for p in packset.packs for q in p.questions}
     order = {qid: i for i, qid in enumerate(area_of)}
@@ -112,7 +110,7 @@ def agenda(
 
 
 def voices_line(packset: PackSet, dispute: Dispute) -> str:
-    """"Ana: yes · Ben: no · here: unknown": each answer in a disagreement, on one line."""
+    """ "Ana: yes · Ben: no · here: unknown": each answer in a disagreement, on one line."""
     question = packset.questions.get(dispute.question_id)
     parts = []
     for voice in dispute.voices:

@@ -155,7 +155,7 @@ def agreement(question: Question, values: Sequence[Any]) -> tuple[bool, Any]:
     return all(v == first for v in values), first
 
 
-def _same(question: Question | None, a: AnswerRecord | None, b: AnswerRecord | None) -> bool:
+def _same(a: AnswerRecord | None, b: AnswerRecord | None) -> bool:
     if a is None or b is None:
         return a is b
     return a.value == b.value
@@ -189,7 +189,7 @@ def plan(packset: PackSet, target: Target, sources: Sequence[Source]) -> Outcome
         before = everyone.get(key, {})
         (outcome.updated if key in stored else outcome.added).append(s.name)
         for qid in set(before) | set(s.answers):
-            if not _same(packset.questions.get(qid), before.get(qid), s.answers.get(qid)):
+            if not _same(before.get(qid), s.answers.get(qid)):
                 touched.add(qid)
         everyone[key] = dict(s.answers)
         names[key] = s.name
@@ -254,15 +254,15 @@ def _settle(
     if current is not None:
         change.cleared.append(qid)
     if qid not in target.disputed:
-        change.opened[qid] = (
-            (local.value, local.answered_by) if local is not None else (None, None)
-        )
+        change.opened[qid] = (local.value, local.answered_by) if local is not None else (None, None)
 
 
 _NOTHING = object()
 
 
-def _agreed_record(qid: str, value: Any, voices: Sequence[tuple[str, AnswerRecord]]) -> AnswerRecord:
+def _agreed_record(
+    qid: str, value: Any, voices: Sequence[tuple[str, AnswerRecord]]
+) -> AnswerRecord:
     """The answer the respondents agree on: their notes (each named when several differ), the
     first evidence given, and who agreed."""
     notes = [(name, r.note.strip()) for name, r in voices if r.note and r.note.strip()]

@@ -18,8 +18,8 @@ from app.store.models import (
     AnswerRecord,
     Disagreement,
     MergeChange,
-    Respondent,
     ResolvedHow,
+    Respondent,
     Summary,
 )
 

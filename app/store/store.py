@@ -27,6 +27,7 @@ from app.errors import EXIT_USAGE, PreflightError
 from app.store import rows
 from app.store.db import DEFAULT_TIMEOUT, mapped, open_database, write
 from app.store.errors import NotFound, StoreError
+from app.store.merges import MergeWrites
 from app.store.models import (
     AnswerRecord,
     Assessment,
@@ -39,7 +40,6 @@ from app.store.models import (
     Summary,
     Waiver,
 )
-from app.store.merges import MergeWrites
 from app.store.writes import AnswerWrites, SummaryFor
 
 if TYPE_CHECKING:
