@@ -24,8 +24,7 @@ from app.store.models import (
 )
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
+    from app.store.store import Writer
     from app.store.writes import SummaryFor
 
 _RESPONDENT_ANSWER = (
@@ -45,9 +44,9 @@ class MergeWrites:
     if TYPE_CHECKING:
 
         @property
-        def db(self) -> Database: ...
+        def sql(self) -> Writer: ...
 
-        def _write(self) -> contextlib.AbstractContextManager[Database]: ...
+        def _write(self) -> contextlib.AbstractContextManager[Writer]: ...
         def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict]: ...
         def _require(self, assessment_id: int) -> None: ...
         def _touch(self, assessment_id: int, when: str) -> None: ...
@@ -200,9 +199,7 @@ class MergeWrites:
             self._touch(assessment_id, when)
             self._set_summary(assessment_id, summary)
 
-    def _put_respondent(
-        self, db: Database, assessment_id: int, person: Respondent, when: str
-    ) -> int:
+    def _put_respondent(self, db: Writer, assessment_id: int, person: Respondent, when: str) -> int:
         key = name_key(person.name)
         found = db.execute(
             "SELECT id FROM respondents WHERE assessment_id = ? AND name_key = ?",
@@ -229,7 +226,7 @@ class MergeWrites:
         return rid
 
     @staticmethod
-    def _put_respondent_answers(db: Database, rid: int, answers: Iterable[AnswerRecord]) -> None:
+    def _put_respondent_answers(db: Writer, rid: int, answers: Iterable[AnswerRecord]) -> None:
         for a in answers:
             db.execute(
                 _RESPONDENT_ANSWER,
@@ -246,7 +243,7 @@ class MergeWrites:
 
     def _restore_merges(
         self,
-        db: Database,
+        db: Writer,
         assessment_id: int,
         respondents: Sequence[Respondent],
         disagreements: Sequence[Disagreement],
@@ -280,7 +277,7 @@ class MergeWrites:
 
 
 def resolve_open(
-    db: Database,
+    db: Writer,
     assessment_id: int,
     question_id: str,
     value_json: str | None,

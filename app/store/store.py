@@ -6,6 +6,11 @@ and is committed (WAL, synchronous=FULL) before the method returns. Upserts are 
 by creating and dropping a scratch table on each new connection, which takes the write lock
 twice and doubles the wait under contention, so the store never calls it.
 
+Writes go straight to the sqlite3 connection through `Writer` (the `execute`/`query` pair of
+sqlite-utils' `Database`, which is all they used of it): importing sqlite-utils costs ~60 ms,
+half of what a whole `merge` or `import` may take. sqlite-utils applies the schema
+(`app.store.schema`, its `Migrations`) and is there to inspect the file (`Store.db`).
+
 The connection is opened with `check_same_thread=False` (so a front end may call from a worker
 thread; the wizard today saves on its event loop, a write taking ~1 ms)
 and every use of it holds `self._lock`.
@@ -50,6 +55,24 @@ __all__ = ["Store", "StoreError", "NotFound"]
 MAX_ID = 2**63 - 1
 
 
+class Writer:
+    """`execute` and `query` as sqlite-utils' `Database` has them, on a plain connection."""
+
+    __slots__ = ("conn",)
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+        cursor = self.conn.execute(sql, params)
+        columns = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield dict(zip(columns, row, strict=True))
+
+
 class Store(AnswerWrites, MergeWrites):
     """Assessments, answers and their history, participants, follow-ups and waivers,
     respondents and their disagreements."""
@@ -62,11 +85,17 @@ class Store(AnswerWrites, MergeWrites):
         self.timeout = timeout
         self._lock = threading.RLock()
         self._db: Database | None = None
+        self._writer = Writer(conn)
+
+    @property
+    def sql(self) -> Writer:
+        """What writes run their statements on (inside `_write`)."""
+        return self._writer
 
     @property
     def db(self) -> Database:
-        """sqlite-utils' view of the connection, used for every write; built on first use, so
-        read-only commands and the home screen never import sqlite-utils (~70–250 ms)."""
+        """sqlite-utils' view of the same connection, to inspect the file (tests, a REPL);
+        built on first use, so no command pays its import (~60–250 ms)."""
         if self._db is None:
             from sqlite_utils import Database
 
@@ -99,10 +128,9 @@ class Store(AnswerWrites, MergeWrites):
     # -- plumbing ----------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[Database]:
-        db = self.db
+    def _write(self) -> Iterator[Writer]:
         with self._lock, mapped(self.path, self.timeout), write(self.conn):
-            yield db
+            yield self._writer
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict]:
         """Rows as dicts, read on the plain connection (reads need no sqlite-utils)."""
@@ -117,7 +145,9 @@ class Store(AnswerWrites, MergeWrites):
             raise NotFound(f"no assessment with id {assessment_id} (see 'preflight list')")
 
     def _touch(self, assessment_id: int, when: str) -> None:
-        self.db.execute("UPDATE assessments SET updated_at = ? WHERE id = ?", [when, assessment_id])
+        self.sql.execute(
+            "UPDATE assessments SET updated_at = ? WHERE id = ?", [when, assessment_id]
+        )
 
     def _set_summary(self, assessment_id: int, summary: Summary | SummaryFor | None) -> None:
         """Cache the summary `list` and home show; call inside the write transaction.
@@ -132,7 +162,7 @@ class Store(AnswerWrites, MergeWrites):
                 "SELECT question_id, value FROM answers WHERE assessment_id = ?", [assessment_id]
             )
             summary = summary({qid: rows.load(value) for qid, value in committed})
-        self.db.execute(
+        self.sql.execute(
             "UPDATE assessments SET summary = ? WHERE id = ?",
             [rows.dump(asdict(summary)), assessment_id],
         )
@@ -380,7 +410,7 @@ class Store(AnswerWrites, MergeWrites):
 
     def _insert_participant(self, assessment_id: int, name: str, role: str) -> int:
         """Inside a write: one participants row, with the key that keeps names unique."""
-        cursor = self.db.execute(
+        cursor = self.sql.execute(
             "INSERT INTO participants (assessment_id, name, name_key, role) VALUES (?, ?, ?, ?)",
             [assessment_id, name, name_key(name), role],
         )
@@ -468,7 +498,7 @@ class Store(AnswerWrites, MergeWrites):
                 note=merged.get("note") or None,
                 updated_at=when,
             )
-            self.db.execute(
+            self.sql.execute(
                 "INSERT INTO gate_followups (assessment_id, gate_id, owner, due, status, note, "
                 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (assessment_id, gate_id) "
                 "DO UPDATE SET owner = excluded.owner, due = excluded.due, "
@@ -518,7 +548,7 @@ class Store(AnswerWrites, MergeWrites):
                 expires=fields["expires"],
                 created_at=when,
             )
-            self.db.execute(
+            self.sql.execute(
                 "INSERT INTO waivers (assessment_id, gate_id, reason, approver, expires, "
                 "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (assessment_id, gate_id) "
                 "DO UPDATE SET reason = excluded.reason, approver = excluded.approver, "

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import contextlib
     from pathlib import Path
 
-    from sqlite_utils import Database
+    from app.store.store import Writer
 
 _UPSERT = (
     "INSERT INTO answers (assessment_id, question_id, value, note, evidence_ref, "
@@ -63,9 +63,9 @@ class AnswerWrites:
         path: Path
 
         @property
-        def db(self) -> Database: ...
+        def sql(self) -> Writer: ...
 
-        def _write(self) -> contextlib.AbstractContextManager[Database]: ...
+        def _write(self) -> contextlib.AbstractContextManager[Writer]: ...
         def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict]: ...
         def _require(self, assessment_id: int) -> None: ...
         def _touch(self, assessment_id: int, when: str) -> None: ...
@@ -215,7 +215,7 @@ class AnswerWrites:
 
     def _old(self, assessment_id: int, question_id: str) -> dict | None:
         found = list(
-            self.db.query(
+            self.sql.query(
                 "SELECT * FROM answers WHERE assessment_id = ? AND question_id = ?",
                 [assessment_id, question_id],
             )
@@ -226,11 +226,11 @@ class AnswerWrites:
         self, assessment_id: int, question_id: str, old: dict, by: str | None, when: str
     ) -> None:
         """Remove a stored answer and append the history line that says so."""
-        self.db.execute(
+        self.sql.execute(
             "DELETE FROM answers WHERE assessment_id = ? AND question_id = ?",
             [assessment_id, question_id],
         )
-        self.db.execute(_HISTORY, [assessment_id, question_id, old["value"], None, None, by, when])
+        self.sql.execute(_HISTORY, [assessment_id, question_id, old["value"], None, None, by, when])
         self._touch(assessment_id, when)
 
     @staticmethod
@@ -265,10 +265,10 @@ class AnswerWrites:
             old["evidence_unhashed"],
         ) == (text, note, ev[0], ev[1], ev[2]):
             return  # nothing changed: no new history line, no new timestamp
-        self.db.execute(_UPSERT, [assessment_id, question_id, text, note, *ev, answered_by, when])
+        self.sql.execute(_UPSERT, [assessment_id, question_id, text, note, *ev, answered_by, when])
         # Answering a disputed question settles it; the respondents' answers stay beside it.
-        resolve_open(self.db, assessment_id, question_id, text, answered_by, when)
-        self.db.execute(
+        resolve_open(self.sql, assessment_id, question_id, text, answered_by, when)
+        self.sql.execute(
             _HISTORY,
             [
                 assessment_id,

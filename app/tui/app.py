@@ -101,13 +101,11 @@ class PreflightApp(App[None]):
         if self.open_ref is not None:
             self.open_assessment(self.open_ref)
         elif self._packset is None:
-            # After the first frame: read the packs and warm sqlite-utils (used by the first
-            # save) on a thread, so the home screen shows without waiting for either.
+            # After the first frame: read the packs on a thread, so the home screen shows
+            # without waiting for them.
             self.call_after_refresh(self.run_worker, self._warm_up, thread=True)
 
     def _warm_up(self) -> None:
-        import sqlite_utils  # noqa: F401
-
         self.packset  # noqa: B018 - loads and caches the packs
 
     def open_assessment(self, ref: str | int) -> None:
