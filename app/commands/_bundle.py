@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from app.core.packs import PackSet
     from app.interchange.bundle import Bundle
 
 
-def read_checked(path: str, packset: PackSet, *, strict: bool) -> Bundle:
+def read_checked(
+    path: str, packset: PackSet, *, strict: bool, installed: list[dict[str, Any]] | None = None
+) -> Bundle:
     """The file's records, checked against the packs in use. A damaged or edited file, or
     answers that do not fit their questions, exit 4 naming the file and field; packs that
-    differ print one warning each (refused with `strict`)."""
+    differ print one warning each (refused with `strict`). `installed` is
+    `bundle.packs_in_use(packset)` when the caller reads several files (hashing every
+    question once, not once a file)."""
     import sys
 
     from app.core.text import one_line
@@ -33,7 +37,9 @@ def read_checked(path: str, packset: PackSet, *, strict: bool) -> Bundle:
             f"{name}: {len(bad)} answer(s) do not fit their questions; nothing written",
             EXIT_ERROR,
         )
-    changes = bundle.pack_changes(found.packs, bundle.packs_in_use(packset), found.answers)
+    if installed is None:
+        installed = bundle.packs_in_use(packset)
+    changes = bundle.pack_changes(found.packs, installed, found.answers)
     label = "error" if strict else "warning"
     for line in changes:
         print(f"{label}: {name}: {line}", file=sys.stderr)

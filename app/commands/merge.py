@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from app.core.agenda import minutes
     from app.core.text import one_line
     from app.errors import EXIT_ERROR, EXIT_USAGE, PreflightError
+    from app.interchange.bundle import packs_in_use
     from app.interchange.merge import MergeError, Target, plan
     from app.session import Session
     from app.store.errors import NotFound
@@ -57,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
         raise PreflightError("--into: name the assessment to merge into", EXIT_USAGE)
     packset = packset_or_fail(args)
     files = [s for s in args.sources if os.path.exists(s)]
-    read = {s: _from_file(s, packset, args) for s in files}  # every file checked before writing
+    installed = packs_in_use(packset) if files else []
+    # Every file is read and checked before anything is written.
+    read = {s: _from_file(s, packset, args, installed) for s in files}
     with open_store(args) as store:
         try:
             into = Session.open(store, packset, args.into)
@@ -97,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         items = into.agenda()
         open_disputes = len(into.disputes())
         slug = into.assessment.slug
-        count = len(into.respondents())
+        count = len(target.respondents) + len(outcome.added)
 
     people = []
     if outcome.added:
@@ -126,11 +129,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _from_file(path: str, packset: Any, args: argparse.Namespace) -> Any:
+def _from_file(path: str, packset: Any, args: argparse.Namespace, installed: Any) -> Any:
     from app.commands._bundle import read_checked
     from app.interchange.merge import respondent_name, source_from
 
-    found = read_checked(path, packset, strict=args.strict)
+    found = read_checked(path, packset, strict=args.strict, installed=installed)
     people = [p.name for p in found.participants]
     name = args.name or respondent_name(found.assessment, found.answers, people)
     return source_from(

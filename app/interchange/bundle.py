@@ -52,6 +52,8 @@ _SLUG = re.compile(SLUG_PATTERN)
 _ID = re.compile(ID_PATTERN)
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+_STAMP_PARTS = ((0, 4), (5, 2), (8, 2), (11, 2), (14, 2), (17, 2))
+"""Where the year, month, day, hour, minute and second sit in a stamp (start, length)."""
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -423,7 +425,10 @@ def _stamp(value: Any, where: str) -> str:
     try:
         if not _STAMP.match(text):
             raise ValueError
-        dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+        # The pattern fixed the shape; the date and time must exist (strptime is ~10× slower,
+        # and a merge of 20 files reads thousands of stamps).
+        y, mo, d, h, mi, s = (int(text[a : a + n]) for a, n in _STAMP_PARTS)
+        dt.datetime(y, mo, d, h, mi, s)
     except ValueError:
         raise BundleError(where, "expected a UTC time like 2026-11-23T10:51:49Z") from None
     return text

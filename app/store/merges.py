@@ -102,24 +102,35 @@ class MergeWrites:
     def disputes(self, assessment_id: int, *, open_only: bool = True) -> dict[str, Dispute]:
         """Question id → its disagreement with every answer in it (respondents' in the order
         they were first merged, then the one given here); the latest per question."""
-        people = self.respondents(assessment_id)
-        out: dict[str, Dispute] = {}
-        for d in self.disagreements(assessment_id, open_only=open_only):
-            voices = [
+        found = self.disagreements(assessment_id, open_only=open_only)
+        if not found:
+            return {}
+        voices: dict[str, list[Voice]] = {}
+        rows_ = self._query(
+            "SELECT r.name, ra.question_id, ra.value, ra.note, ra.evidence_ref "
+            "FROM respondent_answers ra JOIN respondents r ON r.id = ra.respondent_id "
+            "WHERE r.assessment_id = ? AND ra.question_id IN "
+            "(SELECT question_id FROM disagreements WHERE assessment_id = ?) "
+            "ORDER BY r.id",
+            [assessment_id, assessment_id],
+        )
+        for row in rows_:
+            voices.setdefault(row["question_id"], []).append(
                 Voice(
-                    name=p.name,
-                    value=a.value,
-                    note=a.note,
-                    evidence=a.evidence.ref if a.evidence else None,
+                    name=row["name"],
+                    value=rows.load(row["value"]),
+                    note=row["note"],
+                    evidence=row["evidence_ref"],
                 )
-                for p in people
-                if (a := p.answers.get(d.question_id)) is not None
-            ]
+            )
+        out: dict[str, Dispute] = {}
+        for d in found:
+            these = list(voices.get(d.question_id, ()))
             if d.earlier is not None:
-                voices.append(Voice(name=d.earlier_by or "here", value=d.earlier, here=True))
+                these.append(Voice(name=d.earlier_by or "here", value=d.earlier, here=True))
             out[d.question_id] = Dispute(
                 question_id=d.question_id,
-                voices=tuple(voices),
+                voices=tuple(these),
                 opened_at=d.opened_at,
                 resolved_at=d.resolved_at,
                 resolved_by=d.resolved_by,

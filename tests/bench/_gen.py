@@ -127,3 +127,55 @@ def big_db(packset) -> Path:
     conn.close()
     tmp.rename(path)
     return path
+
+
+def respondent_files(work: Path, demo_db: Path, count: int = 20) -> list[Path]:
+    """`count` assessment files of the five packs, as engineers answering alone would share
+    them: the demo's answers, each by its own respondent, with about one answer in eight
+    changed (a number moved, a yes turned to no), so a merge has agreements and disputes."""
+    import subprocess
+    import sys
+
+    from app.interchange import bundle
+
+    root = Path(__file__).resolve().parents[2]
+    shared = work / "demo.preflight.json"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "--db",
+            str(demo_db),
+            "share",
+            "demo",
+            "--out",
+            str(shared),
+            "--force",
+        ],
+        check=True,
+        capture_output=True,
+        env={**__import__("os").environ, "PYTHONPATH": str(root)},
+    )
+    base = json.loads(shared.read_text())
+    rng = random.Random(20)
+    out = []
+    for i in range(count):
+        content = json.loads(json.dumps(base))
+        name = f"Engineer {i + 1:02d}"
+        content["assessment"]["slug"] = f"engineer-{i + 1:02d}"
+        content["assessment"]["answering_as"] = name
+        content["participants"] = [{"name": name, "role": "engineer"}]
+        for answer in content["answers"]:
+            answer["answered_by"] = name
+            value = answer["value"]
+            if rng.random() < 0.125:
+                if value == "yes":
+                    answer["value"] = "no"
+                elif isinstance(value, int) and not isinstance(value, bool) and value > 1:
+                    answer["value"] = value - 1
+        content["digest"] = bundle.digest(content)
+        path = work / f"engineer-{i + 1:02d}.preflight.json"
+        path.write_bytes(bundle.dumps(content))
+        out.append(path)
+    return out
