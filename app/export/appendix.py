@@ -1,11 +1,15 @@
 """The appendix: every question, answer, note, evidence, who and when, grouped by area.
 
 No length limit here: this is where the one page sends readers for the rest. One table row per
-participant, gate, receipt and question; hidden questions are marked, never dropped.
+participant, gate, receipt and question; hidden questions are marked, never dropped. A merged
+assessment also lists its respondents and every disagreement: the open ones (each
+respondent's answer, note and evidence) and the settled ones (how, by whom, with what, and what
+each respondent had said).
 """
 
 from __future__ import annotations
 
+from app.core.agenda import Dispute
 from app.core.answers import display
 from app.core.engine import severity
 from app.core.explain import because
@@ -22,7 +26,8 @@ NO_LIMIT = 10_000
 
 
 def render_appendix(data: PackData) -> str:
-    lines = _header(data) + _participants(data) + _gates(data) + _receipts(data)
+    lines = _header(data) + _participants(data) + _respondents(data) + _disagreements(data)
+    lines += _gates(data) + _receipts(data)
     lines += _values(data)
     for pack in data.packset.packs:
         lines += _area(data, pack)
@@ -51,6 +56,97 @@ def _participants(data: PackData) -> list[str]:
         return [*lines, "None recorded."]
     rows = [[escape.text(p.name), escape.text(p.role)] for p in data.participants]
     return lines + table(["Name", "Role"], rows)
+
+
+def _respondents(data: PackData) -> list[str]:
+    """Who was merged in, from where and when (`preflight merge`)."""
+    if not data.respondents:
+        return []
+    rows = []
+    for r in data.respondents:
+        digest = f"sha256 {escape.text(r.source_digest)[:16]}…" if r.source_digest else ""
+        rows.append(
+            [
+                escape.text(r.name),
+                escape.text(r.source),
+                digest,
+                str(len(r.answers)),
+                escape.text(r.merged_at),
+            ]
+        )
+    header = ["Respondent", "Source", "File digest", "Answers", "Merged"]
+    return ["", "## Respondents", "", *table(header, rows)]
+
+
+def _disagreements(data: PackData) -> list[str]:
+    """The open disagreements, then the settled ones, each question with every answer in it."""
+    opened, settled = data.open_disputes, data.settled_disputes
+    if not data.respondents and not data.disputes:
+        return []
+    lines = ["", "## Open disagreements", ""]
+    if opened:
+        lines.append(
+            f"The respondents answered {len(opened)} question(s) differently. Each counts as "
+            "not answered until somebody answers it here, which settles it; the answers below "
+            "are kept."
+        )
+    else:
+        lines.append("None: the respondents agree on every question they answered.")
+    for qid, dispute in opened.items():
+        since = f"open since {escape.text(dispute.opened_at)}"
+        lines += _dispute(data, qid, dispute, since)
+    if settled:
+        lines += ["", "## Settled disagreements", ""]
+        lines.append(f"{len(settled)} question(s) the respondents had answered differently.")
+        for qid, dispute in settled.items():
+            lines += _dispute(data, qid, dispute, _settled(data, qid, dispute))
+    return lines
+
+
+def _dispute(data: PackData, qid: str, dispute: Dispute, status: str) -> list[str]:
+    """One disagreement: the question as a heading, where and how it stands, its answers."""
+    question = data.packset.questions.get(qid)
+    if question is None:
+        title = f"`{qid}` (a question no pack in use asks)"
+        where = "not in the packs in use"
+    else:
+        title = f"`{qid}` {escape.heading(question.text)}"
+        where = escape.text(data.packset.pack(data.packset.question_pack[qid]).title)
+        where += " · required" if question.required else " · optional"
+        if not data.evaluation.visible.get(qid):
+            where += " · hidden"
+    rows = [
+        [
+            escape.text(voice.name) + (" (answered here before the merge)" if voice.here else ""),
+            _value(data, qid, voice.value),
+            escape.text(voice.note or ""),
+            escape.link(voice.evidence) if voice.evidence else "",
+        ]
+        for voice in dispute.voices
+    ]
+    header = ["Respondent", "Answer", "Note", "Evidence"]
+    return ["", f"### {title}", "", f"{where} · {status}", "", *table(header, rows)]
+
+
+def _settled(data: PackData, qid: str, dispute: Dispute) -> str:
+    """`settled DAY by WHO, answered here: VALUE`, or by a later merge (with today's answer)."""
+    when = escape.text(dispute.resolved_at or "")
+    if dispute.resolved_how == "merged":
+        record = data.answers.get(qid)
+        now = f"; the answer now: {_value(data, qid, record.value)}" if record else ""
+        return f"settled {when} by a later merge: the respondents agreed{now}"
+    who = escape.text(dispute.resolved_by) if dispute.resolved_by else "someone not named"
+    return f"settled {when} by {who}, answered here: {_value(data, qid, dispute.resolved_value)}"
+
+
+def _value(data: PackData, qid: str, value) -> str:
+    """A voice's answer, escaped: `? UNKNOWN` for "unknown", like the areas' tables."""
+    if value is None:
+        return "no answer"
+    if value == "unknown":
+        return badge("unknown")
+    question = data.packset.questions.get(qid)
+    return escape.text(display(question, value) if question is not None else value)
 
 
 def _gates(data: PackData) -> list[str]:
@@ -135,6 +231,8 @@ def _area(data: PackData, pack) -> list[str]:
             answer = badge("unknown")
         if record is None and ev.visible.get(q.id) and q.required:
             answer = "unanswered (required)"
+        if record is None and q.id in data.open_disputes:
+            answer = "disputed (see Open disagreements)"
         rows.append(
             [
                 f"`{q.id}` {escape.text(q.text)}",

@@ -3,7 +3,9 @@
 Values are stored values (question id → value, exactly as the digest reads them) beside their
 display text. The output is ASCII-only (`ensure_ascii`), so no control character can reach the
 file raw, and it carries a `seal`: SHA-256 of the canonical JSON of everything else, which
-`preflight verify` checks like the page digest.
+`preflight verify` checks like the page digest. A merged assessment also carries
+`respondents` and `disputes` (open and settled, each with every answer in it); the keys are
+left out for one never merged.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import math
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from app.core.agenda import Dispute
 from app.core.answers import display
 from app.export.common import waiver_text
 from app.export.seal import json_seal, pack_ref
@@ -73,7 +76,7 @@ def document(data: PackData) -> dict[str, Any]:
                 "waiver_text": waiver_text(waiver, data.date) or None,
             }
         )
-    return {
+    doc = {
         "format": FORMAT,
         "ref": pack_ref(a),
         "assessment": {"id": a.id, "slug": a.slug, "name": a.name, "description": a.description},
@@ -129,6 +132,52 @@ def document(data: PackData) -> dict[str, Any]:
         "gates": gates,
         "answers": answers,
         "other_answers": orphans,
+    }
+    if data.respondents or data.disputes:  # a merged assessment (unmerged ones read as before)
+        doc["respondents"] = [
+            {
+                "name": r.name,
+                "source": r.source,
+                "source_digest": r.source_digest,
+                "merged_at": r.merged_at,
+                "answers": len(r.answers),
+            }
+            for r in data.respondents
+        ]
+        doc["disputes"] = [_dispute(data, d) for d in data.disputes.values()]
+    return doc
+
+
+def _dispute(data: PackData, dispute: Dispute) -> dict[str, Any]:
+    """One disagreement as stored, with display text beside each value."""
+    question = data.packset.questions.get(dispute.question_id)
+
+    def shown(value: Any) -> str | None:
+        if value is None:
+            return None
+        return display(question, value) if question is not None else str(value)
+
+    return {
+        "question_id": dispute.question_id,
+        "pack": data.packset.question_pack.get(dispute.question_id),
+        "open": dispute.open,
+        "opened_at": dispute.opened_at,
+        "voices": [
+            {
+                "name": v.name,
+                "value": v.value,
+                "display": shown(v.value),
+                "note": v.note,
+                "evidence": v.evidence,
+                "here": v.here,
+            }
+            for v in dispute.voices
+        ],
+        "resolved_at": dispute.resolved_at,
+        "resolved_by": dispute.resolved_by,
+        "resolved_value": dispute.resolved_value,
+        "resolved_display": shown(dispute.resolved_value),
+        "resolved_how": dispute.resolved_how,
     }
 
 

@@ -2,10 +2,11 @@
 
 Nothing a reviewer must read is cut: long text wraps, and what does not fit the page is named
 and sent to the appendix. Sections in priority order: header (pilot, date, packs,
-participants), verdict, success definition, blocking gates (one short block each: state,
-title, why, the values behind it, fix, owner, due, waiver), receipts shelf, areas, scores and
-derived values, digest. The gates get the lines the other sections leave, most severe first;
-the ones that do not fit are listed by name "(in the appendix)".
+participants), verdict (on a merged assessment with the count of open disagreements), success
+definition, blocking gates (one short block each: state, title, why, the values behind it,
+fix, owner, due, waiver), receipts shelf, areas, scores and derived values, digest. The
+gates get the lines the other sections leave, most severe first; the ones that do not fit are
+listed by name "(in the appendix)".
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def _verdict(data: PackData) -> list[str]:
     unknown = sum(a.unknown_answers for a in ev.areas.values())
     missing = sum(len(a.required_missing) for a in ev.areas.values())
     visible = sum(a.visible for a in ev.areas.values())
-    return [
+    lines = [
         "",
         f"## Verdict: {verdict_badge(ev.verdict)}",
         "",
@@ -138,6 +139,25 @@ def _verdict(data: PackData) -> list[str]:
         f"Questions: {answered} answered, {unknown} answered unknown, {missing} required "
         f"unanswered (of {visible} asked).",
     ]
+    if data.respondents:  # a merged assessment: say what the respondents still dispute
+        lines[-1] += "\\"
+        lines.append(disagreement_line(data))
+    return lines
+
+
+def disagreement_line(data: PackData) -> str:
+    """`Open disagreements: 4 among 3 respondents (…)`: the count a merged page carries."""
+    people = len(data.respondents)
+    among = f"among {people} respondent{'s' if people != 1 else ''}"
+    opened, settled = len(data.open_disputes), len(data.settled_disputes)
+    done = f"{settled} settled" if settled else ""
+    if opened:
+        also = f"; {done}" if done else ""
+        return (
+            f"Open disagreements: {opened} {among}, each counted as unanswered "
+            f"(listed in the appendix{also})."
+        )
+    return f"Open disagreements: none {among}" + (f" ({done}, in the appendix)." if done else ".")
 
 
 def _success(data: PackData) -> list[str]:
@@ -149,6 +169,8 @@ def _success(data: PackData) -> list[str]:
             continue
         record = data.answers.get(qid)
         shown = display(question, record.value) if record else "not answered yet"
+        if record is None and qid in data.open_disputes:
+            shown = "not answered yet: the respondents disagree (see the appendix)"
         lines += escape.wrap(f"{label}: {shown}", WIDTH, "- ", "  ")
     return ["", "## Success definition", "", *lines] if lines else []
 

@@ -15,12 +15,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from app import __version__
+from app.core.agenda import Dispute
 from app.core.engine import BLOCKING, Evaluation, evaluate
 from app.core.model import Kind, Receipt
 from app.core.packs import PackSet
 
 if TYPE_CHECKING:  # app.store imports SQLite; the builder only needs the record types
-    from app.store.models import AnswerRecord, Assessment, GateFollowUp, Participant, Waiver
+    from app.store.models import (
+        AnswerRecord,
+        Assessment,
+        GateFollowUp,
+        Participant,
+        Respondent,
+        Waiver,
+    )
 
 
 class ReceiptStatus:
@@ -68,10 +76,24 @@ class PackData:
     version: str = __version__
     digest: str = ""
     shelf: list[ReceiptShelfItem] = field(default_factory=list)
+    respondents: list[Respondent] = field(default_factory=list)
+    """The self-assessments merged into this one (`preflight merge`), first merged first."""
+    disputes: dict[str, Dispute] = field(default_factory=dict)
+    """Question id → its latest disagreement, open or settled, in pack order (questions no
+    pack in use asks last)."""
 
     @property
     def versions(self) -> dict[str, str]:
         return self.packset.versions()
+
+    @property
+    def open_disputes(self) -> dict[str, Dispute]:
+        """The disagreements still to settle: each question counts as not answered."""
+        return {qid: d for qid, d in self.disputes.items() if d.open}
+
+    @property
+    def settled_disputes(self) -> dict[str, Dispute]:
+        return {qid: d for qid, d in self.disputes.items() if not d.open}
 
 
 def pack_date(assessment: Assessment, answers: Mapping[str, AnswerRecord]) -> str:
@@ -120,8 +142,14 @@ def make_snapshot(
     packset: PackSet,
     date: str | None = None,
     version: str = __version__,
+    respondents: Iterable[Respondent] = (),
+    disputes: Mapping[str, Dispute] | None = None,
 ) -> PackData:
-    """Evaluate the answers (waivers active on the pack date) and build the snapshot."""
+    """Evaluate the answers (waivers active on the pack date) and build the snapshot.
+
+    The respondents and their disagreements are shown, not judged: a disputed question has no
+    stored answer, so it already counts as not answered. They are not in the digest, which
+    stays the answers, the waivers and the versions."""
     answers = dict(sorted(answers.items()))
     day = date or pack_date(assessment, answers)
     values = {qid: record.value for qid, record in answers.items()}
@@ -139,7 +167,14 @@ def make_snapshot(
         version=version,
         digest=answers_digest(answers, waivers, packset.versions(), version),
         shelf=receipt_shelf(packset, evaluation, answers),
+        respondents=list(respondents),
+        disputes=_pack_order(packset, disputes or {}),
     )
+
+
+def _pack_order(packset: PackSet, disputes: Mapping[str, Dispute]) -> dict[str, Dispute]:
+    rank = {qid: i for i, qid in enumerate(packset.questions)}
+    return dict(sorted(disputes.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))
 
 
 def snapshot_from_store(store: Any, ref: int | str, packset: PackSet, date: str | None = None):
@@ -154,6 +189,8 @@ def snapshot_from_store(store: Any, ref: int | str, packset: PackSet, date: str 
         store.waivers(assessment.id),
         packset,
         date=date,
+        respondents=store.respondents(assessment.id),
+        disputes=store.disputes(assessment.id, open_only=False),
     )
 
 

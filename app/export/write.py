@@ -150,6 +150,8 @@ def redate(snapshot: PackData, date: str) -> PackData:
         snapshot.packset,
         date=date,
         version=snapshot.version,
+        respondents=snapshot.respondents,
+        disputes=snapshot.disputes,
     )
 
 
