@@ -78,7 +78,9 @@ def run(args: argparse.Namespace) -> int:
         if args.answers:
             from app.quick.answerfile import apply_file
 
+            disputed = set(session.disputes())
             applied = apply_file(session, Path(args.answers), name)
+            settled = sorted(disputed - set(session.disputes()))
             source = one_line(args.answers)
             extra = "".join(
                 f", {len(items)} {what}(s)"
@@ -89,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
                 f"Applied {len(applied.entries)} answer(s){extra} from {source} "
                 f"to {session.assessment.slug}."
             )
+            if settled:  # answering a disputed question settles it (each voice is kept)
+                print(f"Settled {len(settled)} disagreement(s): {', '.join(settled)}.")
         else:
             from app.quick.walk import Walk
 

@@ -10,9 +10,12 @@ import os
 from collections.abc import Iterable
 from typing import TextIO
 
+from app.core.agenda import Dispute, voices_line
+from app.core.answers import display
 from app.core.engine import GateChange, GateState, Verdict
+from app.core.packs import PackSet
 from app.core.states import badge
-from app.core.text import one_line
+from app.core.text import fit_words, one_line
 
 _COLOURS = {
     "red": "31",
@@ -61,6 +64,38 @@ def gate_line(change: GateChange, colour: bool = False) -> str:
 
 def gate_lines(changes: Iterable[GateChange], colour: bool = False) -> list[str]:
     return [gate_line(change, colour) for change in changes]
+
+
+DISAGREE = "  Respondents disagree:"
+WIDTH = 100
+"""Plain mode's line budget for the voices on one line (longer: one line per voice)."""
+NOTE_WIDTH = 200
+
+
+def dispute_lines(packset: PackSet, dispute: Dispute, width: int = WIDTH) -> list[str]:
+    """`  Respondents disagree: Ana Silva: yes · Ben Okoro: no` before a disputed question's
+    prompt; one line per voice, with its note, when that is too long or a voice has a note."""
+    together = f"{DISAGREE} {voices_line(packset, dispute)}"
+    if len(together) <= width and not any(v.note for v in dispute.voices):
+        return [together]
+    question = packset.questions.get(dispute.question_id)
+    out = [DISAGREE]
+    for voice in dispute.voices:
+        shown = display(question, voice.value) if question is not None else str(voice.value)
+        line = f"    {one_line(voice.name)}: {one_line(shown)}"
+        if voice.here:
+            line += " (answered here before the merge)"
+        if voice.note:
+            line += f" — {fit_words(voice.note, NOTE_WIDTH)}"
+        out.append(line)
+    return out
+
+
+def settled_line(packset: PackSet, question_id: str, value: object) -> str:
+    """What plain mode says after an answer settles a disagreement."""
+    question = packset.questions.get(question_id)
+    shown = display(question, value) if question is not None else str(value)
+    return f"  Disagreement settled: {one_line(shown)} (each respondent's answer is kept)"
 
 
 def painter(colour: bool):

@@ -1,16 +1,18 @@
 """The plain-mode loop: one question at a time, in pack order, over a Session.
 
 Answers go through `Session.answer`, so a value given here is the very row the wizard shows;
-gate changes are printed the moment they happen. Visibility is re-read before every step, so
+gate changes are printed the moment they happen. A question the respondents of a merge answered
+differently shows every answer before its prompt, and answering it settles the disagreement. Visibility is re-read before every step, so
 a question hidden by `show_if` is skipped and appears as soon as an answer shows it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from app.core.agenda import Dispute
 from app.core.answers import display
 from app.core.engine import Evaluation, GateChange
 from app.core.packs import PackSet
@@ -29,6 +31,7 @@ class SessionLike(Protocol):
     def answer(
         self, qid: str, value: Any, *, answered_by: str | None = None
     ) -> tuple[Any, list[GateChange]]: ...
+    def disputes(self) -> Mapping[str, Dispute]: ...
 
 
 @dataclass
@@ -127,8 +130,11 @@ class Walk:
                     index = self._back(index)
                     continue
                 if value is not Nav.skip and (current is None or current.value != value):
+                    disputed = qid in self.session.disputes()
                     _, changed = self.session.answer(qid, value, answered_by=self.answered_by)
                     saved.append(qid)
+                    if disputed:  # the answer settled it, in the same transaction
+                        self.out(lines.settled_line(self.packset, qid, value))
                     for line in lines.gate_lines(changed, self.colour):
                         self.out(line)
                 self.history.append(index)
@@ -152,3 +158,7 @@ class Walk:
         current = self.session.answers.get(qid)
         if current is not None and current.value is not None:
             self.out(f"  now: {one_line(display(question, current.value))}")
+        dispute = self.session.disputes().get(qid)
+        if dispute is not None:
+            for line in lines.dispute_lines(self.packset, dispute):
+                self.out(line)
