@@ -171,6 +171,34 @@ def test_the_page_counts_open_disagreements_within_its_limits(kickoff_db):
     assert not any(href.lower().startswith("javascript") for href in links(page))
 
 
+def test_a_disputed_success_answer_says_so_on_the_page():
+    from app.core.agenda import Dispute, Voice
+    from app.export.snapshot import make_snapshot
+    from app.store.models import Respondent
+
+    data = demo_data()
+    answers = {q: r for q, r in data.answers.items() if q != "accuracy_threshold_pct"}
+    voices = (Voice("Ana", 90), Voice("Ben", 95, note="the contract says 95"))
+    people = [
+        Respondent(id=i, assessment_id=1, name=n, source="f", merged_at="t")
+        for i, n in enumerate(("Ana", "Ben"), 1)
+    ]
+    merged = make_snapshot(
+        data.assessment,
+        data.participants,
+        answers,
+        {},
+        {},
+        data.packset,
+        respondents=people,
+        disputes={"accuracy_threshold_pct": Dispute("accuracy_threshold_pct", voices, "t")},
+    )
+    page = render_page(merged)
+    assert "- Accuracy bar: not answered yet: the respondents disagree (see the appendix)" in page
+    assert "Open disagreements: 1 among 2 respondents" in page
+    assert merged.digest == make_snapshot(data.assessment, [], answers, {}, {}, data.packset).digest
+
+
 def test_the_page_of_an_assessment_never_merged_is_unchanged():
     data = demo_data()
     assert data.respondents == [] and data.disputes == {}
