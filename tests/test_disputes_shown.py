@@ -196,7 +196,13 @@ def test_a_disputed_success_answer_says_so_on_the_page():
     page = render_page(merged)
     assert "- Accuracy bar: not answered yet: the respondents disagree (see the appendix)" in page
     assert "Open disagreements: 1 among 2 respondents" in page
-    assert merged.digest == make_snapshot(data.assessment, [], answers, {}, {}, data.packset).digest
+    unmerged = make_snapshot(data.assessment, [], answers, {}, {}, data.packset)
+    assert merged.digest != unmerged.digest  # the seal covers who said what
+    other = {"accuracy_threshold_pct": Dispute("accuracy_threshold_pct", voices[:1], "t")}
+    remerged = make_snapshot(
+        data.assessment, [], answers, {}, {}, data.packset, respondents=people, disputes=other
+    )
+    assert remerged.digest not in (merged.digest, unmerged.digest)
 
 
 def test_the_page_of_an_assessment_never_merged_is_unchanged():

@@ -111,9 +111,12 @@ def answers_digest(
     waivers: Mapping[str, Waiver],
     versions: Mapping[str, str],
     tool_version: str = __version__,
+    disputes: Mapping[str, Dispute] | None = None,
 ) -> str:
     """SHA-256 over what decides the pack: each answer's value, note and evidence link, the
-    waivers, the pack ids and versions, and the Preflight version."""
+    waivers, the pack ids and versions, the Preflight version, and (on a merged assessment
+    only, so other packs keep their digest) every disagreement with who said what, so a
+    re-merge that changes a respondent's answer makes `verify` say the pack is out of date."""
     payload = {
         "answers": {
             qid: {
@@ -130,6 +133,14 @@ def answers_digest(
         "packs": dict(sorted(versions.items())),
         "preflight": tool_version,
     }
+    if disputes:
+        payload["disputes"] = {
+            qid: {
+                "voices": [[v.name, v.value, v.note, v.evidence, v.here] for v in d.voices],
+                "settled": [d.resolved_at, d.resolved_by, d.resolved_value, d.resolved_how],
+            }
+            for qid, d in sorted(disputes.items())
+        }
     return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
 
 
@@ -148,8 +159,7 @@ def make_snapshot(
     """Evaluate the answers (waivers active on the pack date) and build the snapshot.
 
     The respondents and their disagreements are shown, not judged: a disputed question has no
-    stored answer, so it already counts as not answered. They are not in the digest, which
-    stays the answers, the waivers and the versions."""
+    stored answer, so it already counts as not answered. The disagreements are in the digest."""
     answers = dict(sorted(answers.items()))
     day = date or pack_date(assessment, answers)
     values = {qid: record.value for qid, record in answers.items()}
@@ -165,7 +175,7 @@ def make_snapshot(
         evaluation=evaluation,
         date=day,
         version=version,
-        digest=answers_digest(answers, waivers, packset.versions(), version),
+        digest=answers_digest(answers, waivers, packset.versions(), version, disputes),
         shelf=receipt_shelf(packset, evaluation, answers),
         respondents=list(respondents),
         disputes=_pack_order(packset, disputes or {}),
