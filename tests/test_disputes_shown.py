@@ -81,7 +81,7 @@ def _kickoff(store, packset):
         _demo_source(
             packset,
             EVE,
-            {"accuracy_measured_pct": 84, "data_lineage_tracked": "yes", "judge_agreement_pct": 90},
+            {"accuracy_measured_pct": 84, "data_lineage_tracked": "yes", "judge_agreement_pct": 93},
             note=NOTE,
         ),
         _demo_source(
@@ -220,7 +220,7 @@ def test_the_appendix_lists_open_and_settled_disagreements_with_every_answer(kic
         eve = _demo_source(  # the same file but for lineage, where Eve now agrees
             packset,
             EVE,
-            {"accuracy_measured_pct": 84, "judge_agreement_pct": 90, "data_lineage_tracked": "no"},
+            {"accuracy_measured_pct": 84, "judge_agreement_pct": 93, "data_lineage_tracked": "no"},
             note=NOTE,
         )
         assert _merge(session, packset, eve).settled == ["data_lineage_tracked"]  # by a merge

@@ -389,3 +389,19 @@ def test_cli_merge_refuses_a_damaged_file_and_writes_nothing(cli, three, tmp_pat
     done = cli("merge", three[1], str(bad), "--into", "kickoff", db=db)
     assert done.returncode == 4 and "bad.preflight.json: digest" in done.stderr
     assert "kickoff" not in cli("list", db=db).stdout
+
+
+def test_the_shipped_packs_let_close_measurements_agree(store):
+    from tests.export_demo import shipped_packset
+
+    packs = shipped_packset()
+    session = Session.create(store, packs, "kickoff")
+    merge(
+        session,
+        packs,
+        src(packs, "Ana", p95_latency_ms=400, latency_sla_ms=800),
+        src(packs, "Ben", p95_latency_ms=420, latency_sla_ms=800),
+        src(packs, "Chen", p95_latency_ms=430, latency_sla_ms=750),
+    )
+    assert session.answers["p95_latency_ms"].value == 420  # within agree_within = 50 ms
+    assert "latency_sla_ms" in session.disputes()  # an SLA is a decision: no tolerance
