@@ -37,6 +37,9 @@ def _share(store: Store, packset, ref) -> dict:
         store.followups(a.id),
         store.waivers(a.id),
         bundle.packs_in_use(packset),
+        respondents=store.respondents(a.id),
+        disagreements=store.disagreements(a.id),
+        merged=store.merged_values(a.id),
     )
 
 
@@ -56,6 +59,9 @@ def _import(store: Store, packset, data: bytes, slug: str | None = None) -> Sess
         history=found.history,
         followups=found.followups,
         waivers=found.waivers,
+        respondents=found.respondents,
+        disagreements=found.disagreements,
+        merged=found.merged,
     )
 
 
@@ -150,7 +156,7 @@ def vars_(record) -> dict:
 def test_file_format(rich, store, packset):
     content = _share(store, packset, rich.id)
     assert list(content) == list(bundle.TOP_KEYS)
-    assert content["format"] == "preflight-assessment" and content["format_version"] == 1
+    assert content["format"] == "preflight-assessment" and content["format_version"] == 2
     assert content["digest"] == bundle.digest(content)
     vendor = next(p for p in content["packs"] if p["id"] == "vendor")
     assert vendor["sha256"] == bundle.file_sha256(EXAMPLES / "vendor.toml")
@@ -234,7 +240,7 @@ def test_edited_file_is_refused(content):
 
 
 def test_newer_format_is_refused(content):
-    content["format_version"] = 2
+    content["format_version"] = 3
     assert "newer" in _refused(_seal(content), "format_version")
 
 
@@ -331,7 +337,13 @@ def test_schema_describes_the_file(content):
     assert schema["required"] == list(bundle.TOP_KEYS)
     assert list(schema["properties"]["answers"]["items"]["properties"]) == list(bundle.ANSWER_KEYS)
     assert list(schema["properties"]["history"]["items"]["properties"]) == list(bundle.HISTORY_KEYS)
-    assert schema["properties"]["format_version"] == {"const": 1}
+    assert schema["properties"]["format_version"] == {"const": 2}
+    respondent = schema["properties"]["respondents"]["items"]
+    assert list(respondent["properties"]) == list(bundle.RESPONDENT_KEYS)
+    assert respondent["properties"]["answers"]["items"] == schema["properties"]["answers"]["items"]
+    disagreement = schema["properties"]["disagreements"]["items"]
+    assert list(disagreement["properties"]) == list(bundle.DISAGREEMENT_KEYS)
+    assert disagreement["properties"]["resolved_how"]["enum"] == [None, "answered", "merged"]
 
 
 # -- the commands ----------------------------------------------------------------------------
@@ -416,7 +428,7 @@ def test_cli_import_newer_and_wrong_type(cli, shared):
     path.write_bytes(_seal(content))
     result = cli("import", str(path), "--as", "other", db=db)
     assert result.returncode == 4 and "format_version: 7 is newer" in result.stderr
-    content["format_version"] = 1
+    content["format_version"] = 2
     content["participants"] = [{"name": 3, "role": ""}]
     path.write_bytes(_seal(content))
     result = cli("import", str(path), "--as", "other", db=db)
