@@ -20,6 +20,7 @@ from app.store import Store
 from app.store.models import (
     AnswerRecord,
     Assessment,
+    Disagreement,
     GateFollowUp,
     HistoryEntry,
     MergeChange,
@@ -94,10 +95,14 @@ class Session:
         history: Iterable[HistoryEntry] = (),
         followups: Mapping[str, GateFollowUp] | None = None,
         waivers: Mapping[str, Waiver] | None = None,
+        respondents: Sequence[Respondent] = (),
+        disagreements: Sequence[Disagreement] = (),
+        merged: Mapping[str, Any] | None = None,
         today: Callable[[], str] = _today,
     ) -> Session:
         """Recreate an assessment as given (an imported assessment file), with its summary
-        under the packs in use, in one write."""
+        under the packs in use, in one write; a merged one with its respondents (and their
+        answers), its disagreements open and settled, and what the last merge agreed."""
         answers = answers or {}
         waivers = waivers or {}
         day = today()
@@ -111,6 +116,9 @@ class Session:
             history=history,
             followups=list((followups or {}).values()),
             waivers=list(waivers.values()),
+            respondents=respondents,
+            disagreements=disagreements,
+            merged=merged,
             summary=first,
         )
         return cls(store, packset, restored, today)

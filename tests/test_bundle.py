@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from app.core.text import name_key
@@ -16,6 +16,7 @@ from app.errors import PreflightError
 from app.interchange import bundle
 from app.session import Session
 from app.store import Store
+from app.store.models import AnswerRecord, Evidence, MergeChange, Respondent
 from tests.conftest import EXAMPLES
 
 HOSTILE = [
@@ -37,6 +38,9 @@ def _share(store: Store, packset, ref) -> dict:
         store.followups(a.id),
         store.waivers(a.id),
         bundle.packs_in_use(packset),
+        respondents=store.respondents(a.id),
+        disagreements=store.disagreements(a.id),
+        merged=store.merged_values(a.id),
     )
 
 
@@ -56,6 +60,9 @@ def _import(store: Store, packset, data: bytes, slug: str | None = None) -> Sess
         history=found.history,
         followups=found.followups,
         waivers=found.waivers,
+        respondents=found.respondents,
+        disagreements=found.disagreements,
+        merged=found.merged,
     )
 
 
@@ -150,7 +157,7 @@ def vars_(record) -> dict:
 def test_file_format(rich, store, packset):
     content = _share(store, packset, rich.id)
     assert list(content) == list(bundle.TOP_KEYS)
-    assert content["format"] == "preflight-assessment" and content["format_version"] == 1
+    assert content["format"] == "preflight-assessment" and content["format_version"] == 2
     assert content["digest"] == bundle.digest(content)
     vendor = next(p for p in content["packs"] if p["id"] == "vendor")
     assert vendor["sha256"] == bundle.file_sha256(EXAMPLES / "vendor.toml")
@@ -176,15 +183,142 @@ _ops = st.lists(
     st.tuples(_qid, st.one_of(st.none(), _value), st.one_of(st.none(), _text)), max_size=8
 )
 
+HOSTILE_NAMES = [
+    "<b>Zoë</b> & [red]Priya[/red] **bold**",
+    "back\\slash \\n not a break \\x1b[31m",
+    '"quoted" O\'Brien; DROP TABLE respondents;--',
+    "\u202eevil bidi\u202c 🚀",
+    "{{ jinja }} ${shell} `tick` | pipe |",
+    "x" * bundle.MAX_NAME,
+]
+_note = st.one_of(st.none(), st.sampled_from(HOSTILE), _text)
+_stamp = st.sampled_from(["2026-01-02T03:04:05Z", "2026-11-23T10:51:49Z", "2027-02-28T23:59:59Z"])
+_evidence = st.one_of(
+    st.none(),
+    st.builds(
+        Evidence,
+        ref=st.sampled_from(["https://example.com/<x>.pdf", "/no/such\nfile.pdf", HOSTILE[1]]),
+        sha256=st.one_of(st.none(), st.just("a" * 64)),
+        unhashed=st.one_of(st.none(), st.just("not hashed: no such file here")),
+        captured_at=_stamp,
+    ),
+)
+_said = st.tuples(_qid, _value, _note, _evidence, st.one_of(st.none(), _text), _stamp)
+_merge_plan = st.fixed_dictionaries(
+    {
+        "respondents": st.lists(
+            st.tuples(
+                st.one_of(st.sampled_from(HOSTILE_NAMES), _name),
+                st.one_of(st.none(), st.text(max_size=30)),  # the source, as typed
+                st.booleans(),  # from a file (with its digest) or a slug
+                st.lists(_said, max_size=4),
+            ),
+            min_size=1,
+            max_size=3,
+        ),
+        "opened": st.lists(
+            st.tuples(_qid, st.one_of(st.none(), _value), st.one_of(st.none(), _name)),
+            min_size=1,
+            max_size=3,
+        ),
+        "settle": st.lists(  # which disagreement (by index), how, the answer given
+            st.tuples(st.integers(0, 2), st.sampled_from(["answered", "merged"]), _value),
+            min_size=1,
+            max_size=3,
+        ),
+        "reopen": st.booleans(),
+        "merged": st.dictionaries(_qid, _value, max_size=3),
+        "again": st.lists(_said, max_size=3),
+    }
+)
+_merges = st.one_of(st.none(), _merge_plan, _merge_plan)  # merged 2 times in 3
+
+
+def _merge_into(store: Store, aid: int, merges: dict) -> None:
+    """Merge respondents into `aid` the way `preflight merge` writes: disagreements opened,
+    some settled by an answer and some by a later merge, some opened again, merge marks set,
+    and the first respondent merged a second time (updated, not added)."""
+    people, seen = [], set()
+    for person, source, from_file, said in merges["respondents"]:
+        if name_key(person) in seen:
+            continue
+        seen.add(name_key(person))
+        answers = {
+            qid: AnswerRecord(
+                assessment_id=0,
+                question_id=qid,
+                value=value,
+                note=text,
+                evidence=evidence,
+                answered_by=by,
+                answered_at=at,
+            )
+            for qid, value, text, evidence, by, at in said
+        }
+        people.append(
+            Respondent(
+                id=0,
+                assessment_id=0,
+                name=person,
+                source=source if source is not None else f"{person}.preflight.json",
+                source_digest=("b" * 64) if from_file else None,
+                merged_at="",
+                answers=answers,
+            )
+        )
+    opened = {qid: (earlier, by) for qid, earlier, by in merges["opened"]}
+    store.apply_merge(
+        aid,
+        MergeChange(
+            respondents=people,
+            participants=[(p.name, "respondent") for p in people],
+            opened=opened,
+            merged=merges["merged"],
+        ),
+    )
+    for index, how, value in merges["settle"]:
+        qid = list(opened)[index % len(opened)] if opened else "vendor_name"
+        if how == "answered":
+            store.save_answer(aid, qid, value, note="settled <here>", answered_by=people[0].name)
+        else:
+            store.apply_merge(aid, MergeChange(respondents=[], closed=[qid]))
+    if merges["reopen"] and opened:
+        store.apply_merge(aid, MergeChange(respondents=[], opened=dict.fromkeys(opened, (1, None))))
+    again = dict(people[0].answers)
+    again.update(
+        {
+            qid: AnswerRecord(assessment_id=0, question_id=qid, value=v, note=t, answered_at=at)
+            for qid, v, t, _, _, at in merges["again"]
+        }
+    )
+    update = Respondent(
+        id=0,
+        assessment_id=0,
+        name=people[0].name.upper(),  # the same person, case aside
+        source="newer.preflight.json",
+        source_digest="c" * 64,
+        merged_at="",
+        answers=again,
+    )
+    store.apply_merge(aid, MergeChange(respondents=[update], merged={"vendor_name": None}))
+    assert len(store.respondents(aid)) == len(people)
+
 
 @settings(
-    max_examples=30,
+    max_examples=60,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(name=_name, description=_text, people=st.lists(_name, max_size=3), ops=_ops, note=_text)
-def test_property_lossless(tmp_path_factory, packset, name, description, people, ops, note):
+@given(
+    name=_name,
+    description=_text,
+    people=st.lists(_name, max_size=3),
+    ops=_ops,
+    note=_text,
+    merges=_merges,
+)
+def test_property_lossless(tmp_path_factory, packset, name, description, people, ops, note, merges):
     folder = tmp_path_factory.mktemp("prop")
     with Store.open(folder / "a.db") as a, Store.open(folder / "b.db") as b:
         made = a.create(name, description)
@@ -206,10 +340,21 @@ def test_property_lossless(tmp_path_factory, packset, name, description, people,
             approver="x",
             expires="2027-01-02",
         )
+        if merges is not None:
+            _merge_into(a, made.id, merges)
         first = _share(a, packset, made.id)
         data = bundle.dumps(first)
         imported = _import(b, packset, data)
         assert _share(b, packset, imported.id) == first
+        # What the store hands the front ends (the disputes with every voice) is the same too.
+        assert b.disputes(imported.id, open_only=False) == a.disputes(made.id, open_only=False)
+        assert b.merged_values(imported.id) == a.merged_values(made.id)
+        if merges is not None:
+            assert first["respondents"] and first["format_version"] == 2
+            for d in first["disagreements"]:
+                event(f"a disagreement settled by: {d['resolved_how']}")
+            asked = [d["question_id"] for d in first["disagreements"]]
+            event(f"a question disputed twice: {len(asked) != len(set(asked))}")
 
 
 # -- refusals --------------------------------------------------------------------------------
@@ -234,7 +379,7 @@ def test_edited_file_is_refused(content):
 
 
 def test_newer_format_is_refused(content):
-    content["format_version"] = 2
+    content["format_version"] = 3
     assert "newer" in _refused(_seal(content), "format_version")
 
 
@@ -331,7 +476,13 @@ def test_schema_describes_the_file(content):
     assert schema["required"] == list(bundle.TOP_KEYS)
     assert list(schema["properties"]["answers"]["items"]["properties"]) == list(bundle.ANSWER_KEYS)
     assert list(schema["properties"]["history"]["items"]["properties"]) == list(bundle.HISTORY_KEYS)
-    assert schema["properties"]["format_version"] == {"const": 1}
+    assert schema["properties"]["format_version"] == {"const": 2}
+    respondent = schema["properties"]["respondents"]["items"]
+    assert list(respondent["properties"]) == list(bundle.RESPONDENT_KEYS)
+    assert respondent["properties"]["answers"]["items"] == schema["properties"]["answers"]["items"]
+    disagreement = schema["properties"]["disagreements"]["items"]
+    assert list(disagreement["properties"]) == list(bundle.DISAGREEMENT_KEYS)
+    assert disagreement["properties"]["resolved_how"]["enum"] == [None, "answered", "merged"]
 
 
 # -- the commands ----------------------------------------------------------------------------
@@ -416,7 +567,7 @@ def test_cli_import_newer_and_wrong_type(cli, shared):
     path.write_bytes(_seal(content))
     result = cli("import", str(path), "--as", "other", db=db)
     assert result.returncode == 4 and "format_version: 7 is newer" in result.stderr
-    content["format_version"] = 1
+    content["format_version"] = 2
     content["participants"] = [{"name": 3, "role": ""}]
     path.write_bytes(_seal(content))
     result = cli("import", str(path), "--as", "other", db=db)

@@ -74,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
             history=found.history,
             followups=found.followups,
             waivers=found.waivers,
+            respondents=found.respondents,
+            disagreements=found.disagreements,
+            merged=found.merged,
         )
     print(session.assessment.slug)
     return 0

@@ -11,8 +11,9 @@ def add(sub, common) -> None:
         parents=[common],
         help="write one assessment, with its history, to a file others can import",
         description="Write one assessment (answers with notes and evidence, the whole answer "
-        "history, participants, follow-ups, waivers, and the packs it was answered against) "
-        "to one JSON file that 'preflight import' recreates exactly.",
+        "history, participants, follow-ups, waivers, a merged assessment's respondents and "
+        "disagreements, and the packs it was answered against) to one JSON file that "
+        "'preflight import' recreates exactly.",
     )
     parser.add_argument("ref", metavar="SLUG", help="the assessment's slug or id")
     parser.add_argument(
@@ -45,6 +46,9 @@ def run(args: argparse.Namespace) -> int:
             store.followups(assessment.id),
             store.waivers(assessment.id),
             bundle.packs_in_use(packset),
+            respondents=store.respondents(assessment.id),
+            disagreements=store.disagreements(assessment.id, open_only=False),
+            merged=store.merged_values(assessment.id),
         )
     out = Path(args.out) if args.out else Path(assessment.slug + bundle.SUFFIX)
     if out.is_dir():

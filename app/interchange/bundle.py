@@ -2,9 +2,13 @@
 
 An assessment file is one JSON object holding everything the store keeps about one assessment
 (its answers with notes and evidence, the whole answer history, participants, follow-ups and
-waivers, timestamps as stored) plus the packs it was answered against (id, version, a hash of
-the pack file and of each question's definition) and a `digest`: the SHA-256 of the canonical
-JSON of everything else, so an edited file is noticed.
+waivers, and for a merged assessment its respondents with their own answers, its disagreements
+open and settled and what the last merge agreed; timestamps as stored) plus the packs it was
+answered against (id, version, a hash of the pack file and of each question's definition) and a
+`digest`: the SHA-256 of the canonical JSON of everything else, so an edited file is noticed.
+
+Version 2 (written since `preflight merge`) adds `respondents`, `disagreements` and `merged`;
+version 1 files are still read (no respondents, no disagreements, nothing merged).
 
 Reading is strict: duplicate keys, unknown or missing keys, wrong types and a newer
 `format_version` are refused with a `BundleError` naming the field (`answers[3].value`);
@@ -32,16 +36,20 @@ from app.core.text import has_control, name_key, one_line
 from app.store.models import (
     AnswerRecord,
     Assessment,
+    Disagreement,
     Evidence,
     FollowUpStatus,
     GateFollowUp,
     HistoryEntry,
     Participant,
+    ResolvedHow,
+    Respondent,
     Waiver,
 )
 
 FORMAT = "preflight-assessment"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""What `build` writes; `read` takes this and every earlier version (1: before merging)."""
 SUFFIX = ".preflight.json"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """A larger file is refused before it is read."""
@@ -129,6 +137,17 @@ def _evidence(evidence: Evidence | None) -> dict[str, Any] | None:
     }
 
 
+def _answer(record: AnswerRecord) -> dict[str, Any]:
+    return {
+        "question_id": record.question_id,
+        "value": record.value,
+        "note": record.note,
+        "evidence": _evidence(record.evidence),
+        "answered_by": record.answered_by,
+        "answered_at": record.answered_at,
+    }
+
+
 def build(
     assessment: Assessment,
     participants: Iterable[Participant],
@@ -137,11 +156,17 @@ def build(
     followups: Mapping[str, GateFollowUp],
     waivers: Mapping[str, Waiver],
     packs: Sequence[Mapping[str, Any]],
+    *,
+    respondents: Iterable[Respondent] = (),
+    disagreements: Iterable[Disagreement] = (),
+    merged: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The file's content for these records (as the store returns them), digest included.
 
-    `packs` is `packs_in_use(packset)`. Nothing here reads a clock: the same stored records
-    give the same content."""
+    `packs` is `packs_in_use(packset)`; `respondents` in the order first merged,
+    `disagreements` oldest first, open and settled (`store.disagreements(id)`), `merged` as
+    `store.merged_values(id)`. Nothing here reads a clock: the same stored records give the
+    same content."""
     content: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -157,17 +182,7 @@ def build(
         },
         "packs": [dict(p) for p in packs],
         "participants": [{"name": p.name, "role": p.role} for p in participants],
-        "answers": [
-            {
-                "question_id": r.question_id,
-                "value": r.value,
-                "note": r.note,
-                "evidence": _evidence(r.evidence),
-                "answered_by": r.answered_by,
-                "answered_at": r.answered_at,
-            }
-            for _, r in sorted(answers.items())
-        ],
+        "answers": [_answer(r) for _, r in sorted(answers.items())],
         "history": [
             {
                 "question_id": h.question_id,
@@ -200,6 +215,30 @@ def build(
             }
             for _, w in sorted(waivers.items())
         ],
+        "respondents": [
+            {
+                "name": p.name,
+                "source": p.source,
+                "source_digest": p.source_digest,
+                "merged_at": p.merged_at,
+                "answers": [_answer(r) for _, r in sorted(p.answers.items())],
+            }
+            for p in respondents
+        ],
+        "disagreements": [
+            {
+                "question_id": d.question_id,
+                "opened_at": d.opened_at,
+                "earlier": d.earlier,
+                "earlier_by": d.earlier_by,
+                "resolved_at": d.resolved_at,
+                "resolved_by": d.resolved_by,
+                "resolved_value": d.resolved_value,
+                "resolved_how": None if d.resolved_how is None else d.resolved_how.value,
+            }
+            for d in disagreements
+        ],
+        "merged": dict(sorted((merged or {}).items())),
     }
     content["digest"] = digest(content)
     return content
@@ -228,28 +267,46 @@ class Bundle:
     waivers: dict[str, Waiver]
     packs: list[dict[str, Any]]
     digest: str
+    respondents: list[Respondent] = dataclasses.field(default_factory=list)
+    """In the order first merged, each with their own answers (none in a version 1 file)."""
+    disagreements: list[Disagreement] = dataclasses.field(default_factory=list)
+    """Oldest first, open and settled."""
+    merged: dict[str, Any] = dataclasses.field(default_factory=dict)
+    """Question id → the value the last merge agreed."""
+    format_version: int = FORMAT_VERSION
 
 
 def value_problems(found: Bundle, packset: PackSet) -> list[str]:
     """`answers[i].value: why` for each answer that does not fit its question in `packset`
     (the file's digest only proves it was not edited since it was written, not that whoever
-    wrote it played by the rules). Answers to questions no pack in use asks are kept as they
-    are: they show in the appendix, read by nobody."""
+    wrote it played by the rules), then `respondents[i].answers[j].value: why` for the
+    respondents' own answers (a later merge takes the answer they agree on as it is). Answers
+    to questions no pack in use asks are kept as they are: they show in the appendix, read by
+    nobody. Disagreements' values and merge marks are a record of what was, like the history:
+    not checked."""
+    out = _misfits(found.answers, packset, "answers")
+    for i, person in enumerate(found.respondents):
+        out += _misfits(person.answers, packset, f"respondents[{i}].answers")
+    return out
+
+
+def _misfits(answers: Mapping[str, AnswerRecord], packset: PackSet, where: str) -> list[str]:
     from app.core.answers import AnswerError, check_value
 
     out = []
-    for index, (qid, record) in enumerate(found.answers.items()):
+    for index, (qid, record) in enumerate(answers.items()):
         question = packset.questions.get(qid)
         if question is None:
             continue
         try:
             fits = check_value(question, record.value) == record.value
         except AnswerError as exc:
-            out.append(f"answers[{index}].value: {exc}")
+            out.append(f"{where}[{index}].value: {exc}")
             continue
         if not fits:
             out.append(
-                f"answers[{index}].value: not in the shape Preflight stores for a {question.kind.value}"
+                f"{where}[{index}].value: "
+                f"not in the shape Preflight stores for a {question.kind.value}"
             )
     return out
 
@@ -314,10 +371,12 @@ def read(data: bytes) -> Bundle:
         raise BundleError("digest", "missing (expected the SHA-256 of the content)")
     if stated != digest(content):
         raise BundleError("digest", "does not match its content (edited?)")
-    _keys(content, "(top level)", TOP_KEYS)
-    return _records(content, stated)
+    _keys(content, "(top level)", TOP_KEYS if version >= 2 else TOP_KEYS_V1)
+    return _records(content, stated, version)
 
 
+MERGE_KEYS = ("respondents", "disagreements", "merged")
+"""The top-level keys version 2 added (a merged assessment's respondents and disagreements)."""
 TOP_KEYS = (
     "format",
     "format_version",
@@ -328,8 +387,10 @@ TOP_KEYS = (
     "history",
     "followups",
     "waivers",
+    *MERGE_KEYS,
     "digest",
 )
+TOP_KEYS_V1 = tuple(k for k in TOP_KEYS if k not in MERGE_KEYS)
 ASSESSMENT_KEYS = (
     "slug",
     "name",
@@ -347,6 +408,17 @@ EVIDENCE_KEYS = ("ref", "sha256", "unhashed", "captured_at")
 HISTORY_KEYS = ("question_id", "old_value", "new_value", "note", "changed_by", "changed_at")
 FOLLOWUP_KEYS = ("gate_id", "owner", "due", "status", "note", "updated_at")
 WAIVER_KEYS = ("gate_id", "reason", "approver", "expires", "created_at")
+RESPONDENT_KEYS = ("name", "source", "source_digest", "merged_at", "answers")
+DISAGREEMENT_KEYS = (
+    "question_id",
+    "opened_at",
+    "earlier",
+    "earlier_by",
+    "resolved_at",
+    "resolved_by",
+    "resolved_value",
+    "resolved_how",
+)
 
 
 def _kind(value: Any) -> str:
@@ -462,7 +534,7 @@ def _value(value: Any, where: str, *, nullable: bool = False) -> Any:
     return value
 
 
-def _records(content: dict[str, Any], stated: str) -> Bundle:
+def _records(content: dict[str, Any], stated: str, version: int) -> Bundle:
     a = _keys(content["assessment"], "assessment", ASSESSMENT_KEYS)
     slug = _text(a["slug"], "assessment.slug")
     if not valid_slug(slug):
@@ -526,22 +598,7 @@ def _records(content: dict[str, Any], stated: str) -> Bundle:
             Participant(id=0, assessment_id=0, name=name, role=_text(p["role"], f"{where}.role"))
         )
 
-    answers: dict[str, AnswerRecord] = {}
-    for i, item in enumerate(_list(content["answers"], "answers")):
-        where = f"answers[{i}]"
-        r = _keys(item, where, ANSWER_KEYS)
-        qid = _ident(r["question_id"], f"{where}.question_id")
-        if qid in answers:
-            raise BundleError(f"{where}.question_id", f"a second answer to {qid}")
-        answers[qid] = AnswerRecord(
-            assessment_id=0,
-            question_id=qid,
-            value=_value(r["value"], f"{where}.value"),
-            note=_opt_text(r["note"], f"{where}.note"),
-            evidence=_read_evidence(r["evidence"], f"{where}.evidence"),
-            answered_by=_opt_text(r["answered_by"], f"{where}.answered_by"),
-            answered_at=_stamp(r["answered_at"], f"{where}.answered_at"),
-        )
+    answers = _read_answers(content["answers"], "answers")
 
     history = []
     for i, item in enumerate(_list(content["history"], "history")):
@@ -607,7 +664,118 @@ def _records(content: dict[str, Any], stated: str) -> Bundle:
         waivers=waivers,
         packs=packs,
         digest=stated,
+        respondents=_read_respondents(content["respondents"]) if version >= 2 else [],
+        disagreements=_read_disagreements(content["disagreements"]) if version >= 2 else [],
+        merged=_read_merged(content["merged"]) if version >= 2 else {},
+        format_version=version,
     )
+
+
+def _read_answers(value: Any, where: str) -> dict[str, AnswerRecord]:
+    """A list of answers (the assessment's, or one respondent's), at most one per question."""
+    answers: dict[str, AnswerRecord] = {}
+    for i, item in enumerate(_list(value, where)):
+        at = f"{where}[{i}]"
+        r = _keys(item, at, ANSWER_KEYS)
+        qid = _ident(r["question_id"], f"{at}.question_id")
+        if qid in answers:
+            raise BundleError(f"{at}.question_id", f"a second answer to {qid}")
+        answers[qid] = AnswerRecord(
+            assessment_id=0,
+            question_id=qid,
+            value=_value(r["value"], f"{at}.value"),
+            note=_opt_text(r["note"], f"{at}.note"),
+            evidence=_read_evidence(r["evidence"], f"{at}.evidence"),
+            answered_by=_opt_text(r["answered_by"], f"{at}.answered_by"),
+            answered_at=_stamp(r["answered_at"], f"{at}.answered_at"),
+        )
+    return answers
+
+
+def _read_respondents(value: Any) -> list[Respondent]:
+    """Respondents are known by their name (the store matches a later merge of the same person
+    by it, case and spacing aside): a name, under the participants' rules, each once."""
+    out = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(_list(value, "respondents")):
+        where = f"respondents[{i}]"
+        p = _keys(item, where, RESPONDENT_KEYS)
+        name = _name(p["name"], f"{where}.name")
+        key = name_key(name)
+        if key in seen:
+            raise BundleError(f"{where}.name", f"repeats respondents[{seen[key]}]")
+        seen[key] = i
+        source_digest = p["source_digest"]
+        out.append(
+            Respondent(
+                id=0,
+                assessment_id=0,
+                name=name,
+                source=_text(p["source"], f"{where}.source"),
+                source_digest=None
+                if source_digest is None
+                else _sha(source_digest, f"{where}.source_digest"),
+                merged_at=_stamp(p["merged_at"], f"{where}.merged_at"),
+                answers=_read_answers(p["answers"], f"{where}.answers"),
+            )
+        )
+    return out
+
+
+def _read_disagreements(value: Any) -> list[Disagreement]:
+    """Oldest first; settled ones say when, by whom, with what and how; open ones say none of
+    that, and a question has at most one open."""
+    out = []
+    open_at: dict[str, int] = {}
+    hows = [h.value for h in ResolvedHow]
+    for i, item in enumerate(_list(value, "disagreements")):
+        where = f"disagreements[{i}]"
+        d = _keys(item, where, DISAGREEMENT_KEYS)
+        how = d["resolved_how"]
+        if how is not None and (not isinstance(how, str) or how not in hows):
+            raise BundleError(f"{where}.resolved_how", f"expected null, {' or '.join(hows)}")
+        found = Disagreement(
+            id=0,
+            assessment_id=0,
+            question_id=_ident(d["question_id"], f"{where}.question_id"),
+            opened_at=_stamp(d["opened_at"], f"{where}.opened_at"),
+            earlier=_value(d["earlier"], f"{where}.earlier", nullable=True),
+            earlier_by=_opt_text(d["earlier_by"], f"{where}.earlier_by"),
+            resolved_at=None
+            if d["resolved_at"] is None
+            else _stamp(d["resolved_at"], f"{where}.resolved_at"),
+            resolved_by=_opt_text(d["resolved_by"], f"{where}.resolved_by"),
+            resolved_value=_value(d["resolved_value"], f"{where}.resolved_value", nullable=True),
+            resolved_how=None if how is None else ResolvedHow(how),
+        )
+        qid = found.question_id
+        if found.open:
+            for key in ("resolved_by", "resolved_value", "resolved_how"):
+                if d[key] is not None:
+                    raise BundleError(f"{where}.{key}", "expected null while resolved_at is null")
+            if qid in open_at:
+                raise BundleError(
+                    f"{where}.question_id",
+                    f"a second open disagreement about {qid} (disagreements[{open_at[qid]}])",
+                )
+            open_at[qid] = i
+        elif how is None:
+            raise BundleError(
+                f"{where}.resolved_how",
+                f"expected {' or '.join(hows)}: the disagreement is settled (resolved_at is set)",
+            )
+        out.append(found)
+    return out
+
+
+def _read_merged(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise BundleError("merged", f"expected an object, got {_kind(value)}")
+    out = {}
+    for qid, agreed in value.items():
+        _ident(qid, "merged")
+        out[qid] = _value(agreed, f"merged.{qid}")
+    return out
 
 
 def _read_evidence(value: Any, where: str) -> Evidence | None:
@@ -698,12 +866,37 @@ def json_schema() -> dict[str, Any]:
         return out
 
     name = {"type": "string", "minLength": 1, "maxLength": MAX_NAME}
+    nullable = {"anyOf": [value, {"type": "null"}]}
+    answer = obj(
+        {
+            "question_id": ident,
+            "value": value,
+            "note": opt_text,
+            "evidence": {
+                "oneOf": [
+                    {"type": "null"},
+                    obj(
+                        {
+                            "ref": {"type": "string", "minLength": 1},
+                            "sha256": {"anyOf": [sha, {"type": "null"}]},
+                            "unhashed": opt_text,
+                            "captured_at": stamp,
+                        }
+                    ),
+                ]
+            },
+            "answered_by": opt_text,
+            "answered_at": stamp,
+        }
+    )
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Preflight assessment file",
-        "description": "One assessment with its answers, history, participants, follow-ups and "
-        "waivers (`preflight share`, `preflight import`). `digest` is the SHA-256 (hex) of the "
-        "canonical JSON (sorted keys, no spaces, ASCII) of the object without `digest`.",
+        "description": "One assessment with its answers, history, participants, follow-ups, "
+        "waivers and, when merged, its respondents and disagreements (`preflight share`, "
+        "`preflight import`). `digest` is the SHA-256 (hex) of the canonical JSON (sorted keys, "
+        f"no spaces, ASCII) of the object without `digest`. This is version {FORMAT_VERSION}; "
+        "Preflight also reads version 1, which has no `respondents`, `disagreements` or `merged`.",
         **obj(
             {
                 "format": {"const": FORMAT},
@@ -744,39 +937,15 @@ def json_schema() -> dict[str, Any]:
                     "type": "array",
                     "items": obj({"name": name, "role": text}),
                 },
-                "answers": {
-                    "type": "array",
-                    "items": obj(
-                        {
-                            "question_id": ident,
-                            "value": value,
-                            "note": opt_text,
-                            "evidence": {
-                                "oneOf": [
-                                    {"type": "null"},
-                                    obj(
-                                        {
-                                            "ref": {"type": "string", "minLength": 1},
-                                            "sha256": {"anyOf": [sha, {"type": "null"}]},
-                                            "unhashed": opt_text,
-                                            "captured_at": stamp,
-                                        }
-                                    ),
-                                ]
-                            },
-                            "answered_by": opt_text,
-                            "answered_at": stamp,
-                        }
-                    ),
-                },
+                "answers": {"type": "array", "items": answer},
                 "history": {
                     "type": "array",
                     "description": "Every change of an answer, oldest first (append-only).",
                     "items": obj(
                         {
                             "question_id": ident,
-                            "old_value": {"anyOf": [value, {"type": "null"}]},
-                            "new_value": {"anyOf": [value, {"type": "null"}]},
+                            "old_value": nullable,
+                            "new_value": nullable,
                             "note": opt_text,
                             "changed_by": opt_text,
                             "changed_at": stamp,
@@ -807,6 +976,57 @@ def json_schema() -> dict[str, Any]:
                             "created_at": stamp,
                         }
                     ),
+                },
+                "respondents": {
+                    "type": "array",
+                    "description": "Each self-assessment merged in (`preflight merge`), in the "
+                    "order first merged, with the answers it gave. A name appears once (case and "
+                    "spacing aside): a later merge of the same person updates them.",
+                    "items": obj(
+                        {
+                            "name": name,
+                            "source": {
+                                **text,
+                                "description": "The file or slug it was merged from, as given.",
+                            },
+                            "source_digest": {
+                                "anyOf": [sha, {"type": "null"}],
+                                "description": "The merged file's digest (null for a slug).",
+                            },
+                            "merged_at": stamp,
+                            "answers": {"type": "array", "items": answer},
+                        }
+                    ),
+                },
+                "disagreements": {
+                    "type": "array",
+                    "description": "Questions the respondents answered differently, oldest "
+                    "first, open (resolved_* null; at most one per question) and settled.",
+                    "items": obj(
+                        {
+                            "question_id": ident,
+                            "opened_at": stamp,
+                            "earlier": {
+                                **nullable,
+                                "description": "The answer given here that was disputed.",
+                            },
+                            "earlier_by": opt_text,
+                            "resolved_at": {"anyOf": [stamp, {"type": "null"}]},
+                            "resolved_by": opt_text,
+                            "resolved_value": nullable,
+                            "resolved_how": {
+                                "enum": [None, *(h.value for h in ResolvedHow)],
+                                "description": "answered: somebody answered it here; merged: a "
+                                "later merge brought the respondents into agreement.",
+                            },
+                        }
+                    ),
+                },
+                "merged": {
+                    "type": "object",
+                    "propertyNames": ident,
+                    "additionalProperties": value,
+                    "description": "Question id → the value the last merge agreed on.",
                 },
                 "digest": sha,
             }
