@@ -134,6 +134,17 @@ def _from_file(path: str, packset: Any, args: argparse.Namespace, installed: Any
     from app.interchange.merge import respondent_name, source_from
 
     found = read_checked(path, packset, strict=args.strict, installed=installed)
+    if found.respondents:
+        import sys
+
+        from app.core.text import one_line
+
+        print(
+            f"note: {one_line(path)} is itself a merge of {len(found.respondents)} respondent(s); "
+            "it counts as one respondent, with the answers it holds (its open disagreements "
+            "are unanswered there)",
+            file=sys.stderr,
+        )
     people = [p.name for p in found.participants]
     name = args.name or respondent_name(found.assessment, found.answers, people)
     return source_from(
