@@ -405,3 +405,55 @@ def test_the_shipped_packs_let_close_measurements_agree(store):
     )
     assert session.answers["p95_latency_ms"].value == 420  # within agree_within = 50 ms
     assert "latency_sla_ms" in session.disputes()  # an SLA is a decision: no tolerance
+
+
+def test_visibility_is_what_a_full_evaluation_shows():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from app.core.engine import evaluate, visibility
+    from tests.export_demo import shipped_packset
+
+    packs = shipped_packset()
+    guarded = {q for q in packs.questions if packs.questions[q].show_if}
+    read = sorted(
+        {n for q in guarded for n in packs.compiled[f"show_if:{q}"].names} & set(packs.questions)
+    )
+    assert guarded and read
+
+    def answer(qid):
+        q = packs.questions[qid]
+        if q.kind.value == "yes_no":
+            return st.sampled_from(["yes", "no", "unknown"])
+        if q.kind.value == "choice":
+            return st.sampled_from(q.option_ids())
+        if q.kind.value == "multi":
+            return st.lists(st.sampled_from(q.option_ids()), unique=True)
+        return st.none()
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.fixed_dictionaries({}, optional={qid: answer(qid) for qid in read}))
+    def check(values):
+        values = {k: v for k, v in values.items() if v is not None}
+        assert visibility(packs, values) == evaluate(packs, values).visible
+
+    check()
+
+
+def test_a_merge_into_a_new_assessment_is_one_transaction(store, mpack, monkeypatch):
+    # A failure while writing the merge leaves no empty assessment behind.
+    from app.store.merges import MergeWrites
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(MergeWrites, "_put_respondent", boom)
+    outcome = plan(
+        mpack,
+        Target(answers={}, respondents=[], merged={}, disputed=frozenset()),
+        [src(mpack, "Ana", ready="yes")],
+    )
+    with pytest.raises(RuntimeError), store.transaction():
+        session = Session.create(store, mpack, "kickoff")
+        session.apply_merge(outcome.change)
+    assert store.assessments() == []

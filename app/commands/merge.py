@@ -94,9 +94,10 @@ def run(args: argparse.Namespace) -> int:
             outcome = plan(packset, target, sources)
         except MergeError as exc:
             raise PreflightError(str(exc), EXIT_USAGE) from None
-        if into is None:
-            into = Session.create(store, packset, args.into)
-        into.apply_merge(outcome.change)
+        with store.transaction():  # a new assessment and its merge: both, or neither
+            if into is None:
+                into = Session.create(store, packset, args.into)
+            into.apply_merge(outcome.change)
         items = into.agenda()
         open_disputes = len(into.disputes())
         slug = into.assessment.slug
@@ -154,6 +155,7 @@ def _from_file(path: str, packset: Any, args: argparse.Namespace, installed: Any
         answers=found.answers,
         digest=found.digest,
         role=_role(found.participants, name),
+        checked=True,  # read_checked refused any answer that does not fit
     )
 
 

@@ -155,15 +155,24 @@ class GateChange:
     after: GateState
 
 
-def evaluate(
-    packset: PackSet, answers: Mapping[str, Any], waived: Set[str] = frozenset()
-) -> Evaluation:
-    """Work out everything the screens show from `answers` (question id → stored value)."""
+def visibility(packset: PackSet, answers: Mapping[str, Any]) -> dict[str, bool]:
+    """Which questions `answers` show (as `evaluate(...).visible`), without judging any gate
+    and walking only what some `show_if` reads: what a merge needs of each respondent."""
+    shown = _walk(packset, answers, packset.visibility_order)[1]
+    return {name: shown.get(name, True) for name in packset.eval_order if name in packset.questions}
+
+
+def _walk(
+    packset: PackSet, answers: Mapping[str, Any], order: list[str] | None = None
+) -> tuple[dict[str, Any], dict[str, bool], dict[str, ScoreResult], dict[str, str]]:
+    """Questions, scores and derived values in dependency order (`order`: a part of it that
+    holds everything it reads): their values for expressions, which questions show, the
+    scores, and the faults of derived values."""
     values: dict[str, Any] = {}
     visible: dict[str, bool] = {}
     scores: dict[str, ScoreResult] = {}
     faults: dict[str, str] = {}
-    for name in packset.eval_order:
+    for name in packset.eval_order if order is None else order:
         question = packset.questions.get(name)
         if question is not None:
             shown = True
@@ -183,7 +192,14 @@ def evaluate(
             values[name], fault = _evaluate(compiled, values, faults, f"derived value {name!r}")
             if fault is not None:
                 faults[name] = fault
+    return values, visible, scores, faults
 
+
+def evaluate(
+    packset: PackSet, answers: Mapping[str, Any], waived: Set[str] = frozenset()
+) -> Evaluation:
+    """Work out everything the screens show from `answers` (question id → stored value)."""
+    values, visible, scores, faults = _walk(packset, answers)
     gates: dict[str, GateResult] = {}
     for gid, gate in packset.gates.items():
         compiled = packset.compiled.get(f"gate:{gid}")

@@ -51,6 +51,9 @@ class PackSet:
     """Compiled expressions by key: `show_if:<question>`, `gate:<gate>`, `derived:<id>`."""
     eval_order: list[str] = field(default_factory=list)
     """Questions, scores and derived values, each after the names it reads (no cycles)."""
+    visibility_order: list[str] = field(default_factory=list)
+    """The part of `eval_order` that decides which questions show: the questions with a
+    `show_if` and whatever those read, directly or not (`engine.visibility` walks only it)."""
 
     def pack(self, pack_id: str) -> Pack:
         for pack in self.packs:
@@ -295,6 +298,14 @@ def _order_names(packset: PackSet, kept: list[tuple[Pack, Path]]) -> list[Proble
         deps[did] = set(compiled.names) if compiled else set()
     order, cyclic = _topological(list(deps), deps)
     packset.eval_order = [n for n in order if n not in cyclic and n in deps]
+    needed = {q for q in packset.questions if packset.compiled.get(f"show_if:{q}")}
+    todo = list(needed)
+    while todo:
+        for name in deps.get(todo.pop(), ()):
+            if name not in needed:
+                needed.add(name)
+                todo.append(name)
+    packset.visibility_order = [n for n in packset.eval_order if n in needed]
     problems = []
     for name in sorted(cyclic):
         if name in packset.questions:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -60,8 +61,6 @@ _SLUG = re.compile(SLUG_PATTERN)
 _ID = re.compile(ID_PATTERN)
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-_STAMP_PARTS = ((0, 4), (5, 2), (8, 2), (11, 2), (14, 2), (17, 2))
-"""Where the year, month, day, hour, minute and second sit in a stamp (start, length)."""
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -435,7 +434,9 @@ def _kind(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def _keys(value: Any, where: str, keys: Sequence[str]) -> dict[str, Any]:
+def _keys(value: Any, where: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    if type(value) is dict and value.keys() == _keyset(keys):
+        return value  # the usual case, checked in one step; the loops below say what is wrong
     if not isinstance(value, dict):
         raise BundleError(where, f"expected an object, got {_kind(value)}")
     for key in value:
@@ -458,10 +459,15 @@ def _list(value: Any, where: str) -> list[Any]:
     return value
 
 
+@functools.cache
+def _keyset(keys: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(keys)
+
+
 def _text(value: Any, where: str, *, empty: bool = True) -> str:
     if not isinstance(value, str):
         raise BundleError(where, f"expected text, got {_kind(value)}")
-    if _SURROGATE.search(value):
+    if not value.isascii() and _SURROGATE.search(value):  # ASCII holds no surrogate
         raise BundleError(where, "holds a lone surrogate (not valid Unicode text)")
     if not empty and not value.strip():
         raise BundleError(where, "cannot be empty")
@@ -499,8 +505,7 @@ def _stamp(value: Any, where: str) -> str:
             raise ValueError
         # The pattern fixed the shape; the date and time must exist (strptime is ~10× slower,
         # and a merge of 20 files reads thousands of stamps).
-        y, mo, d, h, mi, s = (int(text[a : a + n]) for a, n in _STAMP_PARTS)
-        dt.datetime(y, mo, d, h, mi, s)
+        dt.datetime.fromisoformat(text[:19])
     except ValueError:
         raise BundleError(where, "expected a UTC time like 2026-11-23T10:51:49Z") from None
     return text

@@ -238,9 +238,9 @@ class MergeWrites:
 
     @staticmethod
     def _put_respondent_answers(db: Writer, rid: int, answers: Iterable[AnswerRecord]) -> None:
-        for a in answers:
-            db.execute(
-                _RESPONDENT_ANSWER,
+        db.conn.executemany(
+            _RESPONDENT_ANSWER,
+            [
                 [
                     rid,
                     a.question_id,
@@ -249,8 +249,10 @@ class MergeWrites:
                     *rows.evidence_columns(a.evidence),
                     a.answered_by,
                     a.answered_at,
-                ],
-            )
+                ]
+                for a in answers
+            ],
+        )
 
     def _restore_merges(
         self,

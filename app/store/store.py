@@ -86,6 +86,8 @@ class Store(AnswerWrites, MergeWrites):
         self._lock = threading.RLock()
         self._db: Database | None = None
         self._writer = Writer(conn)
+        self._writing: int | None = None
+        """The thread inside a write transaction, so a write within `transaction()` joins it."""
 
     @property
     def sql(self) -> Writer:
@@ -129,8 +131,22 @@ class Store(AnswerWrites, MergeWrites):
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Writer]:
+        if self._writing == threading.get_ident():
+            yield self._writer  # inside `transaction()`: its commit covers this write
+            return
         with self._lock, mapped(self.path, self.timeout), write(self.conn):
-            yield self._writer
+            self._writing = threading.get_ident()
+            try:
+                yield self._writer
+            finally:
+                self._writing = None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several writes as one transaction, one commit: all of them, or none after a kill
+        (`preflight merge` creating the assessment it merges into)."""
+        with self._write():
+            yield
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict]:
         """Rows as dicts, read on the plain connection (reads need no sqlite-utils)."""
