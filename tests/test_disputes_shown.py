@@ -129,6 +129,9 @@ def test_check_lists_each_open_disagreement_and_keeps_the_exit_code(kickoff_db):
     disputed = [line for line in out if line.startswith("  ≠ DISPUTED")]
     assert len(disputed) == 4
     assert not any("\x1b" in line for line in out)
+    # A disputed required question is listed once, with its answers, not also as unanswered.
+    unanswered = [line for line in out if line.startswith("  ? UNANSWERED")]
+    assert not any("lineage" in line or "own the KPI target" in line for line in unanswered)
 
 
 def test_a_disputed_required_question_keeps_check_incomplete_and_answering_settles_it(tmp_path):

@@ -35,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
     data = load_snapshot(args, args.ref, dt.date.today().isoformat())
     ev = data.evaluation
     heading = f"{one_line(data.assessment.name)} ({data.assessment.slug})"
-    for line in verdict_lines(ev, heading) + dispute_lines(data):
+    disputed = {qid for qid, d in data.disputes.items() if d.open}
+    for line in verdict_lines(ev, heading, disputed=disputed) + dispute_lines(data):
         print(line)
     return exit_code(ev.verdict, strict=args.strict)
 

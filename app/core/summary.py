@@ -3,7 +3,7 @@ plain mode prints at the end, from one place."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from app.core.engine import Evaluation, Verdict
 from app.core.states import SYMBOLS, badge, verdict_badge
@@ -42,8 +42,11 @@ def verdict_lines(
     paint: Paint = lambda text, state: text,
     max_gates: int | None = None,
     max_unanswered: int = 10,
+    disputed: Collection[str] = (),
 ) -> list[str]:
     """`heading: ✗ NO-GO — why`, the counts, then each blocking gate and unanswered question.
+    Questions in `disputed` are left out of the unanswered ones (the caller lists them with
+    each respondent's answer).
 
     `heading` must already be safe to print (the caller cleans user text); the reasons (pack
     text) are cleaned here.
@@ -59,7 +62,7 @@ def verdict_lines(
         f"{counts['unknown']} unknown · {counts['waived']} waived",
     ]
     gates = [r for r in evaluation.reasons if r.state in SYMBOLS]
-    missing = [r for r in evaluation.reasons if r.state not in SYMBOLS]
+    missing = [r for r in evaluation.reasons if r.state not in SYMBOLS and r.ref not in disputed]
     shown = gates if max_gates is None else gates[:max_gates]
     for reason in shown:
         label = badge(reason.state)
