@@ -10,7 +10,7 @@ the five packs: ~30 s for a one-key answer, ~70 s for a multi-choice, ~60 s for 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,3 +152,31 @@ def _seconds(packset: PackSet, qid: str) -> int:
 def minutes(items: Iterable[Item]) -> int:
     """The whole agenda's discussion time, in minutes rounded up."""
     return -(-sum(i.seconds for i in items) // 60)
+
+
+def counts(items: Iterable[Item]) -> dict[str, int]:
+    """How many items each group holds, every group named (0 when empty), in `GROUPS` order."""
+    found = dict.fromkeys(GROUPS, 0)
+    for item in items:
+        found[item.group] += 1
+    return found
+
+
+def following(items: Sequence[Item], current: str, earlier: Sequence[str] = ()) -> Item | None:
+    """The item to take up after question `current`: the next one in `items`, wrapping.
+
+    Answering changes the agenda, so `items` is recomputed each time; `earlier` is the agenda
+    (question ids) as it stood the last time, so that when `current` has just left the agenda
+    (it was settled) the walk carries on from where it was rather than starting again. A
+    question that was never on it starts at the first item. None when the agenda is empty.
+    """
+    if not items:
+        return None
+    ids = [item.question_id for item in items]
+    if current in ids:
+        return items[(ids.index(current) + 1) % len(items)]
+    if current in earlier:
+        for qid in earlier[list(earlier).index(current) + 1 :]:
+            if qid in ids:
+                return items[ids.index(qid)]
+    return items[0]
