@@ -22,6 +22,7 @@ SCREEN_COMMANDS = (
     ("next", "Next question", "Save what was typed and show the next question"),
     ("previous", "Previous question", "Save what was typed and show the previous question"),
     ("skip", "Next unanswered question", "Jump to the next question with no answer"),
+    ("agenda", "Next agenda item", "Disputed, then red, then unknown: the next to discuss"),
     ("clear_answer", "Clear this answer", "Remove the answer to the current question"),
     ("switch_person", "Answer as the next participant", "Cycle who is answering"),
     ("changes", "Latest gate changes", "Each gate that moved: why, the values behind it, the fix"),
@@ -141,7 +142,7 @@ class PreflightApp(App[None]):
         # columns cannot show them all).
         for action, title, help_text in SCREEN_COMMANDS:
             method = getattr(screen, f"action_{action}", None)
-            if method is not None:
+            if method is not None and screen.check_action(action, ()) is not False:
                 yield SystemCommand(title, help_text, method)
         area = getattr(screen, "action_area", None)
         if area is not None:

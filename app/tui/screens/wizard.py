@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
+from app.core.agenda import Item, following
 from app.core.answers import AnswerError, parse_text
 from app.core.engine import BLOCKING, Evaluation, GateChange, GateState, changes, severity
 from app.core.explain import because
@@ -26,6 +27,7 @@ from app.core.states import badge
 from app.core.text import one_line
 from app.errors import PreflightError
 from app.session import Session
+from app.tui.agenda_lines import agenda_notice, voices_text
 from app.tui.panels import area_line, gate_lines, verdict_text
 from app.tui.render import STYLES, literal
 from app.tui.widgets.answer_input import AnswerInput
@@ -47,6 +49,10 @@ SHORT_SCREEN = 30
 """Below this many rows the wizard drops its blank rows (preflight.tcss `.-short`)."""
 NOTICE_ROWS = 5
 """The notice's fixed height (preflight.tcss): what moved, then the gate, why, because, fix."""
+VOICE_ROWS = 7
+"""The most rows the respondents' answers to a disputed question take (a title and six)."""
+SHORT_VOICE_ROWS = 3
+"""The same under SHORT_SCREEN rows, with no title row (each row starts with "≠")."""
 
 
 class WizardScreen(Screen):
@@ -58,6 +64,15 @@ class WizardScreen(Screen):
         # Priority: an option list would take pagedown/pageup for its own paging.
         Binding("ctrl+n,pagedown", "next", "Next", id="next", show=False, priority=True),
         Binding("ctrl+b,pageup", "previous", "Prev", id="previous", show=False, priority=True),
+        # One key, two meanings: on a merged assessment (it has respondents) ctrl+t walks the
+        # agenda, elsewhere the unanswered questions; `check_action` turns the first off.
+        Binding(
+            "ctrl+t",
+            "agenda",
+            "Agenda",
+            tooltip="Next on the agenda: disputed, then red, then unknown",
+            id="agenda",
+        ),
         Binding("ctrl+t", "skip", "To do", tooltip="Next unanswered question", id="skip"),
         Binding("ctrl+g", "gates", "Gates", id="gates"),
         Binding("ctrl+r", "preview", "Pack", tooltip="The receipts pack", id="preview"),
@@ -72,7 +87,26 @@ class WizardScreen(Screen):
     def __init__(self, session: Session, start: str | None = None) -> None:
         super().__init__()
         self.session = session
-        self.current: str = start or self._first_open()
+        self.merged = bool(session.respondents())
+        """The assessment has respondents (`preflight merge`): ctrl+t walks its agenda."""
+        self._agenda_was: list[str] = []
+        """The agenda (question ids) as ctrl+t last saw it: the walk goes on from there."""
+        self._agenda_told: Item | None = None
+        """The agenda item the notice tells (None: the notice tells something else)."""
+        self._agenda_on_notice = False
+        """The notice tells the agenda (a save that moves no gate updates its counts)."""
+        items = self._agenda_items() if self.merged else []
+        self._agenda_was = [i.question_id for i in items]
+        landing = items[0] if items and start is None else None
+        self.current: str = start or (landing.question_id if landing else self._first_open())
+        self._landed = landing
+        self._agenda_at: str | None = landing.question_id if landing else None
+        """The agenda item ctrl+t last went to (or the wizard opened on)."""
+        self._voice_rows = 0
+        """Rows the respondents' answers to the question shown take (0: not disputed)."""
+        self._voice_most = 0
+        """The rows they would take with room to spare (one each, and a title on a tall one)."""
+        """The agenda item the wizard opened on, told once the notice has its width."""
         self.answering_as: str | None = self._remembered_person()
         self._advance_timer: Timer | None = None
         self._pending_multi: tuple[str, Evaluation] | None = None
@@ -103,6 +137,7 @@ class WizardScreen(Screen):
                 yield Static(id="crumb", markup=False)
                 yield Static(id="question", markup=False)
                 yield Static(id="why", markup=False)
+                yield TextLines(id="voices")
                 yield AnswerInput(id="answer")
                 yield TextLines(id="notice")
                 with Horizontal(classes="field"):
@@ -133,6 +168,9 @@ class WizardScreen(Screen):
         self.show_question(self.current)
         self._seen_version = self.session.data_version()
         self.set_interval(WATCH_EVERY, self._watch)
+        if self.merged:
+            # After the first layout: the notice wraps the reason to its own width.
+            self.call_after_refresh(self._tell_agenda, self._agenda_items(), self._landed)
 
     def _remembered_person(self) -> str | None:
         remembered = self.session.assessment.answering_as
@@ -142,6 +180,13 @@ class WizardScreen(Screen):
     def on_resize(self) -> None:
         self.set_class(self.size.height < SHORT_SCREEN, "-short")
         self.call_after_refresh(self._refresh_panels)
+        self.call_after_refresh(self._show_voices)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ctrl+t is "Agenda" on a merged assessment, "To do" elsewhere (see BINDINGS)."""
+        if action == "agenda":
+            return self.merged
+        return True
 
     # -- what is shown ----------------------------------------------------------------------
 
@@ -169,6 +214,7 @@ class WizardScreen(Screen):
         )
         self.query_one("#question", Static).update(literal(question.text, "bold"))
         self.query_one("#why", Static).update(literal("Why: " + question.help, "italic"))
+        self._show_voices()
         record = self.session.answers.get(qid)
         self.query_one(AnswerInput).show(question, record.value if record else None)
         self.query_one("#note", Input).value = one_line(record.note or "") if record else ""
@@ -297,6 +343,7 @@ class WizardScreen(Screen):
             self._refresh_panels(changed=self._tell(before, self.current))
         answer.mark(record.value)
         self._status(record)
+        self._show_voices()  # answering settled its disagreement, if it had one
         self._cancel_advance()
         if advance:
             self._advance_timer = self.set_timer(ADVANCE_AFTER, self.action_next)
@@ -348,9 +395,13 @@ class WizardScreen(Screen):
         news = [c for c in moved if c.after in NOTICE_STATES or c.before in BLOCKING]
         news.sort(key=lambda c: severity(c.after))  # red first, as everywhere
         if not news and source != OUTSIDE:
-            self._retell()
+            if self._agenda_on_notice:  # the agenda told again, with what is left of it
+                self._tell_agenda(self._agenda_items(), self._agenda_told)
+            else:
+                self._retell()
             return
         self._told = (news, source) if news else None
+        self._agenda_on_notice = False
         label = self._source_label(source)
         notice = Text(label + "\n", style="dim")
         full = Text(label + "\n", style="bold")
@@ -530,6 +581,86 @@ class WizardScreen(Screen):
         else:
             self.go(target)
 
+    def action_agenda(self) -> None:
+        """The next question on the agenda after this one (wrapping), told with why it is on
+        it; the agenda is read again each time, as every answer changes it."""
+        self._cancel_advance()
+        self._settle()
+        if not self._keep_typed():
+            return
+        items = self._agenda_items()
+        here = self.current
+        ids = [i.question_id for i in items]
+        if here not in ids and here not in self._agenda_was and self._agenda_at is not None:
+            here = self._agenda_at  # moved on by answering: the walk goes on from its item
+        target = following(items, here, self._agenda_was)
+        self._agenda_was = ids
+        if target is not None:
+            self._agenda_at = target.question_id
+            self.show_question(target.question_id)
+        self._tell_agenda(items, target)
+
+    def _agenda_items(self) -> list[Item]:
+        """`Session.agenda`, without questions the answers now hide (they are not asked)."""
+        visible = self.session.evaluation.visible
+        return [i for i in self.session.agenda() if visible.get(i.question_id)]
+
+    def _tell_agenda(self, items: list[Item], item: Item | None = None) -> None:
+        """The notice tells the agenda: what is left, and where `item` stands on it and why."""
+        notice = self.query_one("#notice", TextLines)
+        width = notice.content_size.width
+        notice.update(agenda_notice(items, item, self.app.console, width))
+        self._told = None  # a later save retells the agenda, not older gate news
+        self._agenda_told = item
+        self._agenda_on_notice = True
+
+    def _show_voices(self, rows: int | None = None) -> None:
+        """Under a disputed question, each respondent's answer (in `rows` rows, else as many
+        as the screen allows); nothing once it is answered (that settles the disagreement)."""
+        panel = self.query_one("#voices", TextLines)
+        dispute = self.session.disputes().get(self.current)
+        if dispute is None or self.current in self.session.answers:
+            self._voice_rows = self._voice_most = 0
+            panel.display = False
+            panel.update(Text())
+            return
+        short = self.size.height < SHORT_SCREEN
+        self._voice_most = min(
+            SHORT_VOICE_ROWS if short else VOICE_ROWS, len(dispute.voices) + (0 if short else 1)
+        )
+        self._voice_rows = min(self._voice_most, rows or self._voice_most)
+        width = panel.content_size.width or self.query_one("#main").content_size.width
+        voices = voices_text(
+            self.session.packset,
+            dispute,
+            rows=self._voice_rows,
+            heading=not short,
+            console=self.app.console,
+            width=width,
+        )
+        panel.update(voices)
+        panel.display = True
+        self.call_after_refresh(self._fit_voices)
+
+    def _fit_voices(self) -> None:
+        """Give the respondents' answers the rows the question leaves free, so the answer and
+        the lines under it stay on screen (a long why at 80x24 leaves fewer): fewer rows while
+        it overflows, then more while rows are free. Each step is measured after a layout, so
+        a scroll bar that came and went settles in a step or two."""
+        rows, most = self._voice_rows, self._voice_most
+        if not rows:
+            return
+        main = self.query_one("#main", VerticalScroll)
+        over = main.max_scroll_y
+        used = max(
+            (c.virtual_region_with_margin.bottom for c in main.children if c.display), default=0
+        )
+        free = main.scrollable_content_region.height - used
+        if over > 0 and rows > 1:
+            self._show_voices(max(1, rows - over))
+        elif over == 0 and free > 0 and rows < most:
+            self._show_voices(min(most, rows + free))
+
     def action_area(self, index: int) -> None:
         """Go to the first unanswered (else the first) question of the `index`-th area."""
         pack = self.session.packset.packs[index]
@@ -610,6 +741,11 @@ class WizardScreen(Screen):
             self.query_one(AnswerInput).set_hint(f"✗ Could not re-read: {exc}", error=True)
             return
         self.title = one_line(self.session.assessment.name)
+        merged = bool(self.session.respondents())
+        if merged != self.merged:  # a merge into this assessment from outside
+            self.merged = merged
+            self.refresh_bindings()
+        self._show_voices()
         if self.current not in self.order:
             self._refresh_panels(changed=self._tell(before, OUTSIDE))
             return

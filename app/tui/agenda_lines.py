@@ -1,0 +1,169 @@
+"""The wizard's agenda text, as Rich text: what a merged assessment still has to discuss, why
+the question shown is on it, and the respondents' answers to a disputed question side by side.
+
+Every count and reason carries a word and a symbol as well as a colour. Respondents' names,
+answers and notes are user text: they reach the screen as plain `Text`, never as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.text import Text
+
+from app.core.agenda import DISPUTED, GROUPS, RED, UNKNOWN, Dispute, Item, Voice, counts, minutes
+from app.core.answers import display
+from app.core.model import Question
+from app.core.packs import PackSet
+from app.core.text import one_line
+from app.tui.render import STYLES
+
+SYMBOLS = {DISPUTED: "≠", RED: "✗", UNKNOWN: "?"}
+_STYLE_OF = {DISPUTED: "amber", RED: "red", UNKNOWN: "unknown"}
+DONE = "Agenda done: nothing disputed, red or unknown"
+HERE = "given here before the merge"
+"""How the answer this assessment held when the disagreement opened is labelled."""
+NAME_COLUMN = 18
+"""The widest the respondents' name column grows (a longer name is cut with "…")."""
+
+
+def _style(group: str) -> str:
+    # Looked up on each call: NO_COLOR swaps the styles in place after import.
+    return STYLES[_STYLE_OF[group]]
+
+
+def agenda_notice(
+    items: Sequence[Item], item: Item | None = None, console: Console | None = None, width: int = 0
+) -> Text:
+    """The notice on the agenda: the counts by group, the questions and minutes left, and (for
+    `item`, the question just landed on) its place and why it is on the agenda, wrapped to
+    `width` with `console` (not wrapped without them)."""
+    if not items:
+        return Text(f"✔ {DONE}", style="green")
+    text = Text("Agenda: ")
+    found = counts(items)
+    for index, group in enumerate(GROUPS):
+        if index:
+            text.append(" · ", style="dim")
+        text.append(f"{found[group]} {group}", style=_style(group) if found[group] else "dim")
+    total = len(items)
+    asked = "question" if total == 1 else "questions"
+    text.append(f"\n{total} {asked}, ~{minutes(items)} min · ctrl+t next", style="dim")
+    if item is not None and item in items:
+        text.append("\n")
+        text.append_text(_why(items, item, console, width))
+    return text
+
+
+def _why(items: Sequence[Item], item: Item, console: Console | None, width: int) -> Text:
+    """ "3 of 11 · ✗ red gate: Nobody on call", in at most three rows of `width`."""
+    group = item.group
+    line = Text(f"{items.index(item) + 1} of {len(items)} · ", style="dim")
+    line.append(f"{SYMBOLS[group]} ", style=_style(group))
+    if group == DISPUTED:
+        line.append("disputed", style=_style(group))
+        line.append(": the answers above differ; answering here settles it")
+    elif item.reason == "required":
+        line.append("unknown", style=_style(group))
+        line.append(": required, and nobody has answered it")
+    else:
+        line.append(f"{group} gate", style=_style(group))
+        line.append(f": {one_line(item.reason)}")
+    if console is None or width <= 0:
+        return line
+    rows = list(line.wrap(console, width, overflow="fold"))[:3]
+    for row in rows:
+        row.rstrip()
+    return Text("\n").join(rows)
+
+
+def voices_text(
+    packset: PackSet,
+    dispute: Dispute,
+    *,
+    rows: int,
+    heading: bool,
+    console: Console | None = None,
+    width: int = 0,
+) -> Text:
+    """The answers in a disagreement in at most `rows` rows (at least one).
+
+    When every answer has a row of its own: name, the answer as it reads everywhere
+    (`app.core.answers.display`), "(given here before the merge)" for the answer this
+    assessment held, and the note. With `heading` (and the rows for it) a title row comes
+    first; without it each row starts with "≠". When they do not all fit, the answers run on
+    as "Name: answer · Name: answer", wrapped to `width` with `console`, and the last row
+    ends with "…" if even that does not fit.
+    """
+    question = packset.questions.get(dispute.question_id)
+    voices = list(dispute.voices)
+    style = _style(DISPUTED)
+    rows = max(1, rows)
+    heading = heading and rows >= 2
+    room = rows - 1 if heading else rows
+    text = Text()
+    if heading:
+        text.append("≠ Disputed", style=style)
+        text.append(" — the answers given; answering here settles it\n", style="dim")
+    lead = "  " if heading else "≠ "
+    if len(voices) > room:
+        text.append_text(_run_on(question, voices, lead, style, room, console, width))
+        return text
+    names = [_name(v) for v in voices]
+    column = min(max((len(n) for n in names), default=0), NAME_COLUMN)
+    if width > 0:
+        column = min(column, max(6, width // 2 - 2))  # the answer keeps half the row
+    for index, (voice, name) in enumerate(zip(voices, names, strict=True)):
+        if index:
+            text.append("\n")
+        text.append(lead, style=style)
+        if len(name) > column:
+            name = name[: column - 1] + "…"
+        text.append(name.ljust(column), style="bold")
+        text.append(f"  {_shown(question, voice)}")
+        if voice.here:
+            text.append(f" ({HERE})", style="italic")
+        if voice.note and voice.note.strip():
+            text.append(f" — {one_line(voice.note)}", style="dim")
+    return text
+
+
+def _run_on(
+    question: Question | None,
+    voices: Sequence[Voice],
+    lead: str,
+    style: str,
+    rows: int,
+    console: Console | None,
+    width: int,
+) -> Text:
+    """ "≠ Ana: yes · Ben: no · Chen: unknown" in `rows` rows of `width`, "…" if cut short."""
+    line = Text(lead, style=style)
+    for index, voice in enumerate(voices):
+        if index:
+            line.append(" · ", style="dim")
+        line.append(_name(voice), style="bold")
+        line.append(f": {_shown(question, voice)}" + (" (here)" if voice.here else ""))
+    if console is None or width <= 0:
+        return line
+    wrapped = list(line.wrap(console, width, overflow="fold"))
+    for row in wrapped:
+        row.rstrip()
+    if len(wrapped) > rows:
+        wrapped = wrapped[:rows]
+        last = wrapped[-1]
+        if last.cell_len >= width:
+            last.truncate(width - 1)
+        last.append("…")
+    return Text("\n").join(wrapped)
+
+
+def _name(voice: Voice) -> str:
+    return one_line(voice.name) or "?"
+
+
+def _shown(question: Question | None, voice: Voice) -> str:
+    if question is None:  # a question the packs in use no longer ask
+        return one_line(voice.value)
+    return one_line(display(question, voice.value))

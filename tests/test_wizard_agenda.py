@@ -1,0 +1,350 @@
+"""The wizard on a merged assessment: it opens on the agenda, ctrl+t walks it (disputed, red,
+unknown), a disputed question shows each respondent's answer side by side as literal text,
+and answering it settles the disagreement; an assessment nobody merged into keeps ctrl+t as
+"next unanswered"."""
+
+from __future__ import annotations
+
+import pytest
+from textual.containers import VerticalScroll
+
+from app.core.agenda import DISPUTED, RED, UNKNOWN, Item, counts, following
+from app.interchange.merge import Target, plan, source_from
+from app.session import Session
+from app.store import Store
+from app.store.models import AnswerRecord
+from app.tui.app import make_app
+from app.tui.screens.wizard import WizardScreen
+from app.tui.widgets.answer_input import AnswerInput
+from app.tui.widgets.text_lines import TextLines
+
+EVE = "[bold]Eve[/bold]"
+"""A respondent whose name reads as Rich markup: it must show as typed."""
+EVE_NOTE = "[red]not signed[/red] yet"
+COMMON = {
+    "vendor_name": "Acme Models",
+    "vendor_exit_plan": 3,
+    "vendor_cost_per_call": 0.02,
+    "vendor_calls_per_day": 10000,
+    "vendor_monthly_budget": 50000,  # 0.02 * 10,000 * 10 * 30 = 60,000 at 10x: red
+}
+ANSWERS = {
+    "Ana Ruiz": COMMON | {"vendor_dpa_signed": "yes", "vendor_region": "eu"},
+    EVE: COMMON | {"vendor_dpa_signed": "no", "vendor_region": "us"},
+}
+"""Two respondents who disagree on the DPA and the region; nobody answered vendor_support."""
+WALK = [
+    ("vendor_dpa_signed", DISPUTED),
+    ("vendor_region", DISPUTED),
+    ("vendor_cost_per_call", RED),
+    ("vendor_calls_per_day", RED),
+    ("vendor_monthly_budget", RED),
+    ("vendor_support", UNKNOWN),
+]
+NOTES = {(EVE, "vendor_dpa_signed"): EVE_NOTE}
+
+
+@pytest.fixture(autouse=True)
+def _quick_advance(monkeypatch):
+    from app.tui.screens import wizard
+
+    monkeypatch.setattr(wizard, "ADVANCE_AFTER", 0.001)  # Timer divides by it: not 0
+
+
+def _record(qid: str, value, by: str) -> AnswerRecord:
+    return AnswerRecord(
+        assessment_id=0,
+        question_id=qid,
+        value=value,
+        note=NOTES.get((by, qid)),
+        evidence=None,
+        answered_by=by,
+        answered_at="2026-11-23T09:00:00Z",
+    )
+
+
+def merged(store: Store, packset, answers=ANSWERS, here: dict | None = None) -> str:
+    """An assessment with `answers` (name → question → value) merged into it, each name a
+    respondent, after `here` (question → (value, by)) was answered in it; its slug."""
+    session = Session.create(store, packset, "Kickoff")
+    for qid, (value, by) in (here or {}).items():
+        session.answer(qid, value, answered_by=by)
+    sources = [
+        source_from(
+            packset,
+            name=name,
+            source=f"{name}.preflight.json",
+            answers={qid: _record(qid, value, name) for qid, value in given.items()},
+        )
+        for name, given in answers.items()
+    ]
+    target = Target(
+        answers=session.answers,
+        respondents=session.respondents(),
+        merged=session.merged_values(),
+        disputed=frozenset(session.disputes()),
+    )
+    session.apply_merge(plan(packset, target, sources).change)
+    return session.assessment.slug
+
+
+def _notice(app) -> str:
+    return app.screen.query_one("#notice", TextLines).plain
+
+
+def _shown(app, selector: str) -> list[str]:
+    """The rows of a TextLines as they are drawn (cut to the width, "…" where cut)."""
+    lines = app.screen.query_one(selector, TextLines)
+    return [lines.render_line(y).text.rstrip() for y in range(lines.content_size.height)]
+
+
+async def _settle(pilot) -> None:
+    for _ in range(4):  # the voices panel fits itself to the rows left in a layout or two
+        await pilot.pause()
+
+
+def _ctrl_t(app) -> str:
+    return app.screen.active_bindings["ctrl+t"].binding.description
+
+
+# -- the pure part ----------------------------------------------------------------------------
+
+
+def _items(*ids: str) -> list[Item]:
+    return [Item(qid, "area", RED, "gate", 30) for qid in ids]
+
+
+@pytest.mark.parametrize(
+    ("items", "current", "earlier", "expected"),
+    [
+        (_items("a", "b", "c"), "a", [], "b"),
+        (_items("a", "b", "c"), "c", [], "a"),
+        (_items("a", "c"), "b", ["a", "b", "c"], "c"),
+        (_items("a"), "b", ["a", "b"], "a"),
+        (_items("a", "b"), "x", ["a", "b"], "a"),
+        (_items("a"), "a", [], "a"),
+    ],
+    ids=["next", "wraps", "settled-goes-on", "settled-wraps", "never-on-it", "alone"],
+)
+def test_following_walks_on_from_where_it_was(items, current, earlier, expected):
+    assert following(items, current, earlier).question_id == expected
+
+
+def test_following_an_empty_agenda_is_none_and_counts_name_every_group():
+    assert following([], "a", ["a"]) is None
+    assert counts(_items("a", "b")) == {DISPUTED: 0, RED: 2, UNKNOWN: 0}
+
+
+# -- the wizard -------------------------------------------------------------------------------
+
+
+async def test_a_merged_assessment_opens_on_its_first_disputed_question(store, packset):
+    nameless = {name: {**given} for name, given in ANSWERS.items()}
+    for given in nameless.values():
+        del given["vendor_name"]  # unanswered: the first question, and first open, not first
+    slug = merged(store, packset, nameless)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        assert isinstance(wizard, WizardScreen)
+        assert "vendor_name" not in wizard.session.answers
+        assert wizard.current == "vendor_dpa_signed"
+        notice = _notice(app).splitlines()
+        # 2 x 30 s + 3 x 60 s (numbers) + 60 s (text) + 30 s = 330 s: 6 minutes, rounded up
+        assert notice[:2] == [
+            "Agenda: 2 disputed · 3 red · 2 unknown",
+            "7 questions, ~6 min · ctrl+t next",
+        ]
+        assert notice[2].startswith("1 of 7 · ≠ disputed: ")
+        assert "answering here settles it" in " ".join(notice[2:])
+        assert _ctrl_t(app) == "Agenda"
+
+        for _ in range(5):
+            await pilot.press("ctrl+t")
+            await pilot.pause()
+        assert wizard.current == "vendor_name"  # a required question nobody answered
+        assert "6 of 7 · ? unknown: required, and nobody has answered it" in _notice(app)
+
+
+async def test_ctrl_t_walks_disputed_then_red_then_unknown_and_wraps(store, packset):
+    slug = merged(store, packset)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        walked, told = [wizard.current], []
+        for _ in range(len(WALK)):
+            await pilot.press("ctrl+t")
+            await pilot.pause()
+            walked.append(wizard.current)
+            told.append(" ".join(_notice(app).splitlines()[2:]))
+        assert walked == [qid for qid, _ in WALK] + ["vendor_dpa_signed"]  # wrapped round
+        assert told[1].startswith("3 of 6 · ✗ red gate: Cost at 10x traffic over budget")
+        assert told[4] == "6 of 6 · ? unknown gate: Fragile dependency on one provider"
+        assert told[5].startswith("1 of 6 · ≠ disputed")
+        assert wizard.session.answers.keys() == set(COMMON)  # walking answers nothing
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+async def test_a_disputed_question_shows_each_answer_side_by_side_as_typed(store, packset, size):
+    slug = merged(store, packset, here={"vendor_region": ("global", "Priya Raman")})
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=size) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        rows = _shown(app, "#voices")
+        tall = size[1] >= 30
+        assert rows[0].startswith("≠ Disputed") == tall
+        ana, eve = rows[-2:]
+        assert ana.split() == ["≠", "Ana", "Ruiz", "yes"] or ana.split() == ["Ana", "Ruiz", "yes"]
+        assert EVE in eve and " no " in eve  # the name as typed, never read as markup
+        assert eve.endswith(EVE_NOTE) or eve.endswith("…")
+        full = wizard.query_one("#voices", TextLines).plain
+        assert f"{EVE}  no — {EVE_NOTE}" in full
+        _answer_in_view(wizard)
+
+        await pilot.press("ctrl+t")
+        await _settle(pilot)
+        assert wizard.current == "vendor_region"
+        full = wizard.query_one("#voices", TextLines).plain
+        assert "Ana Ruiz          EU only" in full or "Ana Ruiz  EU only" in full
+        assert "US only" in full
+        assert "Priya Raman" in full
+        assert "Anywhere the provider chooses (given here before the merge)" in full
+        _answer_in_view(wizard)
+
+
+def _answer_in_view(wizard: WizardScreen) -> None:
+    """The question fits: nothing scrolls, the answer and the lines under it are on screen."""
+    main = wizard.query_one("#main", VerticalScroll)
+    assert main.max_scroll_y == 0
+    answer = wizard.query_one(AnswerInput)
+    assert main.region.contains_region(answer.region)
+    assert main.region.contains_region(wizard.query_one("#status", TextLines).region)
+
+
+async def test_many_respondents_at_80x24_run_on_and_keep_the_answer_on_screen(store, packset):
+    people = {f"Respondent {n} with a long name": ANSWERS[EVE] for n in range(1, 5)}
+    people["Ana Ruiz"] = ANSWERS["Ana Ruiz"]
+    slug = merged(store, packset, people)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        assert wizard.current == "vendor_dpa_signed"
+        rows = _shown(app, "#voices")
+        assert 1 <= len(rows) <= 3
+        assert rows[0].startswith("≠ Respondent 1 with a long name: no")
+        assert rows[-1].endswith("…")  # five answers do not fit: cut, and says so
+        _answer_in_view(wizard)
+
+
+async def test_answering_a_disputed_question_settles_it_and_the_panel_goes(store, packset):
+    slug = merged(store, packset)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        assert wizard.query_one("#voices", TextLines).display
+        await pilot.press("y")
+        await _settle(pilot)
+        assert wizard.current == "vendor_region"  # moved on as any answer does
+        assert "vendor_dpa_signed" not in wizard.session.disputes()
+        assert [i.question_id for i in wizard.session.agenda()][:1] == ["vendor_region"]
+
+        await pilot.press("ctrl+b")
+        await _settle(pilot)
+        assert wizard.current == "vendor_dpa_signed"
+        assert not wizard.query_one("#voices", TextLines).display
+        assert wizard.query_one("#voices", TextLines).plain == ""
+
+        await pilot.press("ctrl+t")  # from a settled question: on to what is left
+        await pilot.pause()
+        assert wizard.current == "vendor_region"
+        assert _notice(app).startswith("Agenda: 1 disputed · 3 red · 1 unknown")
+        assert "1 of 5 · ≠ disputed" in _notice(app)
+
+    # Settled in the store, with the answer: another session finds it so.
+    again = Session.open(store, packset, slug)
+    assert again.answers["vendor_dpa_signed"].value == "yes"
+    assert "vendor_dpa_signed" not in again.disputes()
+    settled = again.all_disputes()["vendor_dpa_signed"]
+    assert settled.resolved_how == "answered" and settled.resolved_value == "yes"
+
+
+async def test_a_typed_answer_to_a_disputed_number_settles_it_and_reads_back(store, packset):
+    answers = dict(ANSWERS)
+    answers[EVE] = answers[EVE] | {"vendor_cost_per_call": 0.03}
+    slug = merged(store, packset, answers)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        await pilot.press("ctrl+t", "ctrl+t")
+        await _settle(pilot)
+        assert wizard.current == "vendor_cost_per_call"
+        # Disputed, the cost leaves its gate unknown, not red: the agenda is shorter.
+        assert _notice(app).startswith("Agenda: 3 disputed · 0 red · 1 unknown\n")
+        assert "3 of 4 · ≠ disputed" in _notice(app)
+        rows = _shown(app, "#voices")
+        assert [r.split()[-1] for r in rows] == ["USD", "USD"]
+        assert "0.02" in rows[0] and "0.03" in rows[1]
+        await pilot.press(*"0.01", "enter")
+        await _settle(pilot)
+        assert wizard.current == "vendor_calls_per_day"
+        assert wizard.query_one(AnswerInput).hint_text.startswith("✔ Saved as 0.01 USD · ")
+        assert "vendor_cost_per_call" not in wizard.session.disputes()
+        await pilot.press("ctrl+b")
+        await _settle(pilot)
+        assert wizard.current == "vendor_cost_per_call"
+        assert not wizard.query_one("#voices", TextLines).display
+
+
+async def test_the_agenda_done_says_so(store, packset):
+    agreed = COMMON | {
+        "vendor_dpa_signed": "yes",
+        "vendor_region": "eu",
+        "vendor_support": 3,
+        "vendor_cost_per_call": 0.001,
+    }
+    slug = merged(store, packset, {"Ana Ruiz": agreed, EVE: agreed})
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        assert wizard.session.agenda() == []
+        assert _notice(app) == "✔ Agenda done: nothing disputed, red or unknown"
+        first = wizard.current
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert wizard.current == first
+        assert _notice(app) == "✔ Agenda done: nothing disputed, red or unknown"
+
+
+async def test_an_assessment_nobody_merged_into_keeps_ctrl_t_as_to_do(store, packset):
+    session = Session.create(store, packset, "Vendor check")
+    session.answer("vendor_dpa_signed", "no")  # a red gate: on an agenda, were there one
+    app = make_app(store=store, packset=packset, open_ref=session.assessment.slug)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        assert wizard.current == "vendor_name"  # the first unanswered, as ever
+        assert _ctrl_t(app) == "To do"
+        assert _notice(app) == ""
+        assert not wizard.query_one("#voices", TextLines).display
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert wizard.current == "vendor_region"  # next unanswered (the DPA is answered)
+        assert _notice(app) == ""
+        titles = [c.title for c in app.get_system_commands(wizard)]
+        assert "Next unanswered question" in titles and "Next agenda item" not in titles
+
+
+async def test_the_palette_offers_the_agenda_on_a_merged_assessment(store, packset):
+    slug = merged(store, packset)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Next agenda item" in titles and "Next unanswered question" in titles
