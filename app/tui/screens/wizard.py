@@ -3,6 +3,10 @@
 Every answer is saved through the `Session` before the status line says "Saved"; the sidebar,
 the gate panel and the verdict repaint in place, and a notice names any gate that turned red or
 amber, or cleared.
+
+On a merged assessment (one with respondents) it opens on the agenda's first item and ctrl+t
+walks the agenda (`app.core.agenda`: disputed, then red, then unknown); a disputed question
+shows each respondent's answer under it until somebody answers it here.
 """
 
 from __future__ import annotations
@@ -27,11 +31,12 @@ from app.core.states import badge
 from app.core.text import one_line
 from app.errors import PreflightError
 from app.session import Session
-from app.tui.agenda_lines import agenda_notice, voices_text
+from app.tui.agenda_lines import agenda_notice
 from app.tui.panels import area_line, gate_lines, verdict_text
 from app.tui.render import STYLES, literal
 from app.tui.widgets.answer_input import AnswerInput
 from app.tui.widgets.text_lines import TextLines
+from app.tui.widgets.voices import Voices
 
 ADVANCE_AFTER = 0.04
 """Seconds between an answer's frame and showing the next question."""
@@ -49,10 +54,6 @@ SHORT_SCREEN = 30
 """Below this many rows the wizard drops its blank rows (preflight.tcss `.-short`)."""
 NOTICE_ROWS = 5
 """The notice's fixed height (preflight.tcss): what moved, then the gate, why, because, fix."""
-VOICE_ROWS = 7
-"""The most rows the respondents' answers to a disputed question take (a title and six)."""
-SHORT_VOICE_ROWS = 3
-"""The same under SHORT_SCREEN rows, with no title row (each row starts with "≠")."""
 
 
 class WizardScreen(Screen):
@@ -89,24 +90,19 @@ class WizardScreen(Screen):
         self.session = session
         self.merged = bool(session.respondents())
         """The assessment has respondents (`preflight merge`): ctrl+t walks its agenda."""
-        self._agenda_was: list[str] = []
+        items = self._agenda_items() if self.merged else []
+        landing = items[0] if items and start is None else None
+        self.current: str = start or (landing.question_id if landing else self._first_open())
+        self._landed = landing
+        """The agenda item the wizard opened on, told once the notice has its width."""
+        self._agenda_at: str | None = landing.question_id if landing else None
+        """The agenda item ctrl+t last went to (or the wizard opened on)."""
+        self._agenda_was: list[str] = [i.question_id for i in items]
         """The agenda (question ids) as ctrl+t last saw it: the walk goes on from there."""
         self._agenda_told: Item | None = None
         """The agenda item the notice tells (None: the notice tells something else)."""
         self._agenda_on_notice = False
         """The notice tells the agenda (a save that moves no gate updates its counts)."""
-        items = self._agenda_items() if self.merged else []
-        self._agenda_was = [i.question_id for i in items]
-        landing = items[0] if items and start is None else None
-        self.current: str = start or (landing.question_id if landing else self._first_open())
-        self._landed = landing
-        self._agenda_at: str | None = landing.question_id if landing else None
-        """The agenda item ctrl+t last went to (or the wizard opened on)."""
-        self._voice_rows = 0
-        """Rows the respondents' answers to the question shown take (0: not disputed)."""
-        self._voice_most = 0
-        """The rows they would take with room to spare (one each, and a title on a tall one)."""
-        """The agenda item the wizard opened on, told once the notice has its width."""
         self.answering_as: str | None = self._remembered_person()
         self._advance_timer: Timer | None = None
         self._pending_multi: tuple[str, Evaluation] | None = None
@@ -137,7 +133,7 @@ class WizardScreen(Screen):
                 yield Static(id="crumb", markup=False)
                 yield Static(id="question", markup=False)
                 yield Static(id="why", markup=False)
-                yield TextLines(id="voices")
+                yield Voices(id="voices")
                 yield AnswerInput(id="answer")
                 yield TextLines(id="notice")
                 with Horizontal(classes="field"):
@@ -614,52 +610,14 @@ class WizardScreen(Screen):
         self._agenda_told = item
         self._agenda_on_notice = True
 
-    def _show_voices(self, rows: int | None = None) -> None:
-        """Under a disputed question, each respondent's answer (in `rows` rows, else as many
-        as the screen allows); nothing once it is answered (that settles the disagreement)."""
-        panel = self.query_one("#voices", TextLines)
+    def _show_voices(self) -> None:
+        """Under a disputed question, each respondent's answer; nothing once it is answered
+        (that settles the disagreement)."""
         dispute = self.session.disputes().get(self.current)
-        if dispute is None or self.current in self.session.answers:
-            self._voice_rows = self._voice_most = 0
-            panel.display = False
-            panel.update(Text())
-            return
+        if self.current in self.session.answers:
+            dispute = None
         short = self.size.height < SHORT_SCREEN
-        self._voice_most = min(
-            SHORT_VOICE_ROWS if short else VOICE_ROWS, len(dispute.voices) + (0 if short else 1)
-        )
-        self._voice_rows = min(self._voice_most, rows or self._voice_most)
-        width = panel.content_size.width or self.query_one("#main").content_size.width
-        voices = voices_text(
-            self.session.packset,
-            dispute,
-            rows=self._voice_rows,
-            heading=not short,
-            console=self.app.console,
-            width=width,
-        )
-        panel.update(voices)
-        panel.display = True
-        self.call_after_refresh(self._fit_voices)
-
-    def _fit_voices(self) -> None:
-        """Give the respondents' answers the rows the question leaves free, so the answer and
-        the lines under it stay on screen (a long why at 80x24 leaves fewer): fewer rows while
-        it overflows, then more while rows are free. Each step is measured after a layout, so
-        a scroll bar that came and went settles in a step or two."""
-        rows, most = self._voice_rows, self._voice_most
-        if not rows:
-            return
-        main = self.query_one("#main", VerticalScroll)
-        over = main.max_scroll_y
-        used = max(
-            (c.virtual_region_with_margin.bottom for c in main.children if c.display), default=0
-        )
-        free = main.scrollable_content_region.height - used
-        if over > 0 and rows > 1:
-            self._show_voices(max(1, rows - over))
-        elif over == 0 and free > 0 and rows < most:
-            self._show_voices(min(most, rows + free))
+        self.query_one(Voices).show(self.session.packset, dispute, short=short)
 
     def action_area(self, index: int) -> None:
         """Go to the first unanswered (else the first) question of the `index`-th area."""
