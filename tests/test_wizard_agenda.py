@@ -51,30 +51,37 @@ def _quick_advance(monkeypatch):
     monkeypatch.setattr(wizard, "ADVANCE_AFTER", 0.001)  # Timer divides by it: not 0
 
 
-def _record(qid: str, value, by: str) -> AnswerRecord:
+def _record(qid: str, value, by: str, notes=NOTES) -> AnswerRecord:
     return AnswerRecord(
         assessment_id=0,
         question_id=qid,
         value=value,
-        note=NOTES.get((by, qid)),
+        note=notes.get((by, qid)),
         evidence=None,
         answered_by=by,
         answered_at="2026-11-23T09:00:00Z",
     )
 
 
-def merged(store: Store, packset, answers=ANSWERS, here: dict | None = None) -> str:
+def merged(store: Store, packset, answers=ANSWERS, here: dict | None = None, notes=NOTES) -> str:
     """An assessment with `answers` (name → question → value) merged into it, each name a
     respondent, after `here` (question → (value, by)) was answered in it; its slug."""
     session = Session.create(store, packset, "Kickoff")
     for qid, (value, by) in (here or {}).items():
         session.answer(qid, value, answered_by=by)
+    merge_into(session, answers, notes)
+    return session.assessment.slug
+
+
+def merge_into(session: Session, answers=ANSWERS, notes=NOTES) -> None:
+    """`preflight merge`, in-process: plan the merge of `answers` and apply it."""
+    packset = session.packset
     sources = [
         source_from(
             packset,
             name=name,
             source=f"{name}.preflight.json",
-            answers={qid: _record(qid, value, name) for qid, value in given.items()},
+            answers={qid: _record(qid, value, name, notes) for qid, value in given.items()},
         )
         for name, given in answers.items()
     ]
@@ -85,7 +92,6 @@ def merged(store: Store, packset, answers=ANSWERS, here: dict | None = None) -> 
         disputed=frozenset(session.disputes()),
     )
     session.apply_merge(plan(packset, target, sources).change)
-    return session.assessment.slug
 
 
 def _notice(app) -> str:
@@ -240,6 +246,42 @@ async def test_many_respondents_at_80x24_run_on_and_keep_the_answer_on_screen(st
         _answer_in_view(wizard)
 
 
+async def test_the_demo_kickoff_at_80x24_fits_every_disputed_question(store):
+    """The shipped packs and demo answers, three respondents as in the README's kickoff: each
+    disputed question, its long why included, fits with the answer on screen."""
+    from app.core.answerfile import demo_answers_path, read_answer_file
+    from app.core.packs import load_packs
+    from app.core.paths import shipped_dir
+
+    shipped = load_packs([shipped_dir()]).packset
+    demo = read_answer_file(demo_answers_path(), shipped).entries
+    ana = {e.question_id: e.value for e in demo}
+    ben = ana | {"accuracy_measured_pct": 84, "data_lineage_tracked": "yes"}
+    ben["judge_agreement_pct"] = 90
+    chen = {
+        qid: value
+        for qid, value in ana.items()
+        if not qid.startswith(("rubric_", "data_", "chunk"))
+    } | {"kpi_owner_agreed": "unknown"}
+    people = {"Ana Silva": ana, "Ben Okoro": ben, "Chen Wei": chen}
+    notes = {(name, e.question_id): e.note for e in demo for name in people if e.note}
+    slug = merged(store, shipped, people, notes=notes)
+    app = make_app(store=store, packset=shipped, open_ref=slug)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        disputed = list(wizard.session.disputes())
+        assert len(disputed) == 4
+        for _ in disputed:
+            assert wizard.current in disputed
+            rows = _shown(app, "#voices")
+            assert 1 <= len(rows) <= 3
+            assert all(row.startswith("≠ ") for row in rows)
+            _answer_in_view(wizard)
+            await pilot.press("ctrl+t")
+            await _settle(pilot)
+
+
 async def test_answering_a_disputed_question_settles_it_and_the_panel_goes(store, packset):
     slug = merged(store, packset)
     app = make_app(store=store, packset=packset, open_ref=slug)
@@ -348,3 +390,22 @@ async def test_the_palette_offers_the_agenda_on_a_merged_assessment(store, packs
         await _settle(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Next agenda item" in titles and "Next unanswered question" in titles
+
+
+async def test_a_merge_from_another_preflight_turns_the_agenda_on(tmp_path, store, packset):
+    session = Session.create(store, packset, "Vendor check")
+    app = make_app(store=store, packset=packset, open_ref=session.assessment.slug)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        wizard.show_question("vendor_dpa_signed")
+        assert _ctrl_t(app) == "To do"
+        with Store.open(tmp_path / "preflight.db") as other:  # `preflight merge` elsewhere
+            merge_into(Session.open(other, packset, session.assessment.slug))
+        wizard._watch()  # what the WATCH_EVERY timer does
+        await _settle(pilot)
+        assert _ctrl_t(app) == "Agenda"
+        assert EVE in wizard.query_one("#voices", TextLines).plain
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert wizard.current == "vendor_region"

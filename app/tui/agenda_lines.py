@@ -24,6 +24,8 @@ _STYLE_OF = {DISPUTED: "amber", RED: "red", UNKNOWN: "unknown"}
 DONE = "Agenda done: nothing disputed, red or unknown"
 HERE = "given here before the merge"
 """How the answer this assessment held when the disagreement opened is labelled."""
+SHORT_HERE = "here before merge"
+"""The same where the answers run on, one row holding several."""
 NAME_COLUMN = 18
 """The widest the respondents' name column grows (a longer name is cut with "…")."""
 
@@ -84,7 +86,6 @@ def voices_text(
     *,
     rows: int,
     heading: bool,
-    console: Console | None = None,
     width: int = 0,
 ) -> Text:
     """The answers in a disagreement in at most `rows` rows (at least one).
@@ -93,7 +94,7 @@ def voices_text(
     (`app.core.answers.display`), "(given here before the merge)" for the answer this
     assessment held, and the note. With `heading` (and the rows for it) a title row comes
     first; without it each row starts with "≠". When they do not all fit, the answers run on
-    as "Name: answer · Name: answer", wrapped to `width` with `console`, and the last row
+    as "Name: answer · Name: answer", as many to a row of `width` as fit, and the last row
     ends with "…" if even that does not fit.
     """
     question = packset.questions.get(dispute.question_id)
@@ -108,7 +109,7 @@ def voices_text(
         text.append(" — the answers given; answering here settles it\n", style="dim")
     lead = "  " if heading else "≠ "
     if len(voices) > room:
-        text.append_text(_run_on(question, voices, lead, style, room, console, width))
+        text.append_text(_run_on(question, voices, lead, style, room, width))
         return text
     names = [_name(v) for v in voices]
     column = min(max((len(n) for n in names), default=0), NAME_COLUMN)
@@ -135,28 +136,35 @@ def _run_on(
     lead: str,
     style: str,
     rows: int,
-    console: Console | None,
     width: int,
 ) -> Text:
-    """ "≠ Ana: yes · Ben: no · Chen: unknown" in `rows` rows of `width`, "…" if cut short."""
-    line = Text(lead, style=style)
-    for index, voice in enumerate(voices):
-        if index:
+    """ "≠ Ana: yes · Ben: no · Chen: unknown" in `rows` rows of `width` (0: one row), each
+    answer kept whole on a row; "…" ends the last row when some do not fit."""
+    pieces = []
+    for voice in voices:
+        piece = Text(_name(voice), style="bold")
+        piece.append(f": {_shown(question, voice)}")
+        if voice.here:
+            piece.append(f" ({SHORT_HERE})", style="italic")
+        pieces.append(piece)
+    lines = [Text(lead, style=style)]
+    for piece in pieces:
+        line = lines[-1]
+        if line.cell_len <= len(lead):
+            line.append_text(piece)
+        elif width <= 0 or line.cell_len + 3 + piece.cell_len <= width:
             line.append(" · ", style="dim")
-        line.append(_name(voice), style="bold")
-        line.append(f": {_shown(question, voice)}" + (" (here)" if voice.here else ""))
-    if console is None or width <= 0:
-        return line
-    wrapped = list(line.wrap(console, width, overflow="fold"))
-    for row in wrapped:
-        row.rstrip()
-    if len(wrapped) > rows:
-        wrapped = wrapped[:rows]
-        last = wrapped[-1]
-        if last.cell_len >= width:
-            last.truncate(width - 1)
-        last.append("…")
-    return Text("\n").join(wrapped)
+            line.append_text(piece)
+        else:
+            lines.append(Text(" " * len(lead)) + piece)
+    if len(lines) > rows:
+        lines = lines[:rows]
+        last = lines[-1]
+        if width > 0 and last.cell_len > width - 2:
+            last.truncate(width - 2)
+            last.rstrip()
+        last.append(" …", style="dim")
+    return Text("\n").join(lines)
 
 
 def _name(voice: Voice) -> str:

@@ -156,6 +156,9 @@ class WizardScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        # Before the first layout (on_resize comes after it): a first layout with the tall
+        # margins can overflow and leave a scroll bar that narrows every line.
+        self.set_class(self.app.size.height < SHORT_SCREEN, "-short")
         self.title = one_line(self.session.assessment.name)
         areas = self.query_one("#areas", OptionList)
         areas.add_options(literal(p.title) for p in self.session.packset.packs)
@@ -616,7 +619,7 @@ class WizardScreen(Screen):
         dispute = self.session.disputes().get(self.current)
         if self.current in self.session.answers:
             dispute = None
-        short = self.size.height < SHORT_SCREEN
+        short = self.has_class("-short")
         self.query_one(Voices).show(self.session.packset, dispute, short=short)
 
     def action_area(self, index: int) -> None:

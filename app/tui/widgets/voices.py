@@ -34,6 +34,7 @@ class Voices(TextLines):
         """Rows it may take now (0: nothing shown)."""
         self._most = 0
         self._grown = False
+        self._waits = 0
 
     def show(self, packset: PackSet, dispute: Dispute | None, *, short: bool) -> None:
         """Show `dispute`'s answers (None: hide), in as many rows as fit."""
@@ -52,6 +53,7 @@ class Voices(TextLines):
         if self._packset is None or self._dispute is None:
             return
         self.rows = min(self._most, rows)
+        self._waits = 0
         width = self.content_size.width
         if not width and isinstance(self.parent, Widget):
             width = self.parent.content_size.width  # before the first layout
@@ -61,7 +63,6 @@ class Voices(TextLines):
                 self._dispute,
                 rows=self.rows,
                 heading=not self._short,
-                console=self.app.console,
                 width=width,
             )
         )
@@ -74,6 +75,11 @@ class Voices(TextLines):
         keeps a row count whose lines wrap differently from flickering between two sizes."""
         container = self.parent
         if not self.rows or not isinstance(container, ScrollableContainer):
+            return
+        if self.size.width != container.scrollable_content_region.width and self._waits < 10:
+            # A scroll bar came or went, and the lines have not been laid out again yet.
+            self._waits += 1
+            self.call_after_refresh(self._fit)
             return
         over = container.max_scroll_y
         used = max(
