@@ -111,17 +111,16 @@ def voices_text(
     if len(voices) > room:
         text.append_text(_run_on(question, voices, lead, style, room, width))
         return text
-    names = [_name(v) for v in voices]
-    column = min(max((len(n) for n in names), default=0), NAME_COLUMN)
+    names = [Text(_name(v), style="bold") for v in voices]
+    column = min(max((n.cell_len for n in names), default=0), NAME_COLUMN)
     if width > 0:
         column = min(column, max(6, width // 2 - 2))  # the answer keeps half the row
     for index, (voice, name) in enumerate(zip(voices, names, strict=True)):
         if index:
             text.append("\n")
         text.append(lead, style=style)
-        if len(name) > column:
-            name = name[: column - 1] + "…"
-        text.append(name.ljust(column), style="bold")
+        name.truncate(column, overflow="ellipsis", pad=True)  # in cells: wide letters too
+        text.append_text(name)
         text.append(f"  {_shown(question, voice)}")
         if voice.here:
             text.append(f" ({HERE})", style="italic")

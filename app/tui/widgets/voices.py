@@ -24,6 +24,8 @@ SHORT_ROWS = 3
 
 
 class Voices(TextLines):
+    """One row per respondent (name, answer, note), or as many to a row as fit."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.display = False
