@@ -271,7 +271,9 @@ async def test_the_demo_kickoff_at_80x24_fits_every_disputed_question(store):
         await _settle(pilot)
         wizard = app.screen
         disputed = list(wizard.session.disputes())
-        assert len(disputed) == 4
+        # Ana and Ben differ on accuracy (86/84 %) and lineage, Chen on the KPI owner; the
+        # judge agreement (88/90 %) agrees within the pack's agree_within.
+        assert disputed == ["kpi_owner_agreed", "accuracy_measured_pct", "data_lineage_tracked"]
         for _ in disputed:
             assert wizard.current in disputed
             rows = _shown(app, "#voices")
