@@ -457,3 +457,18 @@ def test_a_merge_into_a_new_assessment_is_one_transaction(store, mpack, monkeypa
         session = Session.create(store, mpack, "kickoff")
         session.apply_merge(outcome.change)
     assert store.assessments() == []
+
+
+def test_a_disputed_question_the_answers_hide_waits_off_the_agenda(kickoff, mpack):
+    # Both disputed: `detail` is shown only when `ready` is yes, and `ready` is open.
+    merge(
+        kickoff,
+        mpack,
+        src(mpack, "Ana", ready="yes", detail="one"),
+        src(mpack, "Ben", ready="yes", detail="two"),
+        src(mpack, "Chen", ready="no"),
+    )
+    assert set(kickoff.disputes()) == {"ready", "detail"}
+    assert [i.question_id for i in kickoff.agenda() if i.group == DISPUTED] == ["ready"]
+    kickoff.answer("ready", "yes")
+    assert [i.question_id for i in kickoff.agenda() if i.group == DISPUTED] == ["detail"]

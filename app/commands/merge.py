@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
 
     from app.commands._packs import packset_or_fail
     from app.commands._store import open_store
-    from app.core.agenda import minutes
+    from app.core.agenda import DISPUTED, RED, UNKNOWN, counts, minutes
     from app.core.text import one_line
     from app.errors import EXIT_ERROR, EXIT_USAGE, PreflightError
     from app.interchange.bundle import packs_in_use
@@ -120,11 +120,13 @@ def run(args: argparse.Namespace) -> int:
         f"  this merge: {len(outcome.agreed)} question(s) agreed, "
         f"{len(outcome.disputed)} disputed{settled}"
     )
-    groups = {g: sum(1 for i in items if i.group == g) for g in ("disputed", "red", "unknown")}
+    groups = counts(items)
+    hidden = open_disputes - groups[DISPUTED]
+    waiting = f" (and {hidden} disputed but not asked yet)" if hidden else ""
     print(
         f"  to discuss: {len(items)} question(s), about {minutes(items)} min — "
-        f"{open_disputes} disputed, {groups['red']} behind red gates, "
-        f"{groups['unknown']} nobody knows"
+        f"{groups[DISPUTED]} disputed{waiting}, {groups[RED]} behind red gates, "
+        f"{groups[UNKNOWN]} nobody knows"
     )
     print(f"  next: preflight open {slug}   (ctrl+t walks the agenda)")
     return 0

@@ -84,7 +84,7 @@ def agenda(packset: PackSet, evaluation: Evaluation, disputes: Mapping[str, Disp
             found[qid] = (group, reason)
 
     for qid, dispute in disputes.items():
-        if dispute.open:
+        if dispute.open and visible.get(qid):  # a hidden one waits until it is asked
             add(qid, DISPUTED, voices_line(packset, dispute))
     for gid, result in evaluation.gates.items():
         if result.state is GateState.red:

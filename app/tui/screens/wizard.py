@@ -600,9 +600,8 @@ class WizardScreen(Screen):
         self._tell_agenda(items, target)
 
     def _agenda_items(self) -> list[Item]:
-        """`Session.agenda`, without questions the answers now hide (they are not asked)."""
-        visible = self.session.evaluation.visible
-        return [i for i in self.session.agenda() if visible.get(i.question_id)]
+        """`Session.agenda` (it leaves out questions the answers now hide: they are not asked)."""
+        return self.session.agenda()
 
     def _tell_agenda(self, items: list[Item], item: Item | None = None) -> None:
         """The notice tells the agenda: what is left, and where `item` stands on it and why."""
