@@ -411,3 +411,40 @@ async def test_a_merge_from_another_preflight_turns_the_agenda_on(tmp_path, stor
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert wizard.current == "vendor_region"
+
+
+async def test_ctrl_l_on_a_disputed_question_shows_every_answer_whole(store, packset):
+    long_note = "first line of a long note\n" + "x" * 150 + " end of note"
+    answers = {
+        "Ana Ruiz": ANSWERS["Ana Ruiz"] | {"vendor_name": "Acme Models EU " + "y" * 120 + " tail"},
+        EVE: ANSWERS[EVE],
+    }
+    notes = {(EVE, "vendor_name"): long_note}
+    slug = merged(store, packset, answers, notes=notes)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        wizard.show_question("vendor_name")
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        from app.tui.screens.changes import ChangesScreen
+
+        assert isinstance(app.screen, ChangesScreen)
+        shown = "\n".join(str(s.render()) for s in app.screen.query("Static"))
+        flat = " ".join(shown.split())
+        assert "The answers in full" in " ".join(
+            str(lab.render()) for lab in app.screen.query("Label")
+        )
+        assert "y" * 120 + " tail" in flat  # nothing cut
+        assert "end of note" in flat and "first line of a long note" in shown
+        assert EVE in shown  # the name as typed, not markup
+        await pilot.press("escape")
+        await pilot.pause()
+        wizard.show_question("vendor_support")  # not disputed: the usual gate changes only
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        labels = " ".join(str(lab.render()) for lab in app.screen.query("Label"))
+        assert "The answers in full" not in labels

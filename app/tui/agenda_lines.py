@@ -65,7 +65,7 @@ def _why(items: Sequence[Item], item: Item, console: Console | None, width: int)
     line.append(f"{SYMBOLS[group]} ", style=_style(group))
     if group == DISPUTED:
         line.append("disputed", style=_style(group))
-        line.append(": the answers above differ; answering here settles it")
+        line.append(": the answers above differ (ctrl+l: in full); answering here settles it")
     elif item.reason == "required":
         line.append("unknown", style=_style(group))
         line.append(": required, and nobody has answered it")
@@ -127,6 +127,27 @@ def voices_text(
         if voice.note and voice.note.strip():
             text.append(f" — {one_line(voice.note)}", style="dim")
     return text
+
+
+def voices_in_full(packset: PackSet, dispute: Dispute) -> list[Text]:
+    """Each answer in a disagreement whole, one block each (ctrl+l): name, the answer with
+    nothing cut, whether it was given here, its note and evidence, lines kept."""
+    question = packset.questions.get(dispute.question_id)
+    out = []
+    for voice in dispute.voices:
+        block = Text()
+        block.append("≠ ", style=_style(DISPUTED))
+        block.append(one_line(voice.name), style="bold")
+        if voice.here:
+            block.append(f" ({HERE})", style="italic")
+        block.append("\n")
+        block.append(str(voice.value) if question is None else display(question, voice.value))
+        if voice.note and voice.note.strip():
+            block.append(f"\nNote: {voice.note}", style="dim")
+        if voice.evidence:
+            block.append(f"\nEvidence: {one_line(voice.evidence)}", style="dim")
+        out.append(block)
+    return out
 
 
 def _run_on(

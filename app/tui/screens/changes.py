@@ -1,5 +1,6 @@
 """The latest gate changes in full (ctrl+l in the wizard): what moved them, each gate's state,
-why it blocks, the values that decided it and the fix. Nothing is cut: lines wrap."""
+why it blocks, the values that decided it and the fix; on a disputed question, first each
+respondent's answer whole. Nothing is cut: lines wrap."""
 
 from __future__ import annotations
 
@@ -16,13 +17,23 @@ class ChangesScreen(ModalScreen[None]):
         Binding("escape,ctrl+l,enter", "close", "Close", id="close"),
     ]
 
-    def __init__(self, history: list[Text]) -> None:
+    def __init__(
+        self, history: list[Text], voices: list[Text] | None = None, question: str = ""
+    ) -> None:
         super().__init__()
         self.entries = list(reversed(history))
         """Newest first."""
+        self.voices = voices or []
+        """The respondents' answers to the disputed question shown, whole."""
+        self.question = question
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide", id="changes"):
+            if self.voices:
+                yield Label("The answers in full", classes="dialog-title")
+                yield Static(Text(self.question, style="bold"), classes="change")
+                for voice in self.voices:
+                    yield Static(voice, classes="change")
             yield Label("Latest gate changes, newest first", classes="dialog-title")
             if not self.entries:
                 yield Static(Text("No gate has moved yet in this sitting.", style="dim"))

@@ -678,10 +678,18 @@ class WizardScreen(Screen):
         self.query_one(AnswerInput).offer(names)
 
     def action_changes(self) -> None:
-        """The latest gate changes in full: gate, state, why, because, fix."""
+        """The latest gate changes in full: gate, state, why, because, fix; on a disputed
+        question, each respondent's answer whole first."""
+        from app.tui.agenda_lines import voices_in_full
         from app.tui.screens.changes import ChangesScreen
 
-        self.app.push_screen(ChangesScreen(list(self.history)))
+        dispute = self.session.disputes().get(self.current) if self.current else None
+        if dispute is None or not dispute.voices:
+            self.app.push_screen(ChangesScreen(list(self.history)))
+            return
+        question = self.session.packset.questions[self.current].text
+        voices = voices_in_full(self.session.packset, dispute)
+        self.app.push_screen(ChangesScreen(list(self.history), voices, question))
 
     def _watch(self) -> None:
         """Another Preflight (a script applying an answer file, a second wizard) wrote: read
