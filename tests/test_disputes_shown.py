@@ -175,7 +175,7 @@ def test_the_page_counts_open_disagreements_within_its_limits(kickoff_db):
 
 
 def test_a_disputed_success_answer_says_so_on_the_page():
-    from app.core.agenda import Dispute, Voice
+    from app.core.disputes import Dispute, Voice
     from app.export.snapshot import make_snapshot
     from app.store.models import Respondent
 

@@ -343,6 +343,21 @@ def test_reading_needs_no_sqlite_utils(tmp_path):
     assert result.stdout.strip() == "False", result.stderr
 
 
+def test_the_store_loads_no_engine(tmp_path):
+    # The home screen opens the store before its first frame; the engine (and the packs it
+    # needs) load after it. Disagreements are plain data (app.core.disputes) for that reason.
+    db = tmp_path / "read.db"
+    with Store.open(db) as store:
+        store.create("Alpha")
+    code = (
+        "import sys\nfrom app.store import Store\n"
+        f"s = Store.open({str(db)!r}); s.assessments(); s.disputes(1); s.close()\n"
+        "print(sorted(m for m in sys.modules if m in ('app.core.engine', 'app.core.packs')))\n"
+    )
+    result = run_python(code)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
 def test_a_hand_edited_summary_or_packs_column_reads_as_defaults(store):
     a = store.create("Edited by hand")
     for summary, packs in [

@@ -12,45 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from app.core import expr
 from app.core.answers import display
+from app.core.disputes import Dispute
 from app.core.engine import Evaluation, GateState
 from app.core.model import Kind
 from app.core.packs import PackSet
 from app.core.text import one_line
-
-
-@dataclass(frozen=True)
-class Voice:
-    """One answer in a disagreement: a respondent's, or the one given here before the merge."""
-
-    name: str
-    value: Any
-    note: str | None = None
-    evidence: str | None = None
-    here: bool = False
-    """The answer this assessment held (given here, not merged) when the dispute opened."""
-
-
-@dataclass(frozen=True)
-class Dispute:
-    """A question respondents answered differently; open until somebody answers it here."""
-
-    question_id: str
-    voices: tuple[Voice, ...]
-    opened_at: str
-    resolved_at: str | None = None
-    resolved_by: str | None = None
-    resolved_value: Any = None
-    resolved_how: str | None = None
-    """"answered" (somebody answered it here) or "merged" (a later merge agreed)."""
-
-    @property
-    def open(self) -> bool:
-        return self.resolved_at is None
-
 
 DISPUTED = "disputed"
 RED = "red"

@@ -9,8 +9,8 @@ each respondent had said).
 
 from __future__ import annotations
 
-from app.core.agenda import Dispute
 from app.core.answers import display
+from app.core.disputes import Dispute
 from app.core.engine import severity
 from app.core.explain import because
 from app.core.model import receipt_title

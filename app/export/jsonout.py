@@ -15,8 +15,8 @@ import math
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from app.core.agenda import Dispute
 from app.core.answers import display
+from app.core.disputes import Dispute
 from app.export.common import waiver_text
 from app.export.seal import json_seal, pack_ref
 from app.export.snapshot import RECEIPT_RULE, PackData

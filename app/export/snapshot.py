@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from app import __version__
-from app.core.agenda import Dispute
+from app.core.disputes import Dispute
 from app.core.engine import BLOCKING, Evaluation, evaluate
 from app.core.model import Kind, Receipt
 from app.core.packs import PackSet

@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from app.core.agenda import Dispute
 from app.core.answers import display
+from app.core.disputes import Dispute
 from app.core.engine import Evaluation, GateChange
 from app.core.packs import PackSet
 from app.core.text import one_line

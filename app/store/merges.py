@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from app.core.agenda import Dispute, Voice
+from app.core.disputes import Dispute, Voice
 from app.core.text import name_key
 from app.store import rows
 from app.store.models import (

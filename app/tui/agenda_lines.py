@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text
 
-from app.core.agenda import DISPUTED, GROUPS, RED, UNKNOWN, Dispute, Item, Voice, counts, minutes
+from app.core.agenda import DISPUTED, GROUPS, RED, UNKNOWN, Item, counts, minutes
 from app.core.answers import display
+from app.core.disputes import Dispute, Voice
 from app.core.model import Question
 from app.core.packs import PackSet
 from app.core.text import one_line

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.containers import ScrollableContainer
 from textual.widget import Widget
 
-from app.core.agenda import Dispute
+from app.core.disputes import Dispute
 from app.core.packs import PackSet
 from app.tui.agenda_lines import voices_text
 from app.tui.widgets.text_lines import TextLines
