@@ -281,7 +281,7 @@ def _merge_into(store: Store, aid: int, merges: dict) -> None:
         if how == "answered":
             store.save_answer(aid, qid, value, note="settled <here>", answered_by=people[0].name)
         else:
-            store.apply_merge(aid, MergeChange(respondents=[], closed=[qid]))
+            store.apply_merge(aid, MergeChange(respondents=[], closed={qid: value}))
     if merges["reopen"] and opened:
         store.apply_merge(aid, MergeChange(respondents=[], opened=dict.fromkeys(opened, (1, None))))
     again = dict(people[0].answers)

@@ -220,6 +220,7 @@ def test_the_appendix_lists_open_and_settled_disagreements_with_every_answer(kic
     with Store.open(kickoff_db) as store:
         session = Session.open(store, packset, "kickoff")
         session.answer("judge_agreement_pct", 89, answered_by="Dana Lead")  # settled by answering
+        session.answer("judge_agreement_pct", 91, answered_by="Dana Lead")  # and changed after
         eve = _demo_source(  # the same file but for lineage, where Eve now agrees
             packset,
             EVE,
@@ -255,7 +256,7 @@ def test_the_appendix_lists_open_and_settled_disagreements_with_every_answer(kic
     respondents = next(t for t in tables if t.header[0] == "Respondent" and "Source" in t.header)
     assert [row[0] for row in respondents.rows] == ["Ana Silva", one_line(EVE), "Chen Wei"]
     assert "Acceptance criteria · required · settled " in appendix
-    assert "by Dana Lead, answered here: 89 %" in appendix
+    assert "by Dana Lead, answered here: 89 %; the answer now: 91 %" in appendix
     assert "by a later merge: the respondents agreed; the answer now: no" in appendix
     assert "disputed (see Open disagreements)" in appendix  # the areas' tables point there
     assert len(html_tags(appendix)) == 2

@@ -117,7 +117,6 @@ def src(packset, name, **answers):
         name=name,
         source=f"{name.lower()}.preflight.json",
         answers={qid: rec(qid, v, by=name) for qid, v in answers.items()},
-        digest="0" * 64,
     )
 
 
@@ -209,8 +208,20 @@ def test_text_and_people_agree_case_and_spacing_aside(kickoff, mpack):
         src(mpack, "Ana", goal="Cut  handle time", owner={"name": "Dana Whit", "role": ""}),
         src(mpack, "Ben", goal="cut handle time", owner={"name": "dana whit", "role": "Ops"}),
     )
-    assert kickoff.answers["goal"].value == "Cut  handle time"
-    assert kickoff.answers["owner"].value == {"name": "dana whit", "role": "Ops"}
+    assert kickoff.answers["goal"].value == "Cut  handle time"  # a tie: the first spelling
+    assert kickoff.answers["owner"].value == {"name": "dana whit", "role": "Ops"}  # has a role
+
+
+def test_agreed_text_takes_the_spelling_most_respondents_wrote(kickoff, mpack):
+    merge(
+        kickoff,
+        mpack,
+        src(mpack, "Ana", goal="marco okafor", owner={"name": "dana whit", "role": "ops"}),
+        src(mpack, "Ben", goal="Marco Okafor", owner={"name": "Dana Whit", "role": "Ops"}),
+        src(mpack, "Chen", goal="Marco Okafor", owner={"name": "Dana Whit", "role": "Ops"}),
+    )
+    assert kickoff.answers["goal"].value == "Marco Okafor"
+    assert kickoff.answers["owner"].value == {"name": "Dana Whit", "role": "Ops"}
     assert kickoff.disputes() == {}
 
 
@@ -269,7 +280,8 @@ def test_a_merge_that_brings_agreement_settles_the_dispute(kickoff, mpack):
     outcome = merge(kickoff, mpack, src(mpack, "Ben", ready="yes"))
     assert outcome.settled == ["ready"]
     assert kickoff.answers["ready"].value == "yes" and kickoff.disputes() == {}
-    assert kickoff.all_disputes()["ready"].resolved_how == ResolvedHow.merged
+    settled = kickoff.all_disputes()["ready"]
+    assert settled.resolved_how == ResolvedHow.merged and settled.resolved_value == "yes"
 
 
 def test_an_answer_given_here_is_a_voice(kickoff, mpack):
@@ -472,3 +484,22 @@ def test_a_disputed_question_the_answers_hide_waits_off_the_agenda(kickoff, mpac
     assert [i.question_id for i in kickoff.agenda() if i.group == DISPUTED] == ["ready"]
     kickoff.answer("ready", "yes")
     assert [i.question_id for i in kickoff.agenda() if i.group == DISPUTED] == ["detail"]
+
+
+def test_cli_merge_says_what_is_wrong_with_its_sources(cli, three, tmp_path):
+    db = tmp_path / "lead.db"
+    twice = cli("merge", three[0], three[0], "--into", "kickoff", db=db)
+    assert twice.returncode == 2 and "given twice" in twice.stderr
+    copy = tmp_path / "copy.preflight.json"
+    copy.write_bytes(Path(three[0]).read_bytes())
+    same = cli("merge", three[0], str(copy), "--into", "kickoff", db=db)
+    assert same.returncode == 2 and "hold the same assessment" in same.stderr
+    bad_name = cli("merge", three[0], "--name", "Eve\x1b[2J", "--into", "kickoff", db=db)
+    assert bad_name.returncode == 2 and bad_name.stderr.startswith("preflight: --name: ")
+    toml = tmp_path / "answers.toml"
+    toml.write_text('kpi_baseline_measured = "yes"\n')
+    answer_file = cli("merge", str(toml), "--into", "kickoff", db=db)
+    assert answer_file.returncode == 4 and "an answer file, not an assessment file" in (
+        answer_file.stderr
+    )
+    assert "kickoff" not in cli("list", db=db).stdout

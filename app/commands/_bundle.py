@@ -28,6 +28,12 @@ def read_checked(
     try:
         found = bundle.read(data)
     except bundle.BundleError as exc:
+        if exc.field == "json" and path.lower().endswith(".toml"):
+            raise PreflightError(
+                f"{name}: an answer file, not an assessment file (those are JSON, written by "
+                "'preflight share'); apply it with 'preflight quick SLUG --answers FILE'",
+                EXIT_ERROR,
+            ) from None
         raise PreflightError(f"{name}: {exc}", EXIT_ERROR) from None
     bad = bundle.value_problems(found, packset)
     if bad:

@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from app.commands._packs import packset_or_fail
     from app.commands._store import open_store
     from app.core.agenda import DISPUTED, RED, UNKNOWN, counts, minutes
-    from app.core.text import one_line
+    from app.core.text import name_problem, one_line
     from app.errors import EXIT_ERROR, EXIT_USAGE, PreflightError
     from app.interchange.bundle import packs_in_use
     from app.interchange.merge import MergeError, Target, plan
@@ -53,7 +53,20 @@ def run(args: argparse.Namespace) -> int:
     from app.store.errors import NotFound
 
     if args.name is not None and len(args.sources) != 1:
-        raise PreflightError("--name names one respondent: give one SOURCE with it", EXIT_USAGE)
+        raise PreflightError(
+            "--name names one respondent: give one SOURCE with it (merge the others in "
+            "another run: a merge adds to the assessment)",
+            EXIT_USAGE,
+        )
+    if args.name is not None and (problem := name_problem(args.name)) is not None:
+        raise PreflightError(f"--name: {problem}", EXIT_USAGE)
+    given = [os.path.realpath(s) for s in args.sources]
+    for index, path in enumerate(given):
+        if path in given[:index]:
+            raise PreflightError(
+                f"{one_line(args.sources[index])}: given twice; each SOURCE is one respondent",
+                EXIT_USAGE,
+            )
     if not args.into.strip():
         raise PreflightError("--into: name the assessment to merge into", EXIT_USAGE)
     packset = packset_or_fail(args)

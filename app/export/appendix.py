@@ -117,7 +117,7 @@ def _dispute(data: PackData, qid: str, dispute: Dispute, status: str) -> list[st
             where += " · hidden"
     rows = [
         [
-            escape.text(voice.name) + (" (answered here before the merge)" if voice.here else ""),
+            escape.text(voice.name) + (" (answered here)" if voice.here else ""),
             _value(data, qid, voice.value),
             escape.text(voice.note or ""),
             escape.link(voice.evidence) if voice.evidence else "",
@@ -129,14 +129,22 @@ def _dispute(data: PackData, qid: str, dispute: Dispute, status: str) -> list[st
 
 
 def _settled(data: PackData, qid: str, dispute: Dispute) -> str:
-    """`settled DAY by WHO, answered here: VALUE`, or by a later merge (with today's answer)."""
+    """`settled DAY by WHO, answered here: VALUE` (and the answer now, when it has changed
+    since), or by a later merge (with today's answer)."""
     when = escape.text(dispute.resolved_at or "")
     if dispute.resolved_how == "merged":
         record = data.answers.get(qid)
         now = f"; the answer now: {_value(data, qid, record.value)}" if record else ""
         return f"settled {when} by a later merge: the respondents agreed{now}"
     who = escape.text(dispute.resolved_by) if dispute.resolved_by else "someone not named"
-    return f"settled {when} by {who}, answered here: {_value(data, qid, dispute.resolved_value)}"
+    text = f"settled {when} by {who}, answered here: {_value(data, qid, dispute.resolved_value)}"
+    record = data.answers.get(qid)
+    if record is None:
+        return text + "; cleared since"
+    if record.value != dispute.resolved_value:
+        # A multi-choice answer is saved tick by tick: the first tick settled it.
+        text += f"; the answer now: {_value(data, qid, record.value)}"
+    return text
 
 
 def _value(data: PackData, qid: str, value) -> str:

@@ -17,6 +17,7 @@ and the incoming respondents in, a `MergeChange` for the store out. The rules:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -147,14 +148,22 @@ def agreement(question: Question, values: Sequence[Any]) -> tuple[bool, Any]:
         return low == high, first
     if kind is Kind.text:
         key = name_key(first)
-        return all(name_key(v) == key for v in values), first
+        return all(name_key(v) == key for v in values), _most_common(values)
     if kind is Kind.person:
         key = name_key(first.get("name", ""))
         if not all(name_key(v.get("name", "")) == key for v in values):
             return False, None
-        with_role = next((v for v in values if v.get("role", "").strip()), first)
-        return True, with_role
+        with_role = [v for v in values if v.get("role", "").strip()] or list(values)
+        return True, _most_common(with_role)
     return all(v == first for v in values), first
+
+
+def _most_common(values: Sequence[Any]) -> Any:
+    """The spelling most respondents wrote (the first of them on a tie): "Marco Okafor" over
+    one respondent's "marco okafor"."""
+    keys = [json.dumps(v, sort_keys=True) for v in values]
+    best = max(range(len(values)), key=lambda i: (keys.count(keys[i]), -i))
+    return values[best]
 
 
 def _median(values: Sequence[float]) -> float:
@@ -176,18 +185,25 @@ def _same(a: AnswerRecord | None, b: AnswerRecord | None) -> bool:
 
 def plan(packset: PackSet, target: Target, sources: Sequence[Source]) -> Outcome:
     """What merging `sources` into `target` writes (see the module's rules)."""
-    seen: dict[str, str] = {}
+    seen: dict[str, Source] = {}
     for s in sources:
         problem = name_problem(s.name)
         if problem is not None:
             raise MergeError(f"{one_line(s.source)}: respondent name: {problem}")
         key = name_key(s.name)
         if key in seen:
+            first = seen[key]
+            if first.digest is not None and first.digest == s.digest:
+                raise MergeError(
+                    f"{one_line(first.source)} and {one_line(s.source)} hold the same "
+                    "assessment (one digest); give it once"
+                )
             raise MergeError(
-                f"{one_line(seen[key])} and {one_line(s.source)} are both by "
-                f"{one_line(s.name)!r}; give one another name with --name"
+                f"{one_line(first.source)} and {one_line(s.source)} are both by "
+                f"{one_line(s.name)!r}: merge one of them in a run of its own with "
+                "--name OTHER-NAME (or set who answers it: F2 in the wizard, quick --as)"
             )
-        seen[key] = s.source
+        seen[key] = s
 
     stored = {name_key(r.name): r for r in target.respondents}
     everyone: dict[str, dict[str, AnswerRecord]] = {k: dict(r.answers) for k, r in stored.items()}
@@ -243,7 +259,7 @@ def _settle(
         if from_merge:
             change.cleared.append(qid)
         if qid in target.disputed:
-            change.closed.append(qid)
+            change.closed[qid] = None
             outcome.settled.append(qid)
         change.merged[qid] = None
         return
@@ -253,7 +269,7 @@ def _settle(
         outcome.agreed.append(qid)
         change.merged[qid] = value
         if qid in target.disputed:
-            change.closed.append(qid)
+            change.closed[qid] = value
             outcome.settled.append(qid)
         if local is not None or (current is not None and current.value == value):
             return  # the answer here already says it

@@ -165,10 +165,17 @@ class MergeWrites:
             self._add_missing_participants(assessment_id, change.participants)
             for person in change.respondents:
                 self._put_respondent(db, assessment_id, person, when)
-            for qid in change.closed:
+            for qid, agreed in change.closed.items():
                 db.execute(
                     _RESOLVE,
-                    [when, "preflight merge", None, ResolvedHow.merged.value, assessment_id, qid],
+                    [
+                        when,
+                        "preflight merge",
+                        rows.dump(agreed),
+                        ResolvedHow.merged.value,
+                        assessment_id,
+                        qid,
+                    ],
                 )
             for qid in change.cleared:
                 old = self._old(assessment_id, qid)

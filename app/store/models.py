@@ -185,7 +185,8 @@ class MergeChange:
     """Questions whose answer is removed because the respondents now dispute it."""
     opened: dict[str, tuple[Any, str | None]] = dataclasses.field(default_factory=dict)
     """Question id → (the answer given here that is disputed, by whom): new disagreements."""
-    closed: list[str] = dataclasses.field(default_factory=list)
-    """Open disagreements this merge settles (the respondents now agree)."""
+    closed: dict[str, Any] = dataclasses.field(default_factory=dict)
+    """Open disagreements this merge settles: question id → the value now agreed (None when
+    no respondent answers it any more)."""
     merged: dict[str, Any] = dataclasses.field(default_factory=dict)
     """Question id → the value this merge agreed on, or None to forget an earlier one."""
