@@ -196,6 +196,7 @@ class Session:
                 # Another process wrote since this session read: what it holds is the truth.
                 self._answers = None
                 self._waived = after.waived
+                self._disputes = None
             after = after.evaluation
         self._evaluation = after
         self._assessment_stale = True  # its updated_at and summary moved; read it when asked
@@ -230,8 +231,7 @@ class Session:
             summary=committed,
         )
         self.answers[question_id] = record
-        if self._disputes is not None:
-            self._disputes.pop(question_id, None)  # answering settled it (same transaction)
+        self._disputes = None  # answering settled its own (same transaction); read again
         moved = self._moved(before, committed)
         return record, moved
 

@@ -401,6 +401,17 @@ def test_a_damaged_merged_file_names_the_field(content, edit, field):
     _refused(_seal(content), field)
 
 
+def test_an_open_disagreement_beside_an_answer_is_refused(content):
+    """Open means unanswered: a file that answers the question too is refused."""
+    d = next((d for d in content["disagreements"] if d["resolved_at"] is None), None)
+    assert d is not None
+    answer = dict(content["answers"][0], question_id=d["question_id"])
+    content["answers"] = [a for a in content["answers"] if a["question_id"] != d["question_id"]]
+    content["answers"].append(answer)
+    index = content["disagreements"].index(d)
+    _refused(_seal(content), f"disagreements[{index}].question_id")
+
+
 def test_settled_disagreements_may_repeat_a_question(content):
     """Only open ones are one per question: a question disputed, settled and disputed again
     holds two."""

@@ -193,12 +193,52 @@ def test_numbers_within_agree_within_agree_at_their_median(kickoff, mpack):
     assert "cases" in kickoff.disputes()  # no tolerance on count: 3 and 4 differ
 
 
-def test_numbers_beyond_agree_within_are_disputed_and_even_medians_halve(kickoff, mpack):
+def test_numbers_beyond_agree_within_are_disputed_and_even_medians(kickoff, mpack):
     merge(kickoff, mpack, src(mpack, "Ana", latency=200), src(mpack, "Ben", latency=251))
     assert "latency" in kickoff.disputes()
     other = Session.create(kickoff.store, mpack, "other")
-    merge(other, mpack, src(mpack, "Ana", latency=200), src(mpack, "Ben", latency=225))
-    assert other.answers["latency"].value == 212.5
+    merge(other, mpack, src(mpack, "Ana", latency=225), src(mpack, "Ben", latency=200))
+    assert other.answers["latency"].value == 200  # whole numbers: the lower middle one
+    third = Session.create(kickoff.store, mpack, "third")
+    merge(third, mpack, src(mpack, "Ana", latency=200.5), src(mpack, "Ben", latency=225))
+    assert third.answers["latency"].value == 212.75
+
+
+def test_a_median_never_decides_a_gate_one_answer_would_decide_otherwise(kickoff, mpack):
+    # `slow` is red over 1000 ms: 990 and 1020 agree within 50, but read differently to it.
+    merge(kickoff, mpack, src(mpack, "Ana", latency=990), src(mpack, "Ben", latency=1020))
+    assert "latency" in kickoff.disputes() and "latency" not in kickoff.answers
+    other = Session.create(kickoff.store, mpack, "other")
+    merge(other, mpack, src(mpack, "Ana", latency=1010), src(mpack, "Ben", latency=1040))
+    assert other.answers["latency"].value == 1010  # both red: they agree
+    assert other.evaluation.gates["slow"].state.value == "red"
+
+
+def test_the_shipped_gates_split_close_numbers_across_a_threshold(store):
+    from tests.export_demo import shipped_packset
+
+    packs = shipped_packset()
+    session = Session.create(store, packs, "kickoff")
+    merge(
+        session,
+        packs,
+        src(packs, "Ana", p95_latency_ms=400, latency_sla_ms=420),
+        src(packs, "Ben", p95_latency_ms=440, latency_sla_ms=420),
+    )
+    assert "p95_latency_ms" in session.disputes()  # Ben's alone would be over the SLA
+
+
+def test_a_merge_never_claims_an_answer_given_here(kickoff, mpack):
+    kickoff.answer("ready", "yes", answered_by="Lead")
+    merge(kickoff, mpack, src(mpack, "Ana", ready="yes"))  # agrees with the lead
+    assert kickoff.answers["ready"].answered_by == "Lead"
+    merge(kickoff, mpack, src(mpack, "Ana", ready="no"))  # Ana changes her mind
+    assert "ready" not in kickoff.answers
+    voices = kickoff.disputes()["ready"].voices
+    assert [(v.name, v.value, v.here) for v in voices] == [
+        ("Ana", "no", False),
+        ("Lead", "yes", True),
+    ]
 
 
 def test_text_and_people_agree_case_and_spacing_aside(kickoff, mpack):
@@ -503,3 +543,37 @@ def test_cli_merge_says_what_is_wrong_with_its_sources(cli, three, tmp_path):
         answer_file.stderr
     )
     assert "kickoff" not in cli("list", db=db).stdout
+
+
+def test_cli_merge_into_a_name_finds_it_the_second_time(cli, three, tmp_path):
+    db = tmp_path / "lead.db"
+    first = cli("merge", three[0], "--into", "Q3 kickoff", db=db)
+    assert first.returncode == 0 and first.stdout.startswith("q3-kickoff: 1 respondent(s)")
+    again = cli("merge", three[1], "--into", "Q3 kickoff", db=db)
+    assert again.stdout.startswith("q3-kickoff: 2 respondent(s)"), again.stdout
+    assert "q3-kickoff-2" not in cli("list", db=db).stdout
+
+
+def test_quick_as_names_the_respondent(cli, tmp_path):
+    # Answered with `quick --as`, then once more by a colleague on the same machine: the file
+    # still names its owner, so merging the newer file updates her.
+    db, lead = tmp_path / "own.db", tmp_path / "lead.db"
+    assert cli("new", "Support summariser", db=db).returncode == 0
+    answers = _answers(tmp_path, "a", 'kpi_baseline_measured = "yes"\n')
+    cli("quick", "support-summariser", "--as", "Ana Silva (eng)", "--answers", str(answers), db=db)
+    out = tmp_path / "ana.preflight.json"
+    assert cli("share", "support-summariser", "--out", str(out), db=db).returncode == 0
+    assert "added Ana Silva" in cli("merge", str(out), "--into", "kickoff", db=lead).stdout
+    more = _answers(tmp_path, "b", "golden_set_size = 120\n")
+    cli("quick", "support-summariser", "--as", "Ben (eng)", "--answers", str(more), db=db)
+    cli("quick", "support-summariser", "--as", "Ana Silva", "--answers", str(answers), db=db)
+    assert cli("share", "support-summariser", "--out", str(out), "--force", db=db).returncode == 0
+    again = cli("merge", str(out), "--into", "kickoff", db=lead)
+    assert "1 respondent(s); updated Ana Silva" in again.stdout, again.stdout
+
+
+def test_a_value_of_another_shape_in_a_disagreement_never_crashes(store, mpack):
+    from app.core.answers import display
+
+    assert display(mpack.questions["latency"], "lots") == "lots"
+    assert display(mpack.questions["owner"], "just text") == "just text"

@@ -74,11 +74,10 @@ def run(args: argparse.Namespace) -> int:
     installed = packs_in_use(packset) if files else []
     # Every file is read and checked before anything is written.
     read = {s: _from_file(s, packset, args, installed) for s in files}
-    with open_store(args) as store:
-        try:
-            into = Session.open(store, packset, args.into)
-        except NotFound:
-            into = None
+    with open_store(args) as store, store.transaction():
+        # Read, plan and write under one write lock: a wizard answering meanwhile waits, so no
+        # question ends up answered there and disputed here.
+        into = _into(store, packset, args.into)
         sources = []
         for given in args.sources:
             if given in read:
@@ -107,10 +106,9 @@ def run(args: argparse.Namespace) -> int:
             outcome = plan(packset, target, sources)
         except MergeError as exc:
             raise PreflightError(str(exc), EXIT_USAGE) from None
-        with store.transaction():  # a new assessment and its merge: both, or neither
-            if into is None:
-                into = Session.create(store, packset, args.into)
-            into.apply_merge(outcome.change)
+        if into is None:  # a new assessment and its merge: both, or neither
+            into = Session.create(store, packset, args.into)
+        into.apply_merge(outcome.change)
         items = into.agenda()
         open_disputes = len(into.disputes())
         slug = into.assessment.slug
@@ -145,22 +143,28 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _into(store: Any, packset: Any, ref: str) -> Any:
+    """The assessment `--into` names: by slug or id, else by the slug its name would get (so
+    `--into "Q3 kickoff"` finds q3-kickoff the second time); None when there is none."""
+    from app.session import Session
+    from app.store.errors import NotFound
+    from app.store.rows import slug_base
+
+    for candidate in dict.fromkeys((ref, slug_base(ref))):
+        try:
+            return Session.open(store, packset, candidate)
+        except NotFound:
+            continue
+    return None
+
+
 def _from_file(path: str, packset: Any, args: argparse.Namespace, installed: Any) -> Any:
     from app.commands._bundle import read_checked
     from app.interchange.merge import respondent_name, source_from
 
     found = read_checked(path, packset, strict=args.strict, installed=installed)
     if found.respondents:
-        import sys
-
-        from app.core.text import one_line
-
-        print(
-            f"note: {one_line(path)} is itself a merge of {len(found.respondents)} respondent(s); "
-            "it counts as one respondent, with the answers it holds (its open disagreements "
-            "are unanswered there)",
-            file=sys.stderr,
-        )
+        _note_merge_source(path, len(found.respondents))
     people = [p.name for p in found.participants]
     name = args.name or respondent_name(found.assessment, found.answers, people)
     return source_from(
@@ -179,6 +183,9 @@ def _from_store(store: Any, assessment: Any, packset: Any, args: argparse.Namesp
 
     answers = store.answers(assessment.id)
     participants = store.participants(assessment.id)
+    merged = store.respondents(assessment.id)
+    if merged:
+        _note_merge_source(assessment.slug, len(merged))
     name = args.name or respondent_name(assessment, answers, [p.name for p in participants])
     return source_from(
         packset,
@@ -186,6 +193,18 @@ def _from_store(store: Any, assessment: Any, packset: Any, args: argparse.Namesp
         source=assessment.slug,
         answers=answers,
         role=_role(participants, name),
+    )
+
+
+def _note_merge_source(source: str, count: int) -> None:
+    import sys
+
+    from app.core.text import one_line
+
+    print(
+        f"note: {one_line(source)} is itself a merge of {count} respondent(s); it counts as one "
+        "respondent, with the answers it holds (its open disagreements are unanswered there)",
+        file=sys.stderr,
     )
 
 

@@ -75,6 +75,9 @@ def run(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         session = Session.open(store, packset, args.slug)
         name = _participant(session, args.answered_as)
+        if name is not None and name != session.assessment.answering_as:
+            # Remembered like the wizard's F2: it names this person when the file is merged.
+            session.set_answering_as(name)
         if args.answers:
             from app.quick.answerfile import apply_file
 

@@ -105,9 +105,19 @@ def expression_value(question: Question, stored: Any) -> Any:
 
 
 def display(question: Question, stored: Any) -> str:
-    """A short human reading of a stored answer (single line; callers escape for their medium)."""
+    """A short human reading of a stored answer (single line; callers escape for their medium).
+
+    Never raises: a value of another shape (kept in a disagreement or the history from before
+    a pack changed a question's kind, or carried by a file) reads as it is."""
     if stored is None:
         return ""
+    try:
+        return _display(question, stored)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+        return str(stored)
+
+
+def _display(question: Question, stored: Any) -> str:
     kind = question.kind
     if kind is Kind.choice:
         return question.option_label(stored)

@@ -672,10 +672,26 @@ def _records(content: dict[str, Any], stated: str, version: int) -> Bundle:
         packs=packs,
         digest=stated,
         respondents=_read_respondents(content["respondents"]) if version >= 2 else [],
-        disagreements=_read_disagreements(content["disagreements"]) if version >= 2 else [],
+        disagreements=_open_unanswered(
+            _read_disagreements(content["disagreements"]) if version >= 2 else [], answers
+        ),
         merged=_read_merged(content["merged"]) if version >= 2 else {},
         format_version=version,
     )
+
+
+def _open_unanswered(
+    disagreements: list[Disagreement], answers: Mapping[str, AnswerRecord]
+) -> list[Disagreement]:
+    """An open disagreement means its question has no answer (it counts as unanswered until
+    answered, which settles it): a file holding both is refused."""
+    for i, d in enumerate(disagreements):
+        if d.open and d.question_id in answers:
+            raise BundleError(
+                f"disagreements[{i}].question_id",
+                f"{d.question_id} is open here but has an answer in `answers`",
+            )
+    return disagreements
 
 
 def _read_answers(value: Any, where: str) -> dict[str, AnswerRecord]:

@@ -12,7 +12,9 @@ and the incoming respondents in, a `MergeChange` for the store out. The rules:
   it, and the answer already given here when somebody gave it here (not a merge).
 - Agreement is equality of the stored values, except: text compares case and spacing aside,
   a person by name (case and spacing aside), and a number whose question sets `agree_within`
-  agrees when highest minus lowest is within it, at the median.
+  agrees when highest minus lowest is within it, at the median (whole numbers: the lower
+  middle one), and only when every one of the numbers reads the same to every gate.
+- An answer given here (not by a merge) is a voice; a merge never marks it as its own.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.answers import AnswerError, check_value
-from app.core.engine import visibility
+from app.core.engine import evaluate, visibility
 from app.core.model import Kind, Question
 from app.core.packs import PackSet
 from app.core.text import name_key, name_problem, one_line
@@ -71,6 +73,8 @@ class Outcome:
     disputed: list[str] = field(default_factory=list)
     settled: list[str] = field(default_factory=list)
     """Questions whose disagreement this merge settled (the respondents now agree)."""
+    within: list[tuple[str, list[Any], AnswerRecord | None]] = field(default_factory=list)
+    """Questions agreed only within `agree_within`: (id, the values, the answer given here)."""
 
 
 class MergeError(ValueError):
@@ -141,6 +145,8 @@ def agreement(question: Question, values: Sequence[Any]) -> tuple[bool, Any]:
         if question.agree_within is not None and len(values) > 1:
             if high - low > question.agree_within:
                 return False, None
+            if all(type(v) is int for v in values):
+                return True, sorted(values)[(len(values) - 1) // 2]  # an answer someone gave
             middle = _median(values)
             if isinstance(middle, float) and middle.is_integer():
                 middle = int(middle)
@@ -238,6 +244,7 @@ def plan(packset: PackSet, target: Target, sources: Sequence[Source]) -> Outcome
         if question is None:
             continue
         _settle(question, target, everyone, names, outcome)
+    _split_by_gates(packset, target, outcome)
     return outcome
 
 
@@ -265,22 +272,58 @@ def _settle(
         return
     values = [r.value for _, r in voices] + ([local.value] if local is not None else [])
     agreed, value = agreement(question, values)
-    if agreed:
-        outcome.agreed.append(qid)
-        change.merged[qid] = value
-        if qid in target.disputed:
-            change.closed[qid] = value
-            outcome.settled.append(qid)
-        if local is not None or (current is not None and current.value == value):
-            return  # the answer here already says it
-        change.answers.append(_agreed_record(qid, value, voices))
+    if not agreed:
+        _dispute(qid, target, local, outcome)
         return
+    outcome.agreed.append(qid)
+    if len({json.dumps(v, sort_keys=True) for v in values}) > 1:
+        outcome.within.append((qid, values, local))  # agreed by tolerance: checked at the end
+    if qid in target.disputed:
+        change.closed[qid] = value
+        outcome.settled.append(qid)
+    if local is not None:
+        # The answer given here stays, and stays its own: no merge mark, so a later merge
+        # that disagrees with it hears it as a voice instead of replacing it.
+        change.merged[qid] = None
+        return
+    change.merged[qid] = value
+    if current is not None and current.value == value:
+        return  # the answer a merge gave already says it
+    change.answers.append(_agreed_record(qid, value, voices))
+
+
+def _dispute(qid: str, target: Target, local: AnswerRecord | None, outcome: Outcome) -> None:
+    """`qid` holds a disagreement: its answer goes, and it opens (or stays open)."""
+    change = outcome.change
     outcome.disputed.append(qid)
     change.merged[qid] = None
-    if current is not None:
+    if target.answers.get(qid) is not None:
         change.cleared.append(qid)
     if qid not in target.disputed:
         change.opened[qid] = (local.value, local.answered_by) if local is not None else (None, None)
+
+
+def _split_by_gates(packset: PackSet, target: Target, outcome: Outcome) -> None:
+    """Numbers that agree only within `agree_within` agree for real only when every one of
+    them reads the same to every gate, given the merged answers to everything else: a median
+    must never decide a gate that one respondent's own answer would have decided otherwise."""
+    change = outcome.change
+    base = {q: r.value for q, r in target.answers.items() if q not in change.cleared}
+    base.update({r.question_id: r.value for r in change.answers})
+    for qid, values, local in outcome.within:
+        readings = set()
+        for value in {json.dumps(v): v for v in values}.values():
+            gates = evaluate(packset, base | {qid: value}).gates
+            readings.add(tuple(sorted((gid, g.state.value) for gid, g in gates.items())))
+        if len(readings) == 1:
+            continue
+        outcome.agreed.remove(qid)
+        change.answers[:] = [r for r in change.answers if r.question_id != qid]
+        base.pop(qid, None)
+        if qid in change.closed:  # it stays open after all
+            del change.closed[qid]
+            outcome.settled.remove(qid)
+        _dispute(qid, target, local, outcome)
 
 
 _NOTHING = object()

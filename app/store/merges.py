@@ -177,7 +177,8 @@ class MergeWrites:
                         qid,
                     ],
                 )
-            for qid in change.cleared:
+            # A question that opens a disagreement has no answer, whatever the plan read.
+            for qid in dict.fromkeys([*change.cleared, *change.opened]):
                 old = self._old(assessment_id, qid)
                 if old is not None:
                     self._clear_row(assessment_id, qid, old, "preflight merge", when)

@@ -264,7 +264,10 @@ class AnswerWrites:
             old["evidence_sha256"],
             old["evidence_unhashed"],
         ) == (text, note, ev[0], ev[1], ev[2]):
-            return  # nothing changed: no new history line, no new timestamp
+            # Nothing changed: no new history line, no new timestamp. An open disagreement
+            # beside an answer (never written so, but a file could carry one) still settles.
+            resolve_open(self.sql, assessment_id, question_id, text, answered_by, when)
+            return
         self.sql.execute(_UPSERT, [assessment_id, question_id, text, note, *ev, answered_by, when])
         # Answering a disputed question settles it; the respondents' answers stay beside it.
         resolve_open(self.sql, assessment_id, question_id, text, answered_by, when)
