@@ -577,3 +577,17 @@ def test_a_value_of_another_shape_in_a_disagreement_never_crashes(store, mpack):
 
     assert display(mpack.questions["latency"], "lots") == "lots"
     assert display(mpack.questions["owner"], "just text") == "just text"
+
+
+def test_a_settled_disagreement_keeps_who_said_what_through_later_merges(kickoff, mpack):
+    merge(kickoff, mpack, src(mpack, "Ana", ready="yes"), src(mpack, "Ben", ready="no"))
+    kickoff.answer("ready", "no", answered_by="Lead")
+    merge(kickoff, mpack, src(mpack, "Ana", ready="no"))  # Ana's newer file agrees now
+    settled = kickoff.all_disputes()["ready"]
+    assert [(v.name, v.value) for v in settled.voices] == [("Ana", "yes"), ("Ben", "no")]
+    # A merge that settles keeps the answers that disagreed, not the ones that agree.
+    merge(kickoff, mpack, src(mpack, "Ana", cases=1), src(mpack, "Ben", cases=2))
+    merge(kickoff, mpack, src(mpack, "Ben", cases=1))
+    by_merge = kickoff.all_disputes()["cases"]
+    assert by_merge.resolved_how == ResolvedHow.merged and by_merge.resolved_value == 1
+    assert [(v.name, v.value) for v in by_merge.voices] == [("Ana", 1), ("Ben", 2)]

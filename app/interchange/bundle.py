@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.days import DayError, parse_day
+from app.core.disputes import Voice
 from app.core.model import ID_PATTERN, Question
 from app.core.packs import PackSet
 from app.core.text import has_control, name_key, one_line
@@ -234,6 +235,16 @@ def build(
                 "resolved_by": d.resolved_by,
                 "resolved_value": d.resolved_value,
                 "resolved_how": None if d.resolved_how is None else d.resolved_how.value,
+                "voices": [
+                    {
+                        "name": v.name,
+                        "value": v.value,
+                        "note": v.note,
+                        "evidence": v.evidence,
+                        "here": v.here,
+                    }
+                    for v in d.voices
+                ],
             }
             for d in disagreements
         ],
@@ -419,7 +430,9 @@ DISAGREEMENT_KEYS = (
     "resolved_by",
     "resolved_value",
     "resolved_how",
+    "voices",
 )
+VOICE_KEYS = ("name", "value", "note", "evidence", "here")
 
 
 def _kind(value: Any) -> str:
@@ -770,8 +783,14 @@ def _read_disagreements(value: Any) -> list[Disagreement]:
             resolved_by=_opt_text(d["resolved_by"], f"{where}.resolved_by"),
             resolved_value=_value(d["resolved_value"], f"{where}.resolved_value", nullable=True),
             resolved_how=None if how is None else ResolvedHow(how),
+            voices=_read_voices(d["voices"], f"{where}.voices"),
         )
         qid = found.question_id
+        if found.open and found.voices:
+            raise BundleError(
+                f"{where}.voices",
+                "expected [] while it is open (its voices are the respondents' answers now)",
+            )
         if found.open:
             for key in ("resolved_by", "resolved_value", "resolved_how"):
                 if d[key] is not None:
@@ -789,6 +808,26 @@ def _read_disagreements(value: Any) -> list[Disagreement]:
             )
         out.append(found)
     return out
+
+
+def _read_voices(value: Any, where: str) -> tuple[Voice, ...]:
+    """What each respondent had answered when a disagreement was settled."""
+    out = []
+    for i, item in enumerate(_list(value, where)):
+        at = f"{where}[{i}]"
+        v = _keys(item, at, VOICE_KEYS)
+        if not isinstance(v["here"], bool):
+            raise BundleError(f"{at}.here", f"expected true/false, got {_kind(v['here'])}")
+        out.append(
+            Voice(
+                name=_text(v["name"], f"{at}.name", empty=False),
+                value=_value(v["value"], f"{at}.value"),
+                note=_opt_text(v["note"], f"{at}.note"),
+                evidence=_opt_text(v["evidence"], f"{at}.evidence"),
+                here=v["here"],
+            )
+        )
+    return tuple(out)
 
 
 def _read_merged(value: Any) -> dict[str, Any]:
@@ -1041,6 +1080,20 @@ def json_schema() -> dict[str, Any]:
                                 "enum": [None, *(h.value for h in ResolvedHow)],
                                 "description": "answered: somebody answered it here; merged: a "
                                 "later merge brought the respondents into agreement.",
+                            },
+                            "voices": {
+                                "type": "array",
+                                "description": "Settled: each answer as it stood then (the "
+                                "respondents', then the one given here); [] while open.",
+                                "items": obj(
+                                    {
+                                        "name": {"type": "string", "minLength": 1},
+                                        "value": value,
+                                        "note": opt_text,
+                                        "evidence": opt_text,
+                                        "here": {"type": "boolean"},
+                                    }
+                                ),
                             },
                         }
                     ),

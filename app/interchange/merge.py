@@ -31,9 +31,6 @@ from app.core.packs import PackSet
 from app.core.text import name_key, name_problem, one_line
 from app.store.models import AnswerRecord, Assessment, MergeChange, Respondent
 
-MERGE_BY = "preflight merge"
-"""Who history says removed an answer the respondents dispute."""
-
 
 @dataclass(frozen=True)
 class Source:

@@ -8,6 +8,7 @@ answers stay beside it, so who said what before the team decided is kept.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,9 @@ _RESPONDENT_ANSWER = (
     "evidence_sha256, evidence_unhashed, evidence_captured_at, answered_by, answered_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+MERGE_BY = "preflight merge"
+"""Who the store says removed an answer the respondents dispute, or settled a disagreement
+that a merge brought into agreement."""
 _RESOLVE = (
     "UPDATE disagreements SET resolved_at = ?, resolved_by = ?, resolved_value = ?, "
     "resolved_how = ? WHERE assessment_id = ? AND question_id = ? AND resolved_at IS NULL"
@@ -96,8 +100,17 @@ class MergeWrites:
         sql = "SELECT * FROM disagreements WHERE assessment_id = ?"
         if open_only:
             sql += " AND resolved_at IS NULL"
-        found = self._query(sql + " ORDER BY id", [assessment_id])
-        return [rows.disagreement(r) for r in found]
+        found = [rows.disagreement(r) for r in self._query(sql + " ORDER BY id", [assessment_id])]
+        if open_only or not found:
+            return found
+        kept: dict[int, list[Voice]] = {}
+        for row in self._query(
+            "SELECT v.* FROM disagreement_voices v JOIN disagreements d ON d.id = v.disagreement_id "
+            "WHERE d.assessment_id = ? ORDER BY v.disagreement_id, v.position",
+            [assessment_id],
+        ):
+            kept.setdefault(row["disagreement_id"], []).append(rows.voice(row))
+        return [dataclasses.replace(d, voices=tuple(kept.get(d.id, ()))) for d in found]
 
     def disputes(self, assessment_id: int, *, open_only: bool = True) -> dict[str, Dispute]:
         """Question id → its disagreement with every answer in it (respondents' in the order
@@ -125,9 +138,12 @@ class MergeWrites:
             )
         out: dict[str, Dispute] = {}
         for d in found:
-            these = list(voices.get(d.question_id, ()))
-            if d.earlier is not None:
-                these.append(Voice(name=d.earlier_by or "here", value=d.earlier, here=True))
+            if d.voices:  # settled: who said what, as it stood then
+                these = list(d.voices)
+            else:
+                these = list(voices.get(d.question_id, ()))
+                if d.earlier is not None:
+                    these.append(Voice(name=d.earlier_by or "here", value=d.earlier, here=True))
             out[d.question_id] = Dispute(
                 question_id=d.question_id,
                 voices=tuple(these),
@@ -163,25 +179,19 @@ class MergeWrites:
         with self._write() as db:
             self._require(assessment_id)
             self._add_missing_participants(assessment_id, change.participants)
+            for qid, agreed in change.closed.items():
+                # Settled before the respondents' new answers are written: the voices it keeps
+                # are the answers that disagreed.
+                resolve_open(
+                    db, assessment_id, qid, rows.dump(agreed), MERGE_BY, when, ResolvedHow.merged
+                )
             for person in change.respondents:
                 self._put_respondent(db, assessment_id, person, when)
-            for qid, agreed in change.closed.items():
-                db.execute(
-                    _RESOLVE,
-                    [
-                        when,
-                        "preflight merge",
-                        rows.dump(agreed),
-                        ResolvedHow.merged.value,
-                        assessment_id,
-                        qid,
-                    ],
-                )
             # A question that opens a disagreement has no answer, whatever the plan read.
             for qid in dict.fromkeys([*change.cleared, *change.opened]):
                 old = self._old(assessment_id, qid)
                 if old is not None:
-                    self._clear_row(assessment_id, qid, old, "preflight merge", when)
+                    self._clear_row(assessment_id, qid, old, MERGE_BY, when)
             for record in change.answers:
                 old = self._old(assessment_id, record.question_id)
                 self._put(
@@ -274,7 +284,7 @@ class MergeWrites:
         for person in respondents:
             self._put_respondent(db, assessment_id, person, person.merged_at)
         for d in disagreements:
-            db.execute(
+            cursor = db.execute(
                 "INSERT INTO disagreements (assessment_id, question_id, opened_at, earlier, "
                 "earlier_by, resolved_at, resolved_by, resolved_value, resolved_how) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -290,6 +300,16 @@ class MergeWrites:
                     None if d.resolved_how is None else d.resolved_how.value,
                 ],
             )
+            if d.voices:
+                assert cursor.lastrowid is not None  # an INSERT always sets it
+                put_voices(
+                    db,
+                    cursor.lastrowid,
+                    [
+                        (v.name, rows.dump(v.value), v.note, v.evidence, int(v.here))
+                        for v in d.voices
+                    ],
+                )
         for qid, value in merged.items():
             db.execute(
                 "INSERT INTO merged_answers (assessment_id, question_id, value) VALUES (?, ?, ?)",
@@ -304,8 +324,35 @@ def resolve_open(
     value_json: str | None,
     by: str | None,
     when: str,
+    how: ResolvedHow = ResolvedHow.answered,
 ) -> None:
-    """Inside a write that answers `question_id`: settle its open disagreement, if any."""
-    db.execute(
-        _RESOLVE, [when, by, value_json, ResolvedHow.answered.value, assessment_id, question_id]
+    """Inside a write that answers `question_id` (or a merge that agrees on it): settle its
+    open disagreement, if any, keeping each answer in it as it stands now."""
+    found = db.execute(
+        "SELECT id, earlier, earlier_by FROM disagreements "
+        "WHERE assessment_id = ? AND question_id = ? AND resolved_at IS NULL",
+        [assessment_id, question_id],
+    ).fetchone()
+    if found is None:
+        return
+    did, earlier, earlier_by = found
+    db.execute(_RESOLVE, [when, by, value_json, how.value, assessment_id, question_id])
+    voices = db.execute(
+        "SELECT r.name, ra.value, ra.note, ra.evidence_ref FROM respondent_answers ra "
+        "JOIN respondents r ON r.id = ra.respondent_id "
+        "WHERE r.assessment_id = ? AND ra.question_id = ? ORDER BY r.id",
+        [assessment_id, question_id],
+    ).fetchall()
+    kept = [(name, value, note, ref, 0) for name, value, note, ref in voices]
+    if earlier is not None:
+        kept.append((earlier_by or "here", earlier, None, None, 1))
+    put_voices(db, did, kept)
+
+
+def put_voices(db: Writer, disagreement_id: int, voices: Iterable[tuple[Any, ...]]) -> None:
+    """(name, value JSON, note, evidence, here) rows, in order."""
+    db.conn.executemany(
+        "INSERT INTO disagreement_voices (disagreement_id, position, name, value, note, "
+        "evidence, here) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(disagreement_id, i, *v) for i, v in enumerate(voices)],
     )

@@ -11,6 +11,8 @@ import dataclasses
 from enum import StrEnum
 from typing import Any, TypeVar, dataclass_transform
 
+from app.core.disputes import Voice
+
 T = TypeVar("T")
 
 
@@ -164,6 +166,9 @@ class Disagreement:
     resolved_by: str | None = None
     resolved_value: Any = None
     resolved_how: ResolvedHow | None = None
+    voices: tuple[Voice, ...] = ()
+    """For a settled one: each answer as it stood when it was settled (empty while open: the
+    respondents' answers as they are now apply)."""
 
     @property
     def open(self) -> bool:

@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from app.core.disputes import Voice
 from app.store.models import (
     AnswerRecord,
     Assessment,
@@ -250,3 +251,14 @@ def evidence_columns(evidence: Evidence | None) -> tuple[str | None, ...]:
     if evidence is None:
         return None, None, None, None
     return evidence.ref, evidence.sha256, evidence.unhashed, evidence.captured_at
+
+
+def voice(row: dict) -> Voice:
+    """A `disagreement_voices` row."""
+    return Voice(
+        name=row["name"],
+        value=load(row["value"]),
+        note=row["note"],
+        evidence=row["evidence"],
+        here=bool(row["here"]),
+    )

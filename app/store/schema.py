@@ -225,6 +225,26 @@ def m0007_respondents(db: Database) -> None:
     db.execute("PRAGMA user_version = 7")
 
 
+def m0008_settled_voices(db: Database) -> None:
+    # What each respondent had answered, kept with a disagreement when it is settled: a later
+    # merge replaces the respondents' answers, and must not rewrite who said what before the
+    # team decided. (An open disagreement shows the respondents' answers as they are now.)
+    db.execute(
+        """
+        CREATE TABLE disagreement_voices (
+            disagreement_id INTEGER NOT NULL REFERENCES disagreements(id) ON DELETE CASCADE,
+            position        INTEGER NOT NULL,
+            name            TEXT NOT NULL,
+            value           TEXT NOT NULL,            -- JSON
+            note            TEXT,
+            evidence        TEXT,
+            here            INTEGER NOT NULL DEFAULT 0 CHECK (here IN (0, 1)),
+            PRIMARY KEY (disagreement_id, position)
+        )"""
+    )
+    db.execute("PRAGMA user_version = 8")
+
+
 STEPS = [
     ("0001_initial", m0001_initial),
     ("0002_summary_and_history_index", m0002_summary),
@@ -233,6 +253,7 @@ STEPS = [
     ("0005_one_participant_per_name", m0005_one_participant_per_name),
     ("0006_answering_as", m0006_answering_as),
     ("0007_respondents", m0007_respondents),
+    ("0008_settled_voices", m0008_settled_voices),
 ]
 """Every migration in order, by the name recorded in the database."""
 KNOWN = [name for name, _ in STEPS]
