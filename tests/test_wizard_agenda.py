@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from textual.containers import VerticalScroll
+from textual.widgets import Input
 
 from app.core.agenda import DISPUTED, RED, UNKNOWN, Item, counts, following
 from app.interchange.merge import Target, plan, source_from
@@ -15,7 +16,7 @@ from app.store import Store
 from app.store.models import AnswerRecord
 from app.tui.app import make_app
 from app.tui.screens.wizard import WizardScreen
-from app.tui.widgets.answer_input import AnswerInput
+from app.tui.widgets.answer_input import AnswerInput, ChoiceList
 from app.tui.widgets.text_lines import TextLines
 
 EVE = "[bold]Eve[/bold]"
@@ -448,3 +449,67 @@ async def test_ctrl_l_on_a_disputed_question_shows_every_answer_whole(store, pac
         await pilot.pause()
         labels = " ".join(str(lab.render()) for lab in app.screen.query("Label"))
         assert "The answers in full" not in labels
+
+
+# -- another Preflight writes while the wizard is open -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("qid", "theirs", "agreed", "shown"),
+    [
+        ("vendor_dpa_signed", "no", "yes", "yes"),
+        ("vendor_cost_per_call", 0.03, 0.02, "0.02 USD"),
+    ],
+    ids=["yes-no", "typed"],
+)
+async def test_a_remerge_that_settles_the_question_shown_reshows_it_and_leaving_keeps_it(
+    tmp_path, store, packset, qid, theirs, agreed, shown
+):
+    """The wizard sits on a disputed question (no answer); another process merges again and the
+    respondents now agree: the question shows the merged answer, its note and its authors, and
+    leaving it writes nothing (never the stale, empty fields over the merge)."""
+    answers = {"Ana Ruiz": ANSWERS["Ana Ruiz"], EVE: ANSWERS[EVE] | {qid: theirs}}
+    slug = merged(store, packset, answers)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        wizard.show_question(qid)
+        await _settle(pilot)
+        assert qid in wizard.session.disputes() and qid not in wizard.session.answers
+        assert wizard.query_one("#voices", TextLines).display
+        again = {"Ana Ruiz": answers["Ana Ruiz"] | {qid: agreed}, EVE: answers[EVE] | {qid: agreed}}
+        notes = {("Ana Ruiz", qid): "per the May contract", (EVE, qid): "seen it"}
+        with Store.open(tmp_path / "preflight.db") as other:  # `preflight merge` elsewhere
+            merge_into(Session.open(other, packset, slug), again, notes)
+            stored = other.answers(other.get(slug).id)[qid]
+        assert (
+            stored.value == agreed
+            and stored.note == f"Ana Ruiz: per the May contract\n{EVE}: seen it"
+        )
+        wizard._watch()  # what the WATCH_EVERY timer does
+        await _settle(pilot)
+        assert not wizard.query_one("#voices", TextLines).display
+        assert (
+            wizard.query_one("#note", Input).value
+            == f"Ana Ruiz: per the May contract {EVE}: seen it"
+        )
+        status = wizard.query_one("#status", TextLines).plain
+        assert status.startswith("✔ Saved") and f"by Ana Ruiz, {EVE}" in status
+        answer = wizard.query_one(AnswerInput)
+        assert answer.hint_text.startswith(f"↻ Saved elsewhere as {shown} · ")
+        if qid == "vendor_dpa_signed":
+            prompts = [str(o.prompt) for o in wizard.query_one(ChoiceList).options]
+            assert prompts[0] == "● Yes  (y)"
+        else:
+            assert wizard.query_one("#typed", Input).value == "0.02"
+
+        await pilot.press("ctrl+n")  # leave it, and come back: nothing to save either way
+        await _settle(pilot)
+        assert wizard.current != qid
+        await pilot.press("ctrl+b")
+        await _settle(pilot)
+        assert wizard.current == qid
+        await pilot.press("ctrl+t")
+        await _settle(pilot)
+    assert store.answers(store.get(slug).id)[qid] == stored, "leaving wrote over the merge"

@@ -426,3 +426,28 @@ async def test_the_notice_retells_new_values_and_pagedown_moves_on_from_a_list(t
         await pilot.pause()
         assert wizard.current == "s_measured"
     app.store.close()
+
+
+async def test_typing_over_an_outside_write_keeps_its_note(tmp_path, signal):
+    """Another Preflight writes the answer, with a note, while the person types a new one: the
+    typed text stays, and saving it keeps the other's note (the note field was never touched)."""
+    db = tmp_path / "o.db"
+    slug = _new(db, signal)
+    app = await _open(db, signal, slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        wizard.go("s_cost")
+        await pilot.pause()
+        for key in "0.5":
+            await pilot.press(key)
+        with Store.open(db) as other:
+            Session.open(other, signal, slug).answer("s_cost", 0.2, note="from the price list")
+        wizard._watch()
+        await pilot.pause()
+        assert app.screen.query_one("#typed", Input).value == "0.5", "typed text kept"
+        await pilot.press("enter")
+        await pilot.pause()
+        saved = wizard.session.answers["s_cost"]
+        assert (saved.value, saved.note) == (0.5, "from the price list")
+    app.store.close()

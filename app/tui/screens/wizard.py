@@ -12,7 +12,7 @@ shows each respondent's answer under it until somebody answers it here.
 from __future__ import annotations
 
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -24,7 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from app.core.agenda import Item, following
-from app.core.answers import AnswerError, parse_text
+from app.core.answers import AnswerError, display, parse_text
 from app.core.engine import BLOCKING, Evaluation, GateChange, GateState, changes, severity
 from app.core.explain import because
 from app.core.states import badge
@@ -37,6 +37,9 @@ from app.tui.render import STYLES, literal
 from app.tui.widgets.answer_input import AnswerInput
 from app.tui.widgets.text_lines import TextLines
 from app.tui.widgets.voices import Voices
+
+if TYPE_CHECKING:
+    from app.store.models import AnswerRecord
 
 ADVANCE_AFTER = 0.04
 """Seconds between an answer's frame and showing the next question."""
@@ -120,6 +123,10 @@ class WizardScreen(Screen):
         """Gates the last change moved: the panel always lists them."""
         self._painted: dict[str, Text] = {}
         """What the sidebar last showed, so a repaint touches only what changed."""
+        self._shown: AnswerRecord | None = None
+        """The stored answer the question, note and link fields were last filled from (or
+        saved as): what the person has not changed is what they saw, not what the store holds
+        now, which another Preflight may have written since."""
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -215,6 +222,7 @@ class WizardScreen(Screen):
         self.query_one("#why", Static).update(literal("Why: " + question.help, "italic"))
         self._show_voices()
         record = self.session.answers.get(qid)
+        self._shown = record
         self.query_one(AnswerInput).show(question, record.value if record else None)
         self.query_one("#note", Input).value = one_line(record.note or "") if record else ""
         evidence = record.evidence.ref if record and record.evidence else ""
@@ -310,9 +318,9 @@ class WizardScreen(Screen):
         ticking = question.kind == "multi" and not advance
         pending = self._pending_multi
         before = pending[1] if pending and pending[0] == self.current else self.session.evaluation
-        stored = self.session.answers.get(self.current)
-        note = self._edited("#note", stored.note if stored else None)
-        link = stored.evidence.ref if stored and stored.evidence else None
+        shown = self._shown
+        note = self._edited("#note", shown.note if shown else None)
+        link = shown.evidence.ref if shown and shown.evidence else None
         evidence = self._edited("#evidence", link)
         answer = self.query_one(AnswerInput)
         try:
@@ -331,6 +339,13 @@ class WizardScreen(Screen):
         # move to the next question follows a beat later, so that frame is not held up by
         # rebuilding the question (~25 ms) and the person sees what their answer changed.
         del moved  # told from `before` instead: a multi-choice answer is told net of its ticks
+        # A field left as it was filled keeps what the store holds, which another Preflight
+        # may have written since: show that, and count it as what the person has seen.
+        if note is None:
+            self._fill("#note", record.note)
+        if evidence is None:
+            self._fill("#evidence", record.evidence.ref if record.evidence else None)
+        self._shown = record
         readback = answer.saved(record.value)
         self._readback = readback if advance else None
         if ticking:
@@ -369,13 +384,21 @@ class WizardScreen(Screen):
             self._pending_multi = None
             self._refresh_panels(changed=self._tell(before, qid))
 
-    def _edited(self, selector: str, stored: str | None) -> str | None:
+    def _edited(self, selector: str, shown: str | None) -> str | None:
         """The field's text, or None (the store keeps what it has) while the field still shows
-        the stored text: a field is one line, and a note from an answer file may have several,
-        which re-answering must not flatten. An emptied field is "" and removes the text."""
-        if stored is not None and not self._typed_over(selector, stored):
+        the text it was filled with (`shown`): a field is one line, and a note from an answer
+        file may have several, which re-answering must not flatten; and another Preflight may
+        have written a note since, which a field the person never touched must not undo. An
+        emptied field is "" and removes the text."""
+        if not self._typed_over(selector, shown):
             return None
         return self.query_one(selector, Input).value.strip()
+
+    def _fill(self, selector: str, stored: str | None) -> None:
+        """Show `stored` in a note or link field (on one line), unless it shows it already."""
+        field = self.query_one(selector, Input)
+        if self._typed_over(selector, stored):
+            field.value = one_line(stored or "")
 
     def _cancel_advance(self) -> None:
         """Drop a pending move to the next question (a second answer or a navigation key
@@ -539,9 +562,9 @@ class WizardScreen(Screen):
                 )
                 return False
             return self.save(value)
-        record = self.session.answers.get(self.current)
         if not self._fields_differ():
-            return True
+            return True  # nothing typed: nothing to save (and nothing stale written back)
+        record = self.session.answers.get(self.current)
         if record is None:
             self.notify(
                 "The note and link are saved with an answer; this one has none.",
@@ -702,7 +725,6 @@ class WizardScreen(Screen):
             return
         self._seen_version = version
         before = self.session.evaluation
-        current = self.session.answers.get(self.current)
         try:
             self.session.refresh()
         except PreflightError as exc:
@@ -717,17 +739,31 @@ class WizardScreen(Screen):
         if self.current not in self.order:
             self._refresh_panels(changed=self._tell(before, OUTSIDE))
             return
-        if self.session.answers.get(self.current) != current and self._untouched():
+        record = self.session.answers.get(self.current)
+        if record != self._shown and self._untouched():
+            # Written elsewhere (a merge that settled it, a second wizard) and nothing typed
+            # here: show what is stored now, so leaving it writes nothing stale back.
             self.show_question(self.current)
+            self._tell_outside_answer(record)
         self._refresh_panels(changed=self._tell(before, OUTSIDE))
+
+    def _tell_outside_answer(self, record: AnswerRecord | None) -> None:
+        """Under a question another Preflight just answered (or cleared): what it holds now."""
+        answer = self.query_one(AnswerInput)
+        question = self.session.packset.questions[self.current]
+        if record is None:
+            told = "↻ Cleared by another Preflight"
+        else:
+            told = f"↻ Saved elsewhere as {one_line(display(question, record.value))}"
+        answer.set_hint(f"{told} · {answer.hint_text}")
 
     def _untouched(self) -> bool:
         """Nothing typed here that is not saved: the question may be shown again safely."""
         return self.query_one(AnswerInput).pending_text() is None and not self._fields_differ()
 
     def _fields_differ(self) -> bool:
-        """Do the note or link fields show something other than the stored answer's?"""
-        record = self.session.answers.get(self.current)
+        """Has the person changed the note or link fields from what they were filled with?"""
+        record = self._shown
         link = record.evidence.ref if record and record.evidence else None
         return self._typed_over("#note", record.note if record else None) or self._typed_over(
             "#evidence", link
