@@ -130,8 +130,21 @@ def _items(*ids: str) -> list[Item]:
         (_items("a"), "b", ["a", "b"], "a"),
         (_items("a", "b"), "x", ["a", "b"], "a"),
         (_items("a"), "a", [], "a"),
+        (_items("a", "c", "d", "b"), "b", ["a", "b", "c", "d"], "c"),
+        (_items("b", "a"), "b", ["a", "b"], "a"),
+        (_items("a", "b", "n"), "n", ["a", "b"], "a"),
     ],
-    ids=["next", "wraps", "settled-goes-on", "settled-wraps", "never-on-it", "alone"],
+    ids=[
+        "next",
+        "wraps",
+        "settled-goes-on",
+        "settled-wraps",
+        "never-on-it",
+        "alone",
+        "moved-down-goes-on-from-where-it-was",
+        "moved-up-wraps-from-where-it-was",
+        "new-on-it",
+    ],
 )
 def test_following_walks_on_from_where_it_was(items, current, earlier, expected):
     assert following(items, current, earlier).question_id == expected
@@ -316,6 +329,40 @@ async def test_answering_a_disputed_question_settles_it_and_the_panel_goes(store
     assert "vendor_dpa_signed" not in again.disputes()
     settled = again.all_disputes()["vendor_dpa_signed"]
     assert settled.resolved_how == "answered" and settled.resolved_value == "yes"
+
+
+async def test_a_settled_question_that_turns_red_does_not_skip_the_disputed_after_it(
+    store, packset
+):
+    """Answering the first disputed question "no" turns its gate red: it moves down among the
+    red questions, and ctrl+t still goes to the disputed question after where it stood."""
+    answers = {
+        "Ana Ruiz": ANSWERS["Ana Ruiz"] | {"vendor_region": "eu", "vendor_exit_plan": 3},
+        EVE: ANSWERS[EVE] | {"vendor_region": "eu", "vendor_exit_plan": 1},
+    }
+    slug = merged(store, packset, answers)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        assert [i.question_id for i in wizard.session.agenda()][:3] == [
+            "vendor_dpa_signed",
+            "vendor_exit_plan",
+            "vendor_cost_per_call",
+        ]
+        assert wizard.current == "vendor_dpa_signed"
+        await pilot.press("n")  # settled, and red: on the agenda again, among the red
+        await _settle(pilot)
+        assert wizard.current == "vendor_region"  # moved on, as any answer does
+        items = [(i.question_id, i.group) for i in wizard.session.agenda()]
+        assert items[:2] == [("vendor_exit_plan", DISPUTED), ("vendor_dpa_signed", RED)]
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert wizard.current == "vendor_exit_plan", "the disputed one after it was skipped"
+        assert "1 of " in _notice(app)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert wizard.current == "vendor_dpa_signed"  # then on down the agenda as it is now
 
 
 async def test_a_typed_answer_to_a_disputed_number_settles_it_and_reads_back(store, packset):
