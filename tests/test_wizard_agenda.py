@@ -560,3 +560,31 @@ async def test_a_remerge_that_settles_the_question_shown_reshows_it_and_leaving_
         await pilot.press("ctrl+t")
         await _settle(pilot)
     assert store.answers(store.get(slug).id)[qid] == stored, "leaving wrote over the merge"
+
+
+async def test_a_remerge_that_makes_a_gate_unknown_is_told(tmp_path, store, packset):
+    """Another process merges again and a question the gate reads is now disputed (so not
+    answered): the gate goes CLEAR → UNKNOWN, and the notice and ctrl+l say so."""
+    support = {"vendor_support": 3}
+    answers = {name: given | support for name, given in ANSWERS.items()}
+    slug = merged(store, packset, answers)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        assert wizard.session.evaluation.gates["vendor_fragile"].state.value == "clear"
+        again = dict(answers)
+        again[EVE] = again[EVE] | {"vendor_support": 1}
+        with Store.open(tmp_path / "preflight.db") as other:  # `preflight merge` elsewhere
+            merge_into(Session.open(other, packset, slug), again)
+        wizard._watch()
+        await _settle(pilot)
+        assert wizard.session.evaluation.gates["vendor_fragile"].state.value == "unknown"
+        notice = _notice(app)
+        assert notice.startswith("↻ updated by another Preflight")
+        assert "no gate moved" not in notice
+        assert "? UNKNOWN  Fragile dependency on one provider (was ✔ CLEAR)" in notice
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        story = " ".join(str(w.render()) for w in app.screen.query(".change"))
+        assert "Fragile dependency on one provider" in story

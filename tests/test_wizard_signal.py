@@ -451,3 +451,31 @@ async def test_typing_over_an_outside_write_keeps_its_note(tmp_path, signal):
         saved = wizard.session.answers["s_cost"]
         assert (saved.value, saved.note) == (0.5, "from the price list")
     app.store.close()
+
+
+async def test_a_write_the_wizard_already_read_is_not_told_again_as_no_gate_moved(
+    tmp_path, signal, monkeypatch
+):
+    """Another process turns a gate red and the person saves before the watcher looks: the
+    save reads the committed rows and tells the red gate; the watcher must not then replace
+    that with "no gate moved" (its evaluation from before already held the write)."""
+    monkeypatch.setattr(wizard_module, "WATCH_EVERY", 60)  # the watcher looks when told to
+    db = tmp_path / "a.db"
+    slug = _new(db, signal)
+    app = await _open(db, signal, slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        wizard.go("s_cost")
+        await pilot.pause()
+        with Store.open(db) as other:
+            Session.open(other, signal, slug).apply(
+                [("s_measured", 50, None, None), ("s_bar", 90, None, None)]
+            )
+        await _typed(pilot, "0.5")  # before the watcher's next look
+        assert "✗ RED  Pass rate below the bar" in _notice(app)
+        wizard._watch()
+        await pilot.pause()
+        assert "no gate moved" not in _notice(app)
+        assert "✗ RED  Pass rate below the bar" in _notice(app)
+    app.store.close()

@@ -25,6 +25,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from app.core.agenda import Item, following
 from app.core.answers import AnswerError, display, parse_text
+from app.core.disputes import Dispute
 from app.core.engine import BLOCKING, Evaluation, GateChange, GateState, changes, severity
 from app.core.explain import because
 from app.core.states import badge
@@ -57,6 +58,16 @@ SHORT_SCREEN = 30
 """Below this many rows the wizard drops its blank rows (preflight.tcss `.-short`)."""
 NOTICE_ROWS = 5
 """The notice's fixed height (preflight.tcss): what moved, then the gate, why, because, fix."""
+
+
+def _is_news(change: GateChange) -> bool:
+    """A gate change the notice tells: into or out of red or amber, an unknown gate answered,
+    and a clear gate open again for want of an answer (CLEAR → UNKNOWN: a merge elsewhere
+    disputed a question it reads, an answer was cleared). A gate first asked (INACTIVE →
+    UNKNOWN) is not: while a kickoff is under way that is most of them, and no news."""
+    if change.after in NOTICE_STATES or change.before in BLOCKING:
+        return True
+    return change.after is GateState.unknown and change.before is GateState.clear
 
 
 class WizardScreen(Screen):
@@ -123,6 +134,10 @@ class WizardScreen(Screen):
         """Gates the last change moved: the panel always lists them."""
         self._painted: dict[str, Text] = {}
         """What the sidebar last showed, so a repaint touches only what changed."""
+        self._known: tuple[dict[str, AnswerRecord], dict[str, Dispute], Evaluation] | None = None
+        """The answers, open disagreements and evaluation the screen last showed: the watcher
+        tells what another Preflight changed from these (the session may already hold a write
+        of theirs, read by a save of ours that found the rows changed)."""
         self._shown: AnswerRecord | None = None
         """The stored answer the question, note and link fields were last filled from (or
         saved as): what the person has not changed is what they saw, not what the store holds
@@ -282,6 +297,7 @@ class WizardScreen(Screen):
         verdict = verdict_text(evaluation).plain
         if self.sub_title != verdict:
             self.sub_title = verdict
+        self._known = (dict(self.session.answers), dict(self.session.disputes()), evaluation)
 
     # -- answering ----------------------------------------------------------------------------
 
@@ -414,7 +430,7 @@ class WizardScreen(Screen):
         A save that moved nothing leaves the notice as it was: it still tells the last change,
         and its label says which question that came from.
         """
-        news = [c for c in moved if c.after in NOTICE_STATES or c.before in BLOCKING]
+        news = [c for c in moved if _is_news(c)]
         news.sort(key=lambda c: severity(c.after))  # red first, as everywhere
         if not news and source != OUTSIDE:
             if self._agenda_on_notice:  # the agenda told again, with what is left of it
@@ -431,14 +447,17 @@ class WizardScreen(Screen):
         for change in news:
             full.append_text(self._gate_story(change))
         blocking = [c for c in news if c.after in NOTICE_STATES]
-        cleared = [c for c in news if c.after not in NOTICE_STATES]
         if 1 <= len(blocking) <= 2:
-            # Each blocking gate with its why, the values behind it and the fix; what cleared
-            # goes on the first title line, so nothing is pushed out of the box.
+            # Each blocking gate with its why, the values behind it and the fix; the others
+            # (cleared, or open again for want of an answer) go on the first title line, so
+            # nothing is pushed out of the box.
             also = ""
-            if cleared:
-                titles = "; ".join(one_line(c.gate.full_title) for c in cleared)
-                also = f"  · ✔ cleared: {titles}"
+            for word, group in (
+                ("? unknown", [c for c in news if c.after is GateState.unknown]),
+                ("✔ cleared", [c for c in news if c.after not in BLOCKING]),
+            ):
+                if group:
+                    also += f"  · {word}: " + "; ".join(one_line(c.gate.full_title) for c in group)
             for index, change in enumerate(blocking):
                 gate = change.gate
                 notice.append(badge(change.after.value), style=STYLES[change.after.value])
@@ -499,7 +518,7 @@ class WizardScreen(Screen):
         line.append(f"  {one_line(change.gate.full_title)}")
         if change.after in NOTICE_STATES:
             line.append(f" — because {self._because(change.gate.id)}", style="dim")
-        elif change.before in BLOCKING:
+        elif change.before in BLOCKING or change.after is GateState.unknown:
             line.append(f" (was {badge(change.before.value)})", style="dim")
         return line
 
@@ -724,7 +743,7 @@ class WizardScreen(Screen):
         if version == self._seen_version:
             return
         self._seen_version = version
-        before = self.session.evaluation
+        known = self._known
         try:
             self.session.refresh()
         except PreflightError as exc:
@@ -736,15 +755,24 @@ class WizardScreen(Screen):
             self.merged = merged
             self.refresh_bindings()
         self._show_voices()
-        if self.current not in self.order:
-            self._refresh_panels(changed=self._tell(before, OUTSIDE))
+        if self.current in self.order:
+            record = self.session.answers.get(self.current)
+            if record != self._shown and self._untouched():
+                # Written elsewhere (a merge that settled it, a second wizard) and nothing
+                # typed here: show what is stored now, so leaving it writes nothing stale back.
+                self.show_question(self.current)
+                self._tell_outside_answer(record)
+        if known is None:
+            self._refresh_panels()
             return
-        record = self.session.answers.get(self.current)
-        if record != self._shown and self._untouched():
-            # Written elsewhere (a merge that settled it, a second wizard) and nothing typed
-            # here: show what is stored now, so leaving it writes nothing stale back.
-            self.show_question(self.current)
-            self._tell_outside_answer(record)
+        answers, disputes, before = known
+        session = self.session
+        if session.answers == answers and session.disputes() == disputes:
+            if not changes(before, session.evaluation):
+                # Nothing the screen shows: a write it already read (a save of ours found the
+                # rows changed and told what moved), or one it does not show (who is answering).
+                self._refresh_panels()
+                return
         self._refresh_panels(changed=self._tell(before, OUTSIDE))
 
     def _tell_outside_answer(self, record: AnswerRecord | None) -> None:
