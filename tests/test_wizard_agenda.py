@@ -231,7 +231,7 @@ async def test_a_disputed_question_shows_each_answer_side_by_side_as_typed(store
         assert "Ana Ruiz          EU only" in full or "Ana Ruiz  EU only" in full
         assert "US only" in full
         assert "Priya Raman" in full
-        assert "Anywhere the provider chooses (given here before the merge)" in full
+        assert "Anywhere the provider chooses (answered here)" in full
         _answer_in_view(wizard)
 
 

@@ -84,7 +84,7 @@ def dispute_lines(packset: PackSet, dispute: Dispute, width: int = WIDTH) -> lis
         shown = display(question, voice.value) if question is not None else str(voice.value)
         line = f"    {one_line(voice.name)}: {one_line(shown)}"
         if voice.here:
-            line += " (answered here before the merge)"
+            line += " (answered here)"
         if voice.note:
             line += f" — {fit_words(voice.note, NOTE_WIDTH)}"
         out.append(line)

@@ -23,9 +23,10 @@ from app.tui.render import STYLES
 SYMBOLS = {DISPUTED: "≠", RED: "✗", UNKNOWN: "?"}
 _STYLE_OF = {DISPUTED: "amber", RED: "red", UNKNOWN: "unknown"}
 DONE = "Agenda done: nothing disputed, red or unknown"
-HERE = "given here before the merge"
-"""How the answer this assessment held when the disagreement opened is labelled."""
-SHORT_HERE = "here before merge"
+HERE = "answered here"
+"""How the answer this assessment held when the disagreement (re)opened is labelled: given
+here, before that merge (which may itself have come after an earlier one)."""
+SHORT_HERE = "answered here"
 """The same where the answers run on, one row holding several."""
 NAME_COLUMN = 18
 """The widest the respondents' name column grows (a longer name is cut with "…")."""
@@ -92,7 +93,7 @@ def voices_text(
     """The answers in a disagreement in at most `rows` rows (at least one).
 
     When every answer has a row of its own: name, the answer as it reads everywhere
-    (`app.core.answers.display`), "(given here before the merge)" for the answer this
+    (`app.core.answers.display`), "(answered here)" for the answer this
     assessment held, and the note. With `heading` (and the rows for it) a title row comes
     first; without it each row starts with "≠". When they do not all fit, the answers run on
     as "Name: answer · Name: answer", as many to a row of `width` as fit, and the last row
