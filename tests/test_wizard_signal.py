@@ -479,3 +479,33 @@ async def test_a_write_the_wizard_already_read_is_not_told_again_as_no_gate_move
         assert "no gate moved" not in _notice(app)
         assert "✗ RED  Pass rate below the bar" in _notice(app)
     app.store.close()
+
+
+@pytest.mark.parametrize("pick", [True, False], ids=["picked", "closed"])
+async def test_nobody_to_answer_as_goes_once_people_are_added(tmp_path, signal, pick):
+    db = tmp_path / "np.db"
+    slug = _new(db, signal)
+    app = await _open(db, signal, slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        hint = app.screen.query_one("#hint", Static)
+        usual = str(hint.render())
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "Nobody to answer as yet" in str(hint.render())
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press(*"Dana Ortiz", "enter", *"SRE lead", "enter")
+        await pilot.pause()
+        if pick:
+            await pilot.press("shift+tab")  # to the list, Dana highlighted
+            await pilot.press("enter")
+        else:
+            await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is wizard
+        assert wizard.answering_as == ("Dana Ortiz" if pick else None)
+        assert "Nobody to answer as yet" not in str(hint.render())
+        assert str(hint.render()) == usual
+    app.store.close()

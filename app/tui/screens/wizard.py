@@ -54,6 +54,7 @@ HISTORY = 10
 """Gate changes kept for the changes view (ctrl+l)."""
 NOTICE_STATES = (GateState.red, GateState.amber)
 OUTSIDE = "↻ updated by another Preflight"
+NOBODY = "Nobody to answer as yet: ctrl+o adds people."
 SHORT_SCREEN = 30
 """Below this many rows the wizard drops its blank rows (preflight.tcss `.-short`)."""
 NOTICE_ROWS = 5
@@ -138,6 +139,8 @@ class WizardScreen(Screen):
         """The answers, open disagreements and evaluation the screen last showed: the watcher
         tells what another Preflight changed from these (the session may already hold a write
         of theirs, read by a save of ours that found the rows changed)."""
+        self._hint_before_nobody = ""
+        """The hint F2 replaced with NOBODY (no participants yet), shown again once there are."""
         self._shown: AnswerRecord | None = None
         """The stored answer the question, note and link fields were last filled from (or
         saved as): what the person has not changed is what they saw, not what the store holds
@@ -700,7 +703,10 @@ class WizardScreen(Screen):
         author); the choice is remembered for this assessment."""
         people = [p.name for p in self.session.participants()]
         if not people:
-            self.query_one(AnswerInput).set_hint("Nobody to answer as yet: ctrl+o adds people.")
+            answer = self.query_one(AnswerInput)
+            if answer.hint_text != NOBODY:
+                self._hint_before_nobody = answer.hint_text
+            answer.set_hint(NOBODY)
             return
         at = people.index(self.answering_as) + 1 if self.answering_as in people else 0
         self._answer_as(people[at % len(people)])
@@ -713,6 +719,13 @@ class WizardScreen(Screen):
             pass  # remembering who answers is a convenience; the answer itself is unaffected
         self._status(self.session.answers.get(self.current))
         self._offer_people()
+
+    def _unsay_nobody(self) -> None:
+        """Once there are participants, the hint that there are none gives way to what it
+        said before."""
+        answer = self.query_one(AnswerInput)
+        if answer.hint_text == NOBODY and self.session.participants():
+            answer.set_hint(self._hint_before_nobody)
 
     def _offer_people(self) -> None:
         """Person questions complete a participant's name as it is typed."""
@@ -825,6 +838,7 @@ class WizardScreen(Screen):
         else:
             self._status(self.session.answers.get(self.current))
             self._offer_people()
+        self._unsay_nobody()
 
     def action_home(self) -> None:
         self._settle()
