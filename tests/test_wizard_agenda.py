@@ -588,3 +588,59 @@ async def test_a_remerge_that_makes_a_gate_unknown_is_told(tmp_path, store, pack
         await pilot.pause()
         story = " ".join(str(w.render()) for w in app.screen.query(".change"))
         assert "Fragile dependency on one provider" in story
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+async def test_ticking_a_disputed_multi_choice_keeps_the_answers_in_view(store, size):
+    """Each tick is saved at once and the first settles the disagreement; the respondents'
+    answers stay on show, "settled by your answer", until the person leaves the question."""
+    from app.core.answerfile import demo_answers_path, read_answer_file
+    from app.core.packs import load_packs
+    from app.core.paths import shipped_dir
+    from app.tui.agenda_lines import SETTLED, SETTLES
+
+    shipped = load_packs([shipped_dir()]).packset
+    ana = {e.question_id: e.value for e in read_answer_file(demo_answers_path(), shipped).entries}
+    ana["eval_methods"] = ["human_review", "rule_checks"]
+    ben = ana | {"eval_methods": ["human_review"]}
+    slug = merged(store, shipped, {"Ana Silva": ana, "Ben Okoro": ben}, notes={})
+    app = make_app(store=store, packset=shipped, open_ref=slug)
+    async with app.run_test(size=size) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        assert wizard.current == "eval_methods"
+        voices = wizard.query_one("#voices", TextLines)
+        assert voices.display and "Ana Silva" in voices.plain
+        assert SETTLES in " ".join(_notice(app).split())
+        await pilot.press("3")  # a tick: saved, and the disagreement settled with it
+        await _settle(pilot)
+        assert wizard.session.answers["eval_methods"].value == ["llm_judge"]
+        assert "eval_methods" not in wizard.session.disputes()
+        assert voices.display, "the answers went on the first tick"
+        assert "Ana Silva" in voices.plain
+        told = " ".join(_notice(app).split())
+        assert SETTLED in told and SETTLES not in told
+        if size[1] >= 30:
+            assert voices.plain.startswith(f"≠ Disputed — the answers given; {SETTLED}")
+        await pilot.press("1")  # still ticking
+        wizard._settle()  # what the settle timer does
+        await _settle(pilot)
+        assert wizard.session.answers["eval_methods"].value == ["human_review", "llm_judge"]
+        assert voices.display and "Ana Silva" in voices.plain
+        assert SETTLED in " ".join(_notice(app).split())
+        await pilot.press("ctrl+l")  # the answers whole, still
+        await pilot.pause()
+        labels = " ".join(str(lab.render()) for lab in app.screen.query("Label"))
+        assert "The answers in full" in labels
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await pilot.press("enter")  # done ticking: on to the next question
+        await _settle(pilot)
+        assert wizard.current != "eval_methods"
+        assert not voices.display
+        assert SETTLED not in " ".join(_notice(app).split())
+        await pilot.press("ctrl+b")
+        await _settle(pilot)
+        assert wizard.current == "eval_methods"
+        assert not voices.display  # settled: nothing to show any more

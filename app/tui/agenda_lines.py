@@ -23,6 +23,9 @@ from app.tui.render import STYLES
 SYMBOLS = {DISPUTED: "≠", RED: "✗", UNKNOWN: "?"}
 _STYLE_OF = {DISPUTED: "amber", RED: "red", UNKNOWN: "unknown"}
 DONE = "Agenda done: nothing disputed, red or unknown"
+SETTLES = "answering here settles it"
+SETTLED = "settled by your answer"
+"""Said in place of SETTLES once the person's answer settled it, while they are still on it."""
 HERE = "answered here"
 """How the answer this assessment held when the disagreement (re)opened is labelled: given
 here, before that merge (which may itself have come after an earlier one)."""
@@ -38,11 +41,18 @@ def _style(group: str) -> str:
 
 
 def agenda_notice(
-    items: Sequence[Item], item: Item | None = None, console: Console | None = None, width: int = 0
+    items: Sequence[Item],
+    item: Item | None = None,
+    console: Console | None = None,
+    width: int = 0,
+    *,
+    settled: bool = False,
 ) -> Text:
     """The notice on the agenda: the counts by group, the questions and minutes left, and (for
     `item`, the question just landed on) its place and why it is on the agenda, wrapped to
-    `width` with `console` (not wrapped without them)."""
+    `width` with `console` (not wrapped without them). With `settled`, `item` is a disputed
+    question the person's answer just settled (so no longer on the agenda as disputed): it is
+    told as settled by them."""
     if not items:
         return Text(f"✔ {DONE}", style="green")
     text = Text("Agenda: ")
@@ -54,20 +64,28 @@ def agenda_notice(
     total = len(items)
     asked = "question" if total == 1 else "questions"
     text.append(f"\n{total} {asked}, ~{minutes(items)} min · ctrl+t next", style="dim")
-    if item is not None and item in items:
+    settled = settled and item is not None and item.group == DISPUTED
+    if item is not None and (item in items or settled):
         text.append("\n")
-        text.append_text(_why(items, item, console, width))
+        text.append_text(_why(items, item, console, width, settled))
     return text
 
 
-def _why(items: Sequence[Item], item: Item, console: Console | None, width: int) -> Text:
+def _why(
+    items: Sequence[Item], item: Item, console: Console | None, width: int, settled: bool = False
+) -> Text:
     """ "3 of 11 · ✗ red gate: Nobody on call", in at most three rows of `width`."""
     group = item.group
-    line = Text(f"{items.index(item) + 1} of {len(items)} · ", style="dim")
+    if item in items:
+        line = Text(f"{items.index(item) + 1} of {len(items)} · ", style="dim")
+    else:
+        line = Text()
     line.append(f"{SYMBOLS[group]} ", style=_style(group))
     if group == DISPUTED:
         line.append("disputed", style=_style(group))
-        line.append(": the answers above differ (ctrl+l: in full); answering here settles it")
+        line.append(
+            f": the answers above differ (ctrl+l: in full); {SETTLED if settled else SETTLES}"
+        )
     elif item.reason == "required":
         line.append("unknown", style=_style(group))
         line.append(": required, and nobody has answered it")
@@ -89,6 +107,7 @@ def voices_text(
     rows: int,
     heading: bool,
     width: int = 0,
+    settled: bool = False,
 ) -> Text:
     """The answers in a disagreement in at most `rows` rows (at least one).
 
@@ -108,7 +127,7 @@ def voices_text(
     text = Text()
     if heading:
         text.append("≠ Disputed", style=style)
-        text.append(" — the answers given; answering here settles it\n", style="dim")
+        text.append(f" — the answers given; {SETTLED if settled else SETTLES}\n", style="dim")
     lead = "  " if heading else "≠ "
     if len(voices) > room:
         text.append_text(_run_on(question, voices, lead, style, room, width))

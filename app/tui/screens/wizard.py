@@ -139,6 +139,10 @@ class WizardScreen(Screen):
         """The answers, open disagreements and evaluation the screen last showed: the watcher
         tells what another Preflight changed from these (the session may already hold a write
         of theirs, read by a save of ours that found the rows changed)."""
+        self._settled_here: Dispute | None = None
+        """The disagreement an answer to the question shown settled: its answers stay on show
+        ("settled by your answer") until the person leaves the question, so that ticking a
+        multi-choice answer (each tick is saved, the first settles it) keeps them in view."""
         self._hint_before_nobody = ""
         """The hint F2 replaced with NOBODY (no participants yet), shown again once there are."""
         self._shown: AnswerRecord | None = None
@@ -229,7 +233,12 @@ class WizardScreen(Screen):
         packset = self.session.packset
         question = packset.questions[qid]
         pack = packset.pack(packset.question_pack[qid])
+        left = qid != self.current
         self.current = qid
+        if left and self._settled_here is not None:
+            self._settled_here = None
+            if self._agenda_on_notice and self._agenda_told is not None:
+                self._tell_agenda(self._agenda_items(), self._agenda_told)  # no longer "yours"
         visible = [q for q in pack.questions if self.session.evaluation.visible.get(q.id)]
         position = next((i for i, q in enumerate(visible, 1) if q.id == qid), 0)
         optional = "" if question.required else " · optional"
@@ -342,6 +351,7 @@ class WizardScreen(Screen):
         link = shown.evidence.ref if shown and shown.evidence else None
         evidence = self._edited("#evidence", link)
         answer = self.query_one(AnswerInput)
+        dispute = self.session.disputes().get(self.current)
         try:
             record, moved = self.session.answer(
                 self.current, value, note=note, evidence=evidence, answered_by=self.answering_as
@@ -358,6 +368,8 @@ class WizardScreen(Screen):
         # move to the next question follows a beat later, so that frame is not held up by
         # rebuilding the question (~25 ms) and the person sees what their answer changed.
         del moved  # told from `before` instead: a multi-choice answer is told net of its ticks
+        if dispute is not None:
+            self._settled_here = dispute  # settled by this answer (the store did it with it)
         # A field left as it was filled keeps what the store holds, which another Preflight
         # may have written since: show that, and count it as what the person has seen.
         if note is None:
@@ -371,6 +383,8 @@ class WizardScreen(Screen):
             self._pending_multi = (self.current, before)
             self._restart_settle()
             self._refresh_panels()
+            if dispute is not None and self._agenda_on_notice:
+                self._tell_agenda(self._agenda_items(), self._agenda_told)  # "settled by you"
         else:
             self._pending_multi = None
             self._refresh_panels(changed=self._tell(before, self.current))
@@ -652,19 +666,37 @@ class WizardScreen(Screen):
         """The notice tells the agenda: what is left, and where `item` stands on it and why."""
         notice = self.query_one("#notice", TextLines)
         width = notice.content_size.width
-        notice.update(agenda_notice(items, item, self.app.console, width))
+        settled = self._settled(item.question_id) if item is not None else None
+        notice.update(agenda_notice(items, item, self.app.console, width, settled=bool(settled)))
         self._told = None  # a later save retells the agenda, not older gate news
         self._agenda_told = item
         self._agenda_on_notice = True
 
     def _show_voices(self) -> None:
-        """Under a disputed question, each respondent's answer; nothing once it is answered
-        (that settles the disagreement)."""
+        """Under a disputed question, each respondent's answer; once it is answered (that
+        settles the disagreement) nothing, except while the person who settled it is still
+        on it ("settled by your answer")."""
         dispute = self.session.disputes().get(self.current)
+        settled = self._settled(self.current)
         if self.current in self.session.answers:
-            dispute = None
+            dispute = settled
         short = self.has_class("-short")
-        self.query_one(Voices).show(self.session.packset, dispute, short=short)
+        voices = self.query_one(Voices)
+        voices.show(
+            self.session.packset,
+            dispute,
+            short=short,
+            settled=dispute is not None and dispute is settled,
+        )
+
+    def _settled(self, qid: str) -> Dispute | None:
+        """The disagreement on `qid` an answer here settled, while its question is shown."""
+        settled = self._settled_here
+        if settled is None or settled.question_id != qid or qid != self.current:
+            return None
+        if qid not in self.session.answers:
+            return None  # cleared since (f8, another Preflight): open again, or gone
+        return settled
 
     def action_area(self, index: int) -> None:
         """Go to the first unanswered (else the first) question of the `index`-th area."""
@@ -738,7 +770,7 @@ class WizardScreen(Screen):
         from app.tui.agenda_lines import voices_in_full
         from app.tui.screens.changes import ChangesScreen
 
-        dispute = self.session.disputes().get(self.current) if self.current else None
+        dispute = self.session.disputes().get(self.current) or self._settled(self.current)
         if dispute is None or not dispute.voices:
             self.app.push_screen(ChangesScreen(list(self.history)))
             return

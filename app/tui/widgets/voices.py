@@ -32,15 +32,20 @@ class Voices(TextLines):
         self._packset: PackSet | None = None
         self._dispute: Dispute | None = None
         self._short = False
+        self._settled = False
         self.rows = 0
         """Rows it may take now (0: nothing shown)."""
         self._most = 0
         self._grown = False
         self._waits = 0
 
-    def show(self, packset: PackSet, dispute: Dispute | None, *, short: bool) -> None:
-        """Show `dispute`'s answers (None: hide), in as many rows as fit."""
+    def show(
+        self, packset: PackSet, dispute: Dispute | None, *, short: bool, settled: bool = False
+    ) -> None:
+        """Show `dispute`'s answers (None: hide), in as many rows as fit; `settled`: the
+        person's answer just settled it."""
         self._packset, self._dispute, self._short = packset, dispute, short
+        self._settled = settled
         self._grown = False
         if dispute is None:
             self.rows = self._most = 0
@@ -66,6 +71,7 @@ class Voices(TextLines):
                 rows=self.rows,
                 heading=not self._short,
                 width=width,
+                settled=self._settled,
             )
         )
         self.display = True
