@@ -644,3 +644,99 @@ async def test_ticking_a_disputed_multi_choice_keeps_the_answers_in_view(store, 
         await _settle(pilot)
         assert wizard.current == "eval_methods"
         assert not voices.display  # settled: nothing to show any more
+
+
+def _three_voices(shipped):
+    """The demo answers three ways: Ana's, Ben's with every yes/no turned round, Chen's with
+    every yes/no unknown (so each yes/no question holds three different answers)."""
+    from app.core.answerfile import demo_answers_path, read_answer_file
+
+    demo = read_answer_file(demo_answers_path(), shipped).entries
+    ana = {e.question_id: e.value for e in demo}
+    turned = {"yes": "no", "no": "yes", "unknown": "yes"}
+    yes_no = {q for q, v in ana.items() if shipped.questions[q].kind == "yes_no"}
+    ben = {q: turned[v] if q in yes_no else v for q, v in ana.items()}
+    chen = {q: "unknown" if q in yes_no else v for q, v in ana.items()}
+    notes = {("Ana Silva", e.question_id): e.note for e in demo if e.note}
+    return {"Ana Silva": ana, "Ben Okoro": ben, "Chen Wei": chen}, notes
+
+
+def _free_rows(wizard) -> int:
+    main = wizard.query_one("#main", VerticalScroll)
+    used = max(c.virtual_region_with_margin.bottom for c in main.children if c.display)
+    return main.scrollable_content_region.height - used
+
+
+async def test_at_80x24_every_answer_shows_when_the_rows_are_there(store):
+    """Three yes/no answers on a question with a long why: the panel takes the rows the screen
+    leaves (it once settled on one row, "Ana Silva: yes · Ben Okoro: no …", with rows free)."""
+    from app.core.packs import load_packs
+    from app.core.paths import shipped_dir
+
+    shipped = load_packs([shipped_dir()]).packset
+    people, notes = _three_voices(shipped)
+    slug = merged(store, shipped, people, notes=notes)
+    app = make_app(store=store, packset=shipped, open_ref=slug)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        seen = 0
+        for _ in range(len(wizard.session.disputes())):
+            await _settle(pilot)
+            dispute = wizard.session.disputes()[wizard.current]
+            main = wizard.query_one("#main", VerticalScroll)
+            rows = _shown(app, "#voices")
+            if main.max_scroll_y == 0:  # the question fits: so does every answer, or no row is left
+                drawn = " ".join(rows)
+                everyone = all(v.name in drawn for v in dispute.voices) and "…" not in drawn
+                assert everyone or _free_rows(wizard) <= 0, (wizard.current, rows)
+                seen += everyone
+            else:
+                assert len(rows) == 1  # the question alone overflows: one row, ctrl+l has all
+            await pilot.press("ctrl+t")
+        assert seen >= 10
+
+        # The rows left change under it (a two-row hint comes and goes): it follows them.
+        wizard.show_question("oncall_rotation")
+        await _settle(pilot)
+        assert len(_shown(app, "#voices")) == 3 and _free_rows(wizard) == 0
+        answer = wizard.query_one(AnswerInput)
+        usual = answer.hint_text
+        answer.set_hint("✗ " + "a hint long enough to take two rows at 80 columns " * 2)
+        await _settle(pilot)
+        assert wizard.query_one("#main", VerticalScroll).max_scroll_y == 0
+        assert len(_shown(app, "#voices")) < 3
+        answer.set_hint(usual)
+        await _settle(pilot)
+        assert len(_shown(app, "#voices")) == 3
+
+
+async def test_at_120x36_a_long_answer_goes_on_under_it_and_the_notice_takes_the_width(store):
+    from app.core.answerfile import demo_answers_path, read_answer_file
+    from app.core.packs import load_packs
+    from app.core.paths import shipped_dir
+
+    shipped = load_packs([shipped_dir()]).packset
+    ana = {e.question_id: e.value for e in read_answer_file(demo_answers_path(), shipped).entries}
+    ana["eval_methods"] = ["human_review", "rule_checks", "llm_judge"]
+    ben = ana | {"eval_methods": ["human_review"]}
+    slug = merged(store, shipped, {"Ana Silva": ana, "Ben Okoro": ben, "Chen Wei": ana}, notes={})
+    app = make_app(store=store, packset=shipped, open_ref=slug)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        assert wizard.current == "eval_methods"
+        await pilot.resize_terminal(120, 36)
+        await _settle(pilot)
+        rows = _shown(app, "#voices")
+        assert rows[0].startswith("≠ Disputed")
+        drawn = " ".join(" ".join(rows).split())
+        assert "…" not in drawn
+        assert drawn.count("Hard rule checks (PII, citation, policy) • LLM-as-judge") == 2
+        assert len(rows) == 6  # the title, Ana and Chen on two rows each, Ben on one
+        _answer_in_view(wizard)
+        notice = _shown(app, "#notice")
+        width = wizard.query_one("#notice", TextLines).content_size.width
+        assert width > 60
+        assert notice[2].startswith("1 of ") and len(notice[2]) > 50  # wrapped at its width
+        assert all(len(row) <= width for row in notice)

@@ -108,15 +108,18 @@ def voices_text(
     heading: bool,
     width: int = 0,
     settled: bool = False,
+    console: Console | None = None,
 ) -> Text:
     """The answers in a disagreement in at most `rows` rows (at least one).
 
     When every answer has a row of its own: name, the answer as it reads everywhere
-    (`app.core.answers.display`), "(answered here)" for the answer this
-    assessment held, and the note. With `heading` (and the rows for it) a title row comes
-    first; without it each row starts with "≠". When they do not all fit, the answers run on
-    as "Name: answer · Name: answer", as many to a row of `width` as fit, and the last row
-    ends with "…" if even that does not fit.
+    (`app.core.answers.display`), "(answered here)" for the answer this assessment held, and
+    the note; with `console` and rows to spare, an answer longer than `width` goes on under
+    its first row (the spare rows shared out one at a time, the first answers first), and one
+    still too long for the rows it got is cut with "…" where shown. With `heading` (and the
+    rows for it) a title row comes first; without it each row starts with "≠". When they do
+    not all fit, the answers run on as "Name: answer · Name: answer", as many to a row of
+    `width` as fit, and the last row ends with "…" if even that does not fit.
     """
     question = packset.questions.get(dispute.question_id)
     voices = list(dispute.voices)
@@ -132,22 +135,86 @@ def voices_text(
     if len(voices) > room:
         text.append_text(_run_on(question, voices, lead, style, room, width))
         return text
+    blocks = _blocks(question, voices, lead, style, width, console)
+    shares = _share([len(body) for _, body, _ in blocks], room)  # at least one row each
+    lines: list[Text] = []
+    for (first, body, indent), share in zip(blocks, shares, strict=True):
+        kept = [row.copy() for row in body[:share]]
+        if share < len(body):  # the rest on its last row: cut there, at a word, with "…"
+            kept[-1] = Text(" ").join([kept[-1], *body[share:]])
+        lines.append(first + kept[0])
+        lines.extend(Text(" " * indent) + row for row in kept[1:])
+    text.append_text(Text("\n").join(lines))
+    return text
+
+
+def voices_rows(
+    packset: PackSet,
+    dispute: Dispute,
+    *,
+    heading: bool,
+    width: int = 0,
+    console: Console | None = None,
+) -> int:
+    """The rows `voices_text` needs to show every answer whole (one each without `console`)."""
+    question = packset.questions.get(dispute.question_id)
+    lead = "  " if heading else "≠ "
+    blocks = _blocks(question, list(dispute.voices), lead, _style(DISPUTED), width, console)
+    return sum(len(rows) for _, rows, _ in blocks) + (1 if heading else 0)
+
+
+def _blocks(
+    question: Question | None,
+    voices: Sequence[Voice],
+    lead: str,
+    style: str,
+    width: int,
+    console: Console | None,
+) -> list[tuple[Text, list[Text], int]]:
+    """Each answer as its first row's start (lead and name), the rows of what follows (the
+    answer, "(answered here)", the note: wrapped to `width` with `console`, else one row),
+    and the indent of the rows after the first."""
     names = [Text(_name(v), style="bold") for v in voices]
     column = min(max((n.cell_len for n in names), default=0), NAME_COLUMN)
     if width > 0:
         column = min(column, max(6, width // 2 - 2))  # the answer keeps half the row
-    for index, (voice, name) in enumerate(zip(voices, names, strict=True)):
-        if index:
-            text.append("\n")
-        text.append(lead, style=style)
+    indent = len(lead) + column + 2
+    blocks = []
+    for voice, name in zip(voices, names, strict=True):
         name.truncate(column, overflow="ellipsis", pad=True)  # in cells: wide letters too
-        text.append_text(name)
-        text.append(f"  {_shown(question, voice)}")
+        first = Text(lead, style=style)
+        first.append_text(name)
+        first.append("  ")
+        body = Text(_shown(question, voice))
         if voice.here:
-            text.append(f" ({HERE})", style="italic")
+            body.append(f" ({HERE})", style="italic")
         if voice.note and voice.note.strip():
-            text.append(f" — {one_line(voice.note)}", style="dim")
-    return text
+            body.append(f" — {one_line(voice.note)}", style="dim")
+        if console is None or width - indent < 12 or indent + body.cell_len <= width:
+            blocks.append((first, [body], indent))
+            continue
+        rows = list(body.wrap(console, width - indent, overflow="fold"))
+        for row in rows:
+            row.rstrip()
+        blocks.append((first, rows, indent))
+    return blocks
+
+
+def _share(needs: Sequence[int], room: int) -> list[int]:
+    """Rows for each of len(needs) answers within `room` (>= len(needs)): one each, then the
+    spare rows one at a time to those that need more, in order, round and round."""
+    shares = [1] * len(needs)
+    spare = room - len(needs)
+    while spare > 0:
+        given = False
+        for index, need in enumerate(needs):
+            if spare and shares[index] < need:
+                shares[index] += 1
+                spare -= 1
+                given = True
+        if not given:
+            break
+    return shares
 
 
 def voices_in_full(packset: PackSet, dispute: Dispute) -> list[Text]:

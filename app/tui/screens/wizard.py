@@ -209,6 +209,13 @@ class WizardScreen(Screen):
         self.set_class(self.size.height < SHORT_SCREEN, "-short")
         self.call_after_refresh(self._refresh_panels)
         self.call_after_refresh(self._show_voices)
+        self.call_after_refresh(self._rewrap_agenda)
+
+    def _rewrap_agenda(self) -> None:
+        """The agenda notice is wrapped to the notice's width when told: tell it again at the
+        new one."""
+        if self._agenda_on_notice:
+            self._tell_agenda(self._agenda_items(), self._agenda_told)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """ctrl+t is "Agenda" on a merged assessment, "To do" elsewhere (see BINDINGS)."""
