@@ -740,3 +740,18 @@ async def test_at_120x36_a_long_answer_goes_on_under_it_and_the_notice_takes_the
         assert width > 60
         assert notice[2].startswith("1 of ") and len(notice[2]) > 50  # wrapped at its width
         assert all(len(row) <= width for row in notice)
+
+
+def test_answers_run_on_and_cut_at_a_word(packset):
+    from app.core.disputes import Dispute, Voice
+    from app.tui.agenda_lines import voices_text
+
+    long = "Acme Models " + "EU region hosting " * 4
+    dispute = Dispute(
+        "vendor_name",
+        (Voice("Ana Silva", long), Voice("Ben Okoro", "Acme"), Voice("Chen Wei", "Other")),
+        opened_at="2026-11-23T09:00:00Z",
+    )
+    text = voices_text(packset, dispute, rows=1, heading=False, width=44).plain
+    assert text.endswith(" …") and len(text) <= 44
+    assert text[:-2].rstrip() + " " in "≠ Ana Silva: " + long  # whole words only

@@ -270,6 +270,9 @@ def _run_on(
         last = lines[-1]
         if width > 0 and last.cell_len > width - 2:
             last.truncate(width - 2)
+            cut = last.plain.rfind(" ", 0, width - 2)
+            if cut >= width // 2:  # at a word: never "score a sa …"
+                last = lines[-1] = last[:cut]
             last.rstrip()
         last.append(" …", style="dim")
     return Text("\n").join(lines)
