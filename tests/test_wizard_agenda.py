@@ -365,6 +365,40 @@ async def test_a_settled_question_that_turns_red_does_not_skip_the_disputed_afte
         assert wizard.current == "vendor_dpa_signed"  # then on down the agenda as it is now
 
 
+async def test_the_walk_goes_on_from_its_item_when_the_answer_lands_on_a_new_red_question(
+    store, packset
+):
+    """Settling the disputed cost turns the cost gate red: the next question (calls per day,
+    where the answer moves on to) is new on the agenda, among the red; ctrl+t goes on from the
+    cost's old place, not from there."""
+    answers = {
+        "Ana Ruiz": ANSWERS["Ana Ruiz"] | {"vendor_cost_per_call": 0.001, "vendor_exit_plan": 3},
+        EVE: ANSWERS["Ana Ruiz"] | {"vendor_cost_per_call": 0.03, "vendor_exit_plan": 1},
+    }
+    slug = merged(store, packset, answers)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        walk = ["vendor_exit_plan", "vendor_cost_per_call", "vendor_support"]
+        assert [i.question_id for i in wizard.session.agenda()] == walk
+        await pilot.press("ctrl+t")
+        await _settle(pilot)
+        assert wizard.current == "vendor_cost_per_call"
+        await pilot.press(*"0.03", "enter")  # settled; 90,000 a month at 10x: red
+        await _settle(pilot)
+        assert wizard.current == "vendor_calls_per_day"
+        assert ("vendor_calls_per_day", RED) in [
+            (i.question_id, i.group) for i in wizard.session.agenda()
+        ]
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert wizard.current == "vendor_support", "went on from the new red question"
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert wizard.current == "vendor_exit_plan"  # round to the top
+
+
 async def test_a_typed_answer_to_a_disputed_number_settles_it_and_reads_back(store, packset):
     answers = dict(ANSWERS)
     answers[EVE] = answers[EVE] | {"vendor_cost_per_call": 0.03}

@@ -656,8 +656,10 @@ class WizardScreen(Screen):
         items = self._agenda_items()
         here = self.current
         ids = [i.question_id for i in items]
-        if here not in ids and here not in self._agenda_was and self._agenda_at is not None:
-            here = self._agenda_at  # moved on by answering: the walk goes on from its item
+        if here not in self._agenda_was and self._agenda_at is not None:
+            # Moved on by answering, to a question that was not on the agenda (it may be now,
+            # the answer having turned its gate red): the walk goes on from its own item.
+            here = self._agenda_at
         target = following(items, here, self._agenda_was)
         self._agenda_was = ids
         if target is not None:
