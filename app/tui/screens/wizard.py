@@ -6,7 +6,12 @@ amber, or cleared.
 
 On a merged assessment (one with respondents) it opens on the agenda's first item and ctrl+t
 walks the agenda (`app.core.agenda`: disputed, then red, then unknown); a disputed question
-shows each respondent's answer under it until somebody answers it here.
+shows each respondent's answer under it until somebody answers it here (the person who does
+keeps them in view, "settled by your answer", until they leave the question).
+
+Another Preflight's writes show within WATCH_EVERY seconds; the question on screen shows what
+is stored now unless the person has typed over it, and what they have not touched is never
+written back over the other's answer.
 """
 
 from __future__ import annotations
