@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from textual.containers import VerticalScroll
+from textual.widgets import Input
 
 from app.core.agenda import DISPUTED, RED, UNKNOWN, Item, counts, following
 from app.interchange.merge import Target, plan, source_from
@@ -15,7 +16,7 @@ from app.store import Store
 from app.store.models import AnswerRecord
 from app.tui.app import make_app
 from app.tui.screens.wizard import WizardScreen
-from app.tui.widgets.answer_input import AnswerInput
+from app.tui.widgets.answer_input import AnswerInput, ChoiceList
 from app.tui.widgets.text_lines import TextLines
 
 EVE = "[bold]Eve[/bold]"
@@ -129,8 +130,21 @@ def _items(*ids: str) -> list[Item]:
         (_items("a"), "b", ["a", "b"], "a"),
         (_items("a", "b"), "x", ["a", "b"], "a"),
         (_items("a"), "a", [], "a"),
+        (_items("a", "c", "d", "b"), "b", ["a", "b", "c", "d"], "c"),
+        (_items("b", "a"), "b", ["a", "b"], "a"),
+        (_items("a", "b", "n"), "n", ["a", "b"], "a"),
     ],
-    ids=["next", "wraps", "settled-goes-on", "settled-wraps", "never-on-it", "alone"],
+    ids=[
+        "next",
+        "wraps",
+        "settled-goes-on",
+        "settled-wraps",
+        "never-on-it",
+        "alone",
+        "moved-down-goes-on-from-where-it-was",
+        "moved-up-wraps-from-where-it-was",
+        "new-on-it",
+    ],
 )
 def test_following_walks_on_from_where_it_was(items, current, earlier, expected):
     assert following(items, current, earlier).question_id == expected
@@ -217,7 +231,7 @@ async def test_a_disputed_question_shows_each_answer_side_by_side_as_typed(store
         assert "Ana Ruiz          EU only" in full or "Ana Ruiz  EU only" in full
         assert "US only" in full
         assert "Priya Raman" in full
-        assert "Anywhere the provider chooses (given here before the merge)" in full
+        assert "Anywhere the provider chooses (answered here)" in full
         _answer_in_view(wizard)
 
 
@@ -315,6 +329,74 @@ async def test_answering_a_disputed_question_settles_it_and_the_panel_goes(store
     assert "vendor_dpa_signed" not in again.disputes()
     settled = again.all_disputes()["vendor_dpa_signed"]
     assert settled.resolved_how == "answered" and settled.resolved_value == "yes"
+
+
+async def test_a_settled_question_that_turns_red_does_not_skip_the_disputed_after_it(
+    store, packset
+):
+    """Answering the first disputed question "no" turns its gate red: it moves down among the
+    red questions, and ctrl+t still goes to the disputed question after where it stood."""
+    answers = {
+        "Ana Ruiz": ANSWERS["Ana Ruiz"] | {"vendor_region": "eu", "vendor_exit_plan": 3},
+        EVE: ANSWERS[EVE] | {"vendor_region": "eu", "vendor_exit_plan": 1},
+    }
+    slug = merged(store, packset, answers)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        assert [i.question_id for i in wizard.session.agenda()][:3] == [
+            "vendor_dpa_signed",
+            "vendor_exit_plan",
+            "vendor_cost_per_call",
+        ]
+        assert wizard.current == "vendor_dpa_signed"
+        await pilot.press("n")  # settled, and red: on the agenda again, among the red
+        await _settle(pilot)
+        assert wizard.current == "vendor_region"  # moved on, as any answer does
+        items = [(i.question_id, i.group) for i in wizard.session.agenda()]
+        assert items[:2] == [("vendor_exit_plan", DISPUTED), ("vendor_dpa_signed", RED)]
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert wizard.current == "vendor_exit_plan", "the disputed one after it was skipped"
+        assert "1 of " in _notice(app)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert wizard.current == "vendor_dpa_signed"  # then on down the agenda as it is now
+
+
+async def test_the_walk_goes_on_from_its_item_when_the_answer_lands_on_a_new_red_question(
+    store, packset
+):
+    """Settling the disputed cost turns the cost gate red: the next question (calls per day,
+    where the answer moves on to) is new on the agenda, among the red; ctrl+t goes on from the
+    cost's old place, not from there."""
+    answers = {
+        "Ana Ruiz": ANSWERS["Ana Ruiz"] | {"vendor_cost_per_call": 0.001, "vendor_exit_plan": 3},
+        EVE: ANSWERS["Ana Ruiz"] | {"vendor_cost_per_call": 0.03, "vendor_exit_plan": 1},
+    }
+    slug = merged(store, packset, answers)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        walk = ["vendor_exit_plan", "vendor_cost_per_call", "vendor_support"]
+        assert [i.question_id for i in wizard.session.agenda()] == walk
+        await pilot.press("ctrl+t")
+        await _settle(pilot)
+        assert wizard.current == "vendor_cost_per_call"
+        await pilot.press(*"0.03", "enter")  # settled; 90,000 a month at 10x: red
+        await _settle(pilot)
+        assert wizard.current == "vendor_calls_per_day"
+        assert ("vendor_calls_per_day", RED) in [
+            (i.question_id, i.group) for i in wizard.session.agenda()
+        ]
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert wizard.current == "vendor_support", "went on from the new red question"
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert wizard.current == "vendor_exit_plan"  # round to the top
 
 
 async def test_a_typed_answer_to_a_disputed_number_settles_it_and_reads_back(store, packset):
@@ -448,3 +530,262 @@ async def test_ctrl_l_on_a_disputed_question_shows_every_answer_whole(store, pac
         await pilot.pause()
         labels = " ".join(str(lab.render()) for lab in app.screen.query("Label"))
         assert "The answers in full" not in labels
+
+
+# -- another Preflight writes while the wizard is open -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("qid", "theirs", "agreed", "shown"),
+    [
+        ("vendor_dpa_signed", "no", "yes", "yes"),
+        ("vendor_cost_per_call", 0.03, 0.02, "0.02 USD"),
+    ],
+    ids=["yes-no", "typed"],
+)
+async def test_a_remerge_that_settles_the_question_shown_reshows_it_and_leaving_keeps_it(
+    tmp_path, store, packset, qid, theirs, agreed, shown
+):
+    """The wizard sits on a disputed question (no answer); another process merges again and the
+    respondents now agree: the question shows the merged answer, its note and its authors, and
+    leaving it writes nothing (never the stale, empty fields over the merge)."""
+    answers = {"Ana Ruiz": ANSWERS["Ana Ruiz"], EVE: ANSWERS[EVE] | {qid: theirs}}
+    slug = merged(store, packset, answers)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        wizard.show_question(qid)
+        await _settle(pilot)
+        assert qid in wizard.session.disputes() and qid not in wizard.session.answers
+        assert wizard.query_one("#voices", TextLines).display
+        again = {"Ana Ruiz": answers["Ana Ruiz"] | {qid: agreed}, EVE: answers[EVE] | {qid: agreed}}
+        notes = {("Ana Ruiz", qid): "per the May contract", (EVE, qid): "seen it"}
+        with Store.open(tmp_path / "preflight.db") as other:  # `preflight merge` elsewhere
+            merge_into(Session.open(other, packset, slug), again, notes)
+            stored = other.answers(other.get(slug).id)[qid]
+        assert (
+            stored.value == agreed
+            and stored.note == f"Ana Ruiz: per the May contract\n{EVE}: seen it"
+        )
+        wizard._watch()  # what the WATCH_EVERY timer does
+        await _settle(pilot)
+        assert not wizard.query_one("#voices", TextLines).display
+        assert (
+            wizard.query_one("#note", Input).value
+            == f"Ana Ruiz: per the May contract {EVE}: seen it"
+        )
+        status = wizard.query_one("#status", TextLines).plain
+        assert status.startswith("✔ Saved") and f"by Ana Ruiz, {EVE}" in status
+        answer = wizard.query_one(AnswerInput)
+        assert answer.hint_text.startswith(f"↻ Saved elsewhere as {shown} · ")
+        if qid == "vendor_dpa_signed":
+            prompts = [str(o.prompt) for o in wizard.query_one(ChoiceList).options]
+            assert prompts[0] == "● Yes  (y)"
+        else:
+            assert wizard.query_one("#typed", Input).value == "0.02"
+
+        await pilot.press("ctrl+n")  # leave it, and come back: nothing to save either way
+        await _settle(pilot)
+        assert wizard.current != qid
+        await pilot.press("ctrl+b")
+        await _settle(pilot)
+        assert wizard.current == qid
+        await pilot.press("ctrl+t")
+        await _settle(pilot)
+    assert store.answers(store.get(slug).id)[qid] == stored, "leaving wrote over the merge"
+
+
+async def test_a_remerge_that_makes_a_gate_unknown_is_told(tmp_path, store, packset):
+    """Another process merges again and a question the gate reads is now disputed (so not
+    answered): the gate goes CLEAR → UNKNOWN, and the notice and ctrl+l say so."""
+    support = {"vendor_support": 3}
+    answers = {name: given | support for name, given in ANSWERS.items()}
+    slug = merged(store, packset, answers)
+    app = make_app(store=store, packset=packset, open_ref=slug)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        assert wizard.session.evaluation.gates["vendor_fragile"].state.value == "clear"
+        again = dict(answers)
+        again[EVE] = again[EVE] | {"vendor_support": 1}
+        with Store.open(tmp_path / "preflight.db") as other:  # `preflight merge` elsewhere
+            merge_into(Session.open(other, packset, slug), again)
+        wizard._watch()
+        await _settle(pilot)
+        assert wizard.session.evaluation.gates["vendor_fragile"].state.value == "unknown"
+        notice = _notice(app)
+        assert notice.startswith("↻ updated by another Preflight")
+        assert "no gate moved" not in notice
+        assert "? UNKNOWN  Fragile dependency on one provider (was ✔ CLEAR)" in notice
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        story = " ".join(str(w.render()) for w in app.screen.query(".change"))
+        assert "Fragile dependency on one provider" in story
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+async def test_ticking_a_disputed_multi_choice_keeps_the_answers_in_view(store, size):
+    """Each tick is saved at once and the first settles the disagreement; the respondents'
+    answers stay on show, "settled by your answer", until the person leaves the question."""
+    from app.core.answerfile import demo_answers_path, read_answer_file
+    from app.core.packs import load_packs
+    from app.core.paths import shipped_dir
+    from app.tui.agenda_lines import SETTLED, SETTLES
+
+    shipped = load_packs([shipped_dir()]).packset
+    ana = {e.question_id: e.value for e in read_answer_file(demo_answers_path(), shipped).entries}
+    ana["eval_methods"] = ["human_review", "rule_checks"]
+    ben = ana | {"eval_methods": ["human_review"]}
+    slug = merged(store, shipped, {"Ana Silva": ana, "Ben Okoro": ben}, notes={})
+    app = make_app(store=store, packset=shipped, open_ref=slug)
+    async with app.run_test(size=size) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        assert wizard.current == "eval_methods"
+        voices = wizard.query_one("#voices", TextLines)
+        assert voices.display and "Ana Silva" in voices.plain
+        assert SETTLES in " ".join(_notice(app).split())
+        await pilot.press("3")  # a tick: saved, and the disagreement settled with it
+        await _settle(pilot)
+        assert wizard.session.answers["eval_methods"].value == ["llm_judge"]
+        assert "eval_methods" not in wizard.session.disputes()
+        assert voices.display, "the answers went on the first tick"
+        assert "Ana Silva" in voices.plain
+        told = " ".join(_notice(app).split())
+        assert SETTLED in told and SETTLES not in told
+        if size[1] >= 30:
+            assert voices.plain.startswith(f"≠ Disputed — the answers given; {SETTLED}")
+        await pilot.press("1")  # still ticking
+        wizard._settle()  # what the settle timer does
+        await _settle(pilot)
+        assert wizard.session.answers["eval_methods"].value == ["human_review", "llm_judge"]
+        assert voices.display and "Ana Silva" in voices.plain
+        assert SETTLED in " ".join(_notice(app).split())
+        await pilot.press("ctrl+l")  # the answers whole, still
+        await pilot.pause()
+        labels = " ".join(str(lab.render()) for lab in app.screen.query("Label"))
+        assert "The answers in full" in labels
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await pilot.press("enter")  # done ticking: on to the next question
+        await _settle(pilot)
+        assert wizard.current != "eval_methods"
+        assert not voices.display
+        assert SETTLED not in " ".join(_notice(app).split())
+        await pilot.press("ctrl+b")
+        await _settle(pilot)
+        assert wizard.current == "eval_methods"
+        assert not voices.display  # settled: nothing to show any more
+
+
+def _three_voices(shipped):
+    """The demo answers three ways: Ana's, Ben's with every yes/no turned round, Chen's with
+    every yes/no unknown (so each yes/no question holds three different answers)."""
+    from app.core.answerfile import demo_answers_path, read_answer_file
+
+    demo = read_answer_file(demo_answers_path(), shipped).entries
+    ana = {e.question_id: e.value for e in demo}
+    turned = {"yes": "no", "no": "yes", "unknown": "yes"}
+    yes_no = {q for q, v in ana.items() if shipped.questions[q].kind == "yes_no"}
+    ben = {q: turned[v] if q in yes_no else v for q, v in ana.items()}
+    chen = {q: "unknown" if q in yes_no else v for q, v in ana.items()}
+    notes = {("Ana Silva", e.question_id): e.note for e in demo if e.note}
+    return {"Ana Silva": ana, "Ben Okoro": ben, "Chen Wei": chen}, notes
+
+
+def _free_rows(wizard) -> int:
+    main = wizard.query_one("#main", VerticalScroll)
+    used = max(c.virtual_region_with_margin.bottom for c in main.children if c.display)
+    return main.scrollable_content_region.height - used
+
+
+async def test_at_80x24_every_answer_shows_when_the_rows_are_there(store):
+    """Three yes/no answers on a question with a long why: the panel takes the rows the screen
+    leaves (it once settled on one row, "Ana Silva: yes · Ben Okoro: no …", with rows free)."""
+    from app.core.packs import load_packs
+    from app.core.paths import shipped_dir
+
+    shipped = load_packs([shipped_dir()]).packset
+    people, notes = _three_voices(shipped)
+    slug = merged(store, shipped, people, notes=notes)
+    app = make_app(store=store, packset=shipped, open_ref=slug)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        seen = 0
+        for _ in range(len(wizard.session.disputes())):
+            await _settle(pilot)
+            dispute = wizard.session.disputes()[wizard.current]
+            main = wizard.query_one("#main", VerticalScroll)
+            rows = _shown(app, "#voices")
+            if main.max_scroll_y == 0:  # the question fits: so does every answer, or no row is left
+                drawn = " ".join(rows)
+                everyone = all(v.name in drawn for v in dispute.voices) and "…" not in drawn
+                assert everyone or _free_rows(wizard) <= 0, (wizard.current, rows)
+                seen += everyone
+            else:
+                assert len(rows) == 1  # the question alone overflows: one row, ctrl+l has all
+            await pilot.press("ctrl+t")
+        assert seen >= 10
+
+        # The rows left change under it (a two-row hint comes and goes): it follows them.
+        wizard.show_question("oncall_rotation")
+        await _settle(pilot)
+        assert len(_shown(app, "#voices")) == 3 and _free_rows(wizard) == 0
+        answer = wizard.query_one(AnswerInput)
+        usual = answer.hint_text
+        answer.set_hint("✗ " + "a hint long enough to take two rows at 80 columns " * 2)
+        await _settle(pilot)
+        assert wizard.query_one("#main", VerticalScroll).max_scroll_y == 0
+        assert len(_shown(app, "#voices")) < 3
+        answer.set_hint(usual)
+        await _settle(pilot)
+        assert len(_shown(app, "#voices")) == 3
+
+
+async def test_at_120x36_a_long_answer_goes_on_under_it_and_the_notice_takes_the_width(store):
+    from app.core.answerfile import demo_answers_path, read_answer_file
+    from app.core.packs import load_packs
+    from app.core.paths import shipped_dir
+
+    shipped = load_packs([shipped_dir()]).packset
+    ana = {e.question_id: e.value for e in read_answer_file(demo_answers_path(), shipped).entries}
+    ana["eval_methods"] = ["human_review", "rule_checks", "llm_judge"]
+    ben = ana | {"eval_methods": ["human_review"]}
+    slug = merged(store, shipped, {"Ana Silva": ana, "Ben Okoro": ben, "Chen Wei": ana}, notes={})
+    app = make_app(store=store, packset=shipped, open_ref=slug)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        assert wizard.current == "eval_methods"
+        await pilot.resize_terminal(120, 36)
+        await _settle(pilot)
+        rows = _shown(app, "#voices")
+        assert rows[0].startswith("≠ Disputed")
+        drawn = " ".join(" ".join(rows).split())
+        assert "…" not in drawn
+        assert drawn.count("Hard rule checks (PII, citation, policy) • LLM-as-judge") == 2
+        assert len(rows) == 6  # the title, Ana and Chen on two rows each, Ben on one
+        _answer_in_view(wizard)
+        notice = _shown(app, "#notice")
+        width = wizard.query_one("#notice", TextLines).content_size.width
+        assert width > 60
+        assert notice[2].startswith("1 of ") and len(notice[2]) > 50  # wrapped at its width
+        assert all(len(row) <= width for row in notice)
+
+
+def test_answers_run_on_and_cut_at_a_word(packset):
+    from app.core.disputes import Dispute, Voice
+    from app.tui.agenda_lines import voices_text
+
+    long = "Acme Models " + "EU region hosting " * 4
+    dispute = Dispute(
+        "vendor_name",
+        (Voice("Ana Silva", long), Voice("Ben Okoro", "Acme"), Voice("Chen Wei", "Other")),
+        opened_at="2026-11-23T09:00:00Z",
+    )
+    text = voices_text(packset, dispute, rows=1, heading=False, width=44).plain
+    assert text.endswith(" …") and len(text) <= 44
+    assert text[:-2].rstrip() + " " in "≠ Ana Silva: " + long  # whole words only

@@ -426,3 +426,86 @@ async def test_the_notice_retells_new_values_and_pagedown_moves_on_from_a_list(t
         await pilot.pause()
         assert wizard.current == "s_measured"
     app.store.close()
+
+
+async def test_typing_over_an_outside_write_keeps_its_note(tmp_path, signal):
+    """Another Preflight writes the answer, with a note, while the person types a new one: the
+    typed text stays, and saving it keeps the other's note (the note field was never touched)."""
+    db = tmp_path / "o.db"
+    slug = _new(db, signal)
+    app = await _open(db, signal, slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        wizard.go("s_cost")
+        await pilot.pause()
+        for key in "0.5":
+            await pilot.press(key)
+        with Store.open(db) as other:
+            Session.open(other, signal, slug).answer("s_cost", 0.2, note="from the price list")
+        wizard._watch()
+        await pilot.pause()
+        assert app.screen.query_one("#typed", Input).value == "0.5", "typed text kept"
+        await pilot.press("enter")
+        await pilot.pause()
+        saved = wizard.session.answers["s_cost"]
+        assert (saved.value, saved.note) == (0.5, "from the price list")
+    app.store.close()
+
+
+async def test_a_write_the_wizard_already_read_is_not_told_again_as_no_gate_moved(
+    tmp_path, signal, monkeypatch
+):
+    """Another process turns a gate red and the person saves before the watcher looks: the
+    save reads the committed rows and tells the red gate; the watcher must not then replace
+    that with "no gate moved" (its evaluation from before already held the write)."""
+    monkeypatch.setattr(wizard_module, "WATCH_EVERY", 60)  # the watcher looks when told to
+    db = tmp_path / "a.db"
+    slug = _new(db, signal)
+    app = await _open(db, signal, slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        wizard.go("s_cost")
+        await pilot.pause()
+        with Store.open(db) as other:
+            Session.open(other, signal, slug).apply(
+                [("s_measured", 50, None, None), ("s_bar", 90, None, None)]
+            )
+        await _typed(pilot, "0.5")  # before the watcher's next look
+        assert "✗ RED  Pass rate below the bar" in _notice(app)
+        wizard._watch()
+        await pilot.pause()
+        assert "no gate moved" not in _notice(app)
+        assert "✗ RED  Pass rate below the bar" in _notice(app)
+    app.store.close()
+
+
+@pytest.mark.parametrize("pick", [True, False], ids=["picked", "closed"])
+async def test_nobody_to_answer_as_goes_once_people_are_added(tmp_path, signal, pick):
+    db = tmp_path / "np.db"
+    slug = _new(db, signal)
+    app = await _open(db, signal, slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        hint = app.screen.query_one("#hint", Static)
+        usual = str(hint.render())
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "Nobody to answer as yet" in str(hint.render())
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press(*"Dana Ortiz", "enter", *"SRE lead", "enter")
+        await pilot.pause()
+        if pick:
+            await pilot.press("shift+tab")  # to the list, Dana highlighted
+            await pilot.press("enter")
+        else:
+            await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is wizard
+        assert wizard.answering_as == ("Dana Ortiz" if pick else None)
+        assert "Nobody to answer as yet" not in str(hint.render())
+        assert str(hint.render()) == usual
+    app.store.close()

@@ -135,17 +135,21 @@ def following(items: Sequence[Item], current: str, earlier: Sequence[str] = ()) 
     """The item to take up after question `current`: the next one in `items`, wrapping.
 
     Answering changes the agenda, so `items` is recomputed each time; `earlier` is the agenda
-    (question ids) as it stood the last time, so that when `current` has just left the agenda
-    (it was settled) the walk carries on from where it was rather than starting again. A
-    question that was never on it starts at the first item. None when the agenda is empty.
+    (question ids) as it stood the last time. When `current` was on it, the walk goes on from
+    where it stood there, to the first later question still on the agenda (the answer may have
+    moved `current` itself: settled, or down among the red), and past the end round to the top.
+    A question that was not on it goes on from its place in `items`; one on neither starts at
+    the first item. None when the agenda is empty.
     """
     if not items:
         return None
     ids = [item.question_id for item in items]
-    if current in ids:
-        return items[(ids.index(current) + 1) % len(items)]
-    if current in earlier:
-        for qid in earlier[list(earlier).index(current) + 1 :]:
+    before = list(earlier)
+    if current in before:
+        for qid in before[before.index(current) + 1 :]:
             if qid in ids:
                 return items[ids.index(qid)]
+        return next((item for item in items if item.question_id != current), items[0])
+    if current in ids:
+        return items[(ids.index(current) + 1) % len(items)]
     return items[0]

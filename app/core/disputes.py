@@ -10,7 +10,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Voice:
-    """One answer in a disagreement: a respondent's, or the one given here before the merge."""
+    """One answer in a disagreement: a respondent's, or the one this assessment held when the
+    disagreement (re)opened ("answered here")."""
 
     name: str
     value: Any

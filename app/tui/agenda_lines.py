@@ -23,9 +23,13 @@ from app.tui.render import STYLES
 SYMBOLS = {DISPUTED: "≠", RED: "✗", UNKNOWN: "?"}
 _STYLE_OF = {DISPUTED: "amber", RED: "red", UNKNOWN: "unknown"}
 DONE = "Agenda done: nothing disputed, red or unknown"
-HERE = "given here before the merge"
-"""How the answer this assessment held when the disagreement opened is labelled."""
-SHORT_HERE = "here before merge"
+SETTLES = "answering here settles it"
+SETTLED = "settled by your answer"
+"""Said in place of SETTLES once the person's answer settled it, while they are still on it."""
+HERE = "answered here"
+"""How the answer this assessment held when the disagreement (re)opened is labelled: given
+here, before that merge (which may itself have come after an earlier one)."""
+SHORT_HERE = "answered here"
 """The same where the answers run on, one row holding several."""
 NAME_COLUMN = 18
 """The widest the respondents' name column grows (a longer name is cut with "…")."""
@@ -37,11 +41,18 @@ def _style(group: str) -> str:
 
 
 def agenda_notice(
-    items: Sequence[Item], item: Item | None = None, console: Console | None = None, width: int = 0
+    items: Sequence[Item],
+    item: Item | None = None,
+    console: Console | None = None,
+    width: int = 0,
+    *,
+    settled: bool = False,
 ) -> Text:
     """The notice on the agenda: the counts by group, the questions and minutes left, and (for
     `item`, the question just landed on) its place and why it is on the agenda, wrapped to
-    `width` with `console` (not wrapped without them)."""
+    `width` with `console` (not wrapped without them). With `settled`, `item` is a disputed
+    question the person's answer just settled (so no longer on the agenda as disputed): it is
+    told as settled by them."""
     if not items:
         return Text(f"✔ {DONE}", style="green")
     text = Text("Agenda: ")
@@ -53,20 +64,28 @@ def agenda_notice(
     total = len(items)
     asked = "question" if total == 1 else "questions"
     text.append(f"\n{total} {asked}, ~{minutes(items)} min · ctrl+t next", style="dim")
-    if item is not None and item in items:
+    settled = settled and item is not None and item.group == DISPUTED
+    if item is not None and (item in items or settled):
         text.append("\n")
-        text.append_text(_why(items, item, console, width))
+        text.append_text(_why(items, item, console, width, settled))
     return text
 
 
-def _why(items: Sequence[Item], item: Item, console: Console | None, width: int) -> Text:
+def _why(
+    items: Sequence[Item], item: Item, console: Console | None, width: int, settled: bool = False
+) -> Text:
     """ "3 of 11 · ✗ red gate: Nobody on call", in at most three rows of `width`."""
     group = item.group
-    line = Text(f"{items.index(item) + 1} of {len(items)} · ", style="dim")
+    if item in items:
+        line = Text(f"{items.index(item) + 1} of {len(items)} · ", style="dim")
+    else:
+        line = Text()
     line.append(f"{SYMBOLS[group]} ", style=_style(group))
     if group == DISPUTED:
         line.append("disputed", style=_style(group))
-        line.append(": the answers above differ (ctrl+l: in full); answering here settles it")
+        line.append(
+            f": the answers above differ (ctrl+l: in full); {SETTLED if settled else SETTLES}"
+        )
     elif item.reason == "required":
         line.append("unknown", style=_style(group))
         line.append(": required, and nobody has answered it")
@@ -88,15 +107,19 @@ def voices_text(
     rows: int,
     heading: bool,
     width: int = 0,
+    settled: bool = False,
+    console: Console | None = None,
 ) -> Text:
     """The answers in a disagreement in at most `rows` rows (at least one).
 
     When every answer has a row of its own: name, the answer as it reads everywhere
-    (`app.core.answers.display`), "(given here before the merge)" for the answer this
-    assessment held, and the note. With `heading` (and the rows for it) a title row comes
-    first; without it each row starts with "≠". When they do not all fit, the answers run on
-    as "Name: answer · Name: answer", as many to a row of `width` as fit, and the last row
-    ends with "…" if even that does not fit.
+    (`app.core.answers.display`), "(answered here)" for the answer this assessment held, and
+    the note; with `console` and rows to spare, an answer longer than `width` goes on under
+    its first row (the spare rows shared out one at a time, the first answers first), and one
+    still too long for the rows it got is cut with "…" where shown. With `heading` (and the
+    rows for it) a title row comes first; without it each row starts with "≠". When they do
+    not all fit, the answers run on as "Name: answer · Name: answer", as many to a row of
+    `width` as fit, and the last row ends with "…" if even that does not fit.
     """
     question = packset.questions.get(dispute.question_id)
     voices = list(dispute.voices)
@@ -107,27 +130,91 @@ def voices_text(
     text = Text()
     if heading:
         text.append("≠ Disputed", style=style)
-        text.append(" — the answers given; answering here settles it\n", style="dim")
+        text.append(f" — the answers given; {SETTLED if settled else SETTLES}\n", style="dim")
     lead = "  " if heading else "≠ "
     if len(voices) > room:
         text.append_text(_run_on(question, voices, lead, style, room, width))
         return text
+    blocks = _blocks(question, voices, lead, style, width, console)
+    shares = _share([len(body) for _, body, _ in blocks], room)  # at least one row each
+    lines: list[Text] = []
+    for (first, body, indent), share in zip(blocks, shares, strict=True):
+        kept = [row.copy() for row in body[:share]]
+        if share < len(body):  # the rest on its last row: cut there, at a word, with "…"
+            kept[-1] = Text(" ").join([kept[-1], *body[share:]])
+        lines.append(first + kept[0])
+        lines.extend(Text(" " * indent) + row for row in kept[1:])
+    text.append_text(Text("\n").join(lines))
+    return text
+
+
+def voices_rows(
+    packset: PackSet,
+    dispute: Dispute,
+    *,
+    heading: bool,
+    width: int = 0,
+    console: Console | None = None,
+) -> int:
+    """The rows `voices_text` needs to show every answer whole (one each without `console`)."""
+    question = packset.questions.get(dispute.question_id)
+    lead = "  " if heading else "≠ "
+    blocks = _blocks(question, list(dispute.voices), lead, _style(DISPUTED), width, console)
+    return sum(len(rows) for _, rows, _ in blocks) + (1 if heading else 0)
+
+
+def _blocks(
+    question: Question | None,
+    voices: Sequence[Voice],
+    lead: str,
+    style: str,
+    width: int,
+    console: Console | None,
+) -> list[tuple[Text, list[Text], int]]:
+    """Each answer as its first row's start (lead and name), the rows of what follows (the
+    answer, "(answered here)", the note: wrapped to `width` with `console`, else one row),
+    and the indent of the rows after the first."""
     names = [Text(_name(v), style="bold") for v in voices]
     column = min(max((n.cell_len for n in names), default=0), NAME_COLUMN)
     if width > 0:
         column = min(column, max(6, width // 2 - 2))  # the answer keeps half the row
-    for index, (voice, name) in enumerate(zip(voices, names, strict=True)):
-        if index:
-            text.append("\n")
-        text.append(lead, style=style)
+    indent = len(lead) + column + 2
+    blocks = []
+    for voice, name in zip(voices, names, strict=True):
         name.truncate(column, overflow="ellipsis", pad=True)  # in cells: wide letters too
-        text.append_text(name)
-        text.append(f"  {_shown(question, voice)}")
+        first = Text(lead, style=style)
+        first.append_text(name)
+        first.append("  ")
+        body = Text(_shown(question, voice))
         if voice.here:
-            text.append(f" ({HERE})", style="italic")
+            body.append(f" ({HERE})", style="italic")
         if voice.note and voice.note.strip():
-            text.append(f" — {one_line(voice.note)}", style="dim")
-    return text
+            body.append(f" — {one_line(voice.note)}", style="dim")
+        if console is None or width - indent < 12 or indent + body.cell_len <= width:
+            blocks.append((first, [body], indent))
+            continue
+        rows = list(body.wrap(console, width - indent, overflow="fold"))
+        for row in rows:
+            row.rstrip()
+        blocks.append((first, rows, indent))
+    return blocks
+
+
+def _share(needs: Sequence[int], room: int) -> list[int]:
+    """Rows for each of len(needs) answers within `room` (>= len(needs)): one each, then the
+    spare rows one at a time to those that need more, in order, round and round."""
+    shares = [1] * len(needs)
+    spare = room - len(needs)
+    while spare > 0:
+        given = False
+        for index, need in enumerate(needs):
+            if spare and shares[index] < need:
+                shares[index] += 1
+                spare -= 1
+                given = True
+        if not given:
+            break
+    return shares
 
 
 def voices_in_full(packset: PackSet, dispute: Dispute) -> list[Text]:
@@ -183,6 +270,9 @@ def _run_on(
         last = lines[-1]
         if width > 0 and last.cell_len > width - 2:
             last.truncate(width - 2)
+            cut = last.plain.rfind(" ", 0, width - 2)
+            if cut >= width // 2:  # at a word: never "score a sa …"
+                last = lines[-1] = last[:cut]
             last.rstrip()
         last.append(" …", style="dim")
     return Text("\n").join(lines)

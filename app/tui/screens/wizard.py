@@ -6,13 +6,18 @@ amber, or cleared.
 
 On a merged assessment (one with respondents) it opens on the agenda's first item and ctrl+t
 walks the agenda (`app.core.agenda`: disputed, then red, then unknown); a disputed question
-shows each respondent's answer under it until somebody answers it here.
+shows each respondent's answer under it until somebody answers it here (the person who does
+keeps them in view, "settled by your answer", until they leave the question).
+
+Another Preflight's writes show within WATCH_EVERY seconds; the question on screen shows what
+is stored now unless the person has typed over it, and what they have not touched is never
+written back over the other's answer.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -24,7 +29,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from app.core.agenda import Item, following
-from app.core.answers import AnswerError, parse_text
+from app.core.answers import AnswerError, display, parse_text
+from app.core.disputes import Dispute
 from app.core.engine import BLOCKING, Evaluation, GateChange, GateState, changes, severity
 from app.core.explain import because
 from app.core.states import badge
@@ -38,6 +44,9 @@ from app.tui.widgets.answer_input import AnswerInput
 from app.tui.widgets.text_lines import TextLines
 from app.tui.widgets.voices import Voices
 
+if TYPE_CHECKING:
+    from app.store.models import AnswerRecord
+
 ADVANCE_AFTER = 0.04
 """Seconds between an answer's frame and showing the next question."""
 SETTLE_AFTER = 1.5
@@ -50,10 +59,21 @@ HISTORY = 10
 """Gate changes kept for the changes view (ctrl+l)."""
 NOTICE_STATES = (GateState.red, GateState.amber)
 OUTSIDE = "↻ updated by another Preflight"
+NOBODY = "Nobody to answer as yet: ctrl+o adds people."
 SHORT_SCREEN = 30
 """Below this many rows the wizard drops its blank rows (preflight.tcss `.-short`)."""
 NOTICE_ROWS = 5
 """The notice's fixed height (preflight.tcss): what moved, then the gate, why, because, fix."""
+
+
+def _is_news(change: GateChange) -> bool:
+    """A gate change the notice tells: into or out of red or amber, an unknown gate answered,
+    and a clear gate open again for want of an answer (CLEAR → UNKNOWN: a merge elsewhere
+    disputed a question it reads, an answer was cleared). A gate first asked (INACTIVE →
+    UNKNOWN) is not: while a kickoff is under way that is most of them, and no news."""
+    if change.after in NOTICE_STATES or change.before in BLOCKING:
+        return True
+    return change.after is GateState.unknown and change.before is GateState.clear
 
 
 class WizardScreen(Screen):
@@ -120,6 +140,20 @@ class WizardScreen(Screen):
         """Gates the last change moved: the panel always lists them."""
         self._painted: dict[str, Text] = {}
         """What the sidebar last showed, so a repaint touches only what changed."""
+        self._known: tuple[dict[str, AnswerRecord], dict[str, Dispute], Evaluation] | None = None
+        """The answers, open disagreements and evaluation the screen last showed: the watcher
+        tells what another Preflight changed from these (the session may already hold a write
+        of theirs, read by a save of ours that found the rows changed)."""
+        self._settled_here: Dispute | None = None
+        """The disagreement an answer to the question shown settled: its answers stay on show
+        ("settled by your answer") until the person leaves the question, so that ticking a
+        multi-choice answer (each tick is saved, the first settles it) keeps them in view."""
+        self._hint_before_nobody = ""
+        """The hint F2 replaced with NOBODY (no participants yet), shown again once there are."""
+        self._shown: AnswerRecord | None = None
+        """The stored answer the question, note and link fields were last filled from (or
+        saved as): what the person has not changed is what they saw, not what the store holds
+        now, which another Preflight may have written since."""
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -180,6 +214,13 @@ class WizardScreen(Screen):
         self.set_class(self.size.height < SHORT_SCREEN, "-short")
         self.call_after_refresh(self._refresh_panels)
         self.call_after_refresh(self._show_voices)
+        self.call_after_refresh(self._rewrap_agenda)
+
+    def _rewrap_agenda(self) -> None:
+        """The agenda notice is wrapped to the notice's width when told: tell it again at the
+        new one."""
+        if self._agenda_on_notice:
+            self._tell_agenda(self._agenda_items(), self._agenda_told)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """ctrl+t is "Agenda" on a merged assessment, "To do" elsewhere (see BINDINGS)."""
@@ -204,7 +245,12 @@ class WizardScreen(Screen):
         packset = self.session.packset
         question = packset.questions[qid]
         pack = packset.pack(packset.question_pack[qid])
+        left = qid != self.current
         self.current = qid
+        if left and self._settled_here is not None:
+            self._settled_here = None
+            if self._agenda_on_notice and self._agenda_told is not None:
+                self._tell_agenda(self._agenda_items(), self._agenda_told)  # no longer "yours"
         visible = [q for q in pack.questions if self.session.evaluation.visible.get(q.id)]
         position = next((i for i, q in enumerate(visible, 1) if q.id == qid), 0)
         optional = "" if question.required else " · optional"
@@ -215,6 +261,7 @@ class WizardScreen(Screen):
         self.query_one("#why", Static).update(literal("Why: " + question.help, "italic"))
         self._show_voices()
         record = self.session.answers.get(qid)
+        self._shown = record
         self.query_one(AnswerInput).show(question, record.value if record else None)
         self.query_one("#note", Input).value = one_line(record.note or "") if record else ""
         evidence = record.evidence.ref if record and record.evidence else ""
@@ -274,6 +321,7 @@ class WizardScreen(Screen):
         verdict = verdict_text(evaluation).plain
         if self.sub_title != verdict:
             self.sub_title = verdict
+        self._known = (dict(self.session.answers), dict(self.session.disputes()), evaluation)
 
     # -- answering ----------------------------------------------------------------------------
 
@@ -310,11 +358,12 @@ class WizardScreen(Screen):
         ticking = question.kind == "multi" and not advance
         pending = self._pending_multi
         before = pending[1] if pending and pending[0] == self.current else self.session.evaluation
-        stored = self.session.answers.get(self.current)
-        note = self._edited("#note", stored.note if stored else None)
-        link = stored.evidence.ref if stored and stored.evidence else None
+        shown = self._shown
+        note = self._edited("#note", shown.note if shown else None)
+        link = shown.evidence.ref if shown and shown.evidence else None
         evidence = self._edited("#evidence", link)
         answer = self.query_one(AnswerInput)
+        dispute = self.session.disputes().get(self.current)
         try:
             record, moved = self.session.answer(
                 self.current, value, note=note, evidence=evidence, answered_by=self.answering_as
@@ -331,12 +380,23 @@ class WizardScreen(Screen):
         # move to the next question follows a beat later, so that frame is not held up by
         # rebuilding the question (~25 ms) and the person sees what their answer changed.
         del moved  # told from `before` instead: a multi-choice answer is told net of its ticks
+        if dispute is not None:
+            self._settled_here = dispute  # settled by this answer (the store did it with it)
+        # A field left as it was filled keeps what the store holds, which another Preflight
+        # may have written since: show that, and count it as what the person has seen.
+        if note is None:
+            self._fill("#note", record.note)
+        if evidence is None:
+            self._fill("#evidence", record.evidence.ref if record.evidence else None)
+        self._shown = record
         readback = answer.saved(record.value)
         self._readback = readback if advance else None
         if ticking:
             self._pending_multi = (self.current, before)
             self._restart_settle()
             self._refresh_panels()
+            if dispute is not None and self._agenda_on_notice:
+                self._tell_agenda(self._agenda_items(), self._agenda_told)  # "settled by you"
         else:
             self._pending_multi = None
             self._refresh_panels(changed=self._tell(before, self.current))
@@ -369,13 +429,21 @@ class WizardScreen(Screen):
             self._pending_multi = None
             self._refresh_panels(changed=self._tell(before, qid))
 
-    def _edited(self, selector: str, stored: str | None) -> str | None:
+    def _edited(self, selector: str, shown: str | None) -> str | None:
         """The field's text, or None (the store keeps what it has) while the field still shows
-        the stored text: a field is one line, and a note from an answer file may have several,
-        which re-answering must not flatten. An emptied field is "" and removes the text."""
-        if stored is not None and not self._typed_over(selector, stored):
+        the text it was filled with (`shown`): a field is one line, and a note from an answer
+        file may have several, which re-answering must not flatten; and another Preflight may
+        have written a note since, which a field the person never touched must not undo. An
+        emptied field is "" and removes the text."""
+        if not self._typed_over(selector, shown):
             return None
         return self.query_one(selector, Input).value.strip()
+
+    def _fill(self, selector: str, stored: str | None) -> None:
+        """Show `stored` in a note or link field (on one line), unless it shows it already."""
+        field = self.query_one(selector, Input)
+        if self._typed_over(selector, stored):
+            field.value = one_line(stored or "")
 
     def _cancel_advance(self) -> None:
         """Drop a pending move to the next question (a second answer or a navigation key
@@ -391,7 +459,7 @@ class WizardScreen(Screen):
         A save that moved nothing leaves the notice as it was: it still tells the last change,
         and its label says which question that came from.
         """
-        news = [c for c in moved if c.after in NOTICE_STATES or c.before in BLOCKING]
+        news = [c for c in moved if _is_news(c)]
         news.sort(key=lambda c: severity(c.after))  # red first, as everywhere
         if not news and source != OUTSIDE:
             if self._agenda_on_notice:  # the agenda told again, with what is left of it
@@ -408,14 +476,17 @@ class WizardScreen(Screen):
         for change in news:
             full.append_text(self._gate_story(change))
         blocking = [c for c in news if c.after in NOTICE_STATES]
-        cleared = [c for c in news if c.after not in NOTICE_STATES]
         if 1 <= len(blocking) <= 2:
-            # Each blocking gate with its why, the values behind it and the fix; what cleared
-            # goes on the first title line, so nothing is pushed out of the box.
+            # Each blocking gate with its why, the values behind it and the fix; the others
+            # (cleared, or open again for want of an answer) go on the first title line, so
+            # nothing is pushed out of the box.
             also = ""
-            if cleared:
-                titles = "; ".join(one_line(c.gate.full_title) for c in cleared)
-                also = f"  · ✔ cleared: {titles}"
+            for word, group in (
+                ("? unknown", [c for c in news if c.after is GateState.unknown]),
+                ("✔ cleared", [c for c in news if c.after not in BLOCKING]),
+            ):
+                if group:
+                    also += f"  · {word}: " + "; ".join(one_line(c.gate.full_title) for c in group)
             for index, change in enumerate(blocking):
                 gate = change.gate
                 notice.append(badge(change.after.value), style=STYLES[change.after.value])
@@ -476,7 +547,7 @@ class WizardScreen(Screen):
         line.append(f"  {one_line(change.gate.full_title)}")
         if change.after in NOTICE_STATES:
             line.append(f" — because {self._because(change.gate.id)}", style="dim")
-        elif change.before in BLOCKING:
+        elif change.before in BLOCKING or change.after is GateState.unknown:
             line.append(f" (was {badge(change.before.value)})", style="dim")
         return line
 
@@ -539,9 +610,9 @@ class WizardScreen(Screen):
                 )
                 return False
             return self.save(value)
-        record = self.session.answers.get(self.current)
         if not self._fields_differ():
-            return True
+            return True  # nothing typed: nothing to save (and nothing stale written back)
+        record = self.session.answers.get(self.current)
         if record is None:
             self.notify(
                 "The note and link are saved with an answer; this one has none.",
@@ -590,8 +661,10 @@ class WizardScreen(Screen):
         items = self._agenda_items()
         here = self.current
         ids = [i.question_id for i in items]
-        if here not in ids and here not in self._agenda_was and self._agenda_at is not None:
-            here = self._agenda_at  # moved on by answering: the walk goes on from its item
+        if here not in self._agenda_was and self._agenda_at is not None:
+            # Moved on by answering, to a question that was not on the agenda (it may be now,
+            # the answer having turned its gate red): the walk goes on from its own item.
+            here = self._agenda_at
         target = following(items, here, self._agenda_was)
         self._agenda_was = ids
         if target is not None:
@@ -607,19 +680,37 @@ class WizardScreen(Screen):
         """The notice tells the agenda: what is left, and where `item` stands on it and why."""
         notice = self.query_one("#notice", TextLines)
         width = notice.content_size.width
-        notice.update(agenda_notice(items, item, self.app.console, width))
+        settled = self._settled(item.question_id) if item is not None else None
+        notice.update(agenda_notice(items, item, self.app.console, width, settled=bool(settled)))
         self._told = None  # a later save retells the agenda, not older gate news
         self._agenda_told = item
         self._agenda_on_notice = True
 
     def _show_voices(self) -> None:
-        """Under a disputed question, each respondent's answer; nothing once it is answered
-        (that settles the disagreement)."""
+        """Under a disputed question, each respondent's answer; once it is answered (that
+        settles the disagreement) nothing, except while the person who settled it is still
+        on it ("settled by your answer")."""
         dispute = self.session.disputes().get(self.current)
+        settled = self._settled(self.current)
         if self.current in self.session.answers:
-            dispute = None
+            dispute = settled
         short = self.has_class("-short")
-        self.query_one(Voices).show(self.session.packset, dispute, short=short)
+        voices = self.query_one(Voices)
+        voices.show(
+            self.session.packset,
+            dispute,
+            short=short,
+            settled=dispute is not None and dispute is settled,
+        )
+
+    def _settled(self, qid: str) -> Dispute | None:
+        """The disagreement on `qid` an answer here settled, while its question is shown."""
+        settled = self._settled_here
+        if settled is None or settled.question_id != qid or qid != self.current:
+            return None
+        if qid not in self.session.answers:
+            return None  # cleared since (f8, another Preflight): open again, or gone
+        return settled
 
     def action_area(self, index: int) -> None:
         """Go to the first unanswered (else the first) question of the `index`-th area."""
@@ -658,7 +749,10 @@ class WizardScreen(Screen):
         author); the choice is remembered for this assessment."""
         people = [p.name for p in self.session.participants()]
         if not people:
-            self.query_one(AnswerInput).set_hint("Nobody to answer as yet: ctrl+o adds people.")
+            answer = self.query_one(AnswerInput)
+            if answer.hint_text != NOBODY:
+                self._hint_before_nobody = answer.hint_text
+            answer.set_hint(NOBODY)
             return
         at = people.index(self.answering_as) + 1 if self.answering_as in people else 0
         self._answer_as(people[at % len(people)])
@@ -672,6 +766,13 @@ class WizardScreen(Screen):
         self._status(self.session.answers.get(self.current))
         self._offer_people()
 
+    def _unsay_nobody(self) -> None:
+        """Once there are participants, the hint that there are none gives way to what it
+        said before."""
+        answer = self.query_one(AnswerInput)
+        if answer.hint_text == NOBODY and self.session.participants():
+            answer.set_hint(self._hint_before_nobody)
+
     def _offer_people(self) -> None:
         """Person questions complete a participant's name as it is typed."""
         names = [f"{p.name} ({p.role})" if p.role else p.name for p in self.session.participants()]
@@ -683,7 +784,7 @@ class WizardScreen(Screen):
         from app.tui.agenda_lines import voices_in_full
         from app.tui.screens.changes import ChangesScreen
 
-        dispute = self.session.disputes().get(self.current) if self.current else None
+        dispute = self.session.disputes().get(self.current) or self._settled(self.current)
         if dispute is None or not dispute.voices:
             self.app.push_screen(ChangesScreen(list(self.history)))
             return
@@ -701,8 +802,7 @@ class WizardScreen(Screen):
         if version == self._seen_version:
             return
         self._seen_version = version
-        before = self.session.evaluation
-        current = self.session.answers.get(self.current)
+        known = self._known
         try:
             self.session.refresh()
         except PreflightError as exc:
@@ -714,20 +814,43 @@ class WizardScreen(Screen):
             self.merged = merged
             self.refresh_bindings()
         self._show_voices()
-        if self.current not in self.order:
-            self._refresh_panels(changed=self._tell(before, OUTSIDE))
+        if self.current in self.order:
+            record = self.session.answers.get(self.current)
+            if record != self._shown and self._untouched():
+                # Written elsewhere (a merge that settled it, a second wizard) and nothing
+                # typed here: show what is stored now, so leaving it writes nothing stale back.
+                self.show_question(self.current)
+                self._tell_outside_answer(record)
+        if known is None:
+            self._refresh_panels()
             return
-        if self.session.answers.get(self.current) != current and self._untouched():
-            self.show_question(self.current)
+        answers, disputes, before = known
+        session = self.session
+        if session.answers == answers and session.disputes() == disputes:
+            if not changes(before, session.evaluation):
+                # Nothing the screen shows: a write it already read (a save of ours found the
+                # rows changed and told what moved), or one it does not show (who is answering).
+                self._refresh_panels()
+                return
         self._refresh_panels(changed=self._tell(before, OUTSIDE))
+
+    def _tell_outside_answer(self, record: AnswerRecord | None) -> None:
+        """Under a question another Preflight just answered (or cleared): what it holds now."""
+        answer = self.query_one(AnswerInput)
+        question = self.session.packset.questions[self.current]
+        if record is None:
+            told = "↻ Cleared by another Preflight"
+        else:
+            told = f"↻ Saved elsewhere as {one_line(display(question, record.value))}"
+        answer.set_hint(f"{told} · {answer.hint_text}")
 
     def _untouched(self) -> bool:
         """Nothing typed here that is not saved: the question may be shown again safely."""
         return self.query_one(AnswerInput).pending_text() is None and not self._fields_differ()
 
     def _fields_differ(self) -> bool:
-        """Do the note or link fields show something other than the stored answer's?"""
-        record = self.session.answers.get(self.current)
+        """Has the person changed the note or link fields from what they were filled with?"""
+        record = self._shown
         link = record.evidence.ref if record and record.evidence else None
         return self._typed_over("#note", record.note if record else None) or self._typed_over(
             "#evidence", link
@@ -761,6 +884,7 @@ class WizardScreen(Screen):
         else:
             self._status(self.session.answers.get(self.current))
             self._offer_people()
+        self._unsay_nobody()
 
     def action_home(self) -> None:
         self._settle()
