@@ -789,3 +789,17 @@ def test_answers_run_on_and_cut_at_a_word(packset):
     text = voices_text(packset, dispute, rows=1, heading=False, width=44).plain
     assert text.endswith(" …") and len(text) <= 44
     assert text[:-2].rstrip() + " " in "≠ Ana Silva: " + long  # whole words only
+
+
+def test_ctrl_l_never_sends_a_terminal_escape(store, packset):
+    from app.core.disputes import Dispute, Voice
+    from app.tui.agenda_lines import voices_in_full
+
+    dispute = Dispute(
+        "vendor_name",
+        (Voice("Ana", "x\x1b]0;PWNED\x07 tail\nsecond line", note="n\x1b[31mRED"),),
+        "t",
+    )
+    (block,) = voices_in_full(packset, dispute)
+    assert "\x1b" not in block.plain and "\x07" not in block.plain
+    assert "tail\nsecond line" in block.plain  # the answer whole, its lines kept

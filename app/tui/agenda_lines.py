@@ -17,7 +17,7 @@ from app.core.answers import display
 from app.core.disputes import Dispute, Voice
 from app.core.model import Question
 from app.core.packs import PackSet
-from app.core.text import one_line
+from app.core.text import lines, one_line
 from app.tui.render import STYLES
 
 SYMBOLS = {DISPUTED: "≠", RED: "✗", UNKNOWN: "?"}
@@ -229,9 +229,10 @@ def voices_in_full(packset: PackSet, dispute: Dispute) -> list[Text]:
         if voice.here:
             block.append(f" ({HERE})", style="italic")
         block.append("\n")
-        block.append(str(voice.value) if question is None else display(question, voice.value))
+        shown = str(voice.value) if question is None else display(question, voice.value)
+        block.append(lines(shown))  # whole, line breaks kept; never a terminal escape
         if voice.note and voice.note.strip():
-            block.append(f"\nNote: {voice.note}", style="dim")
+            block.append(f"\nNote: {lines(voice.note)}", style="dim")
         if voice.evidence:
             block.append(f"\nEvidence: {one_line(voice.evidence)}", style="dim")
         out.append(block)
