@@ -591,3 +591,19 @@ def test_a_settled_disagreement_keeps_who_said_what_through_later_merges(kickoff
     by_merge = kickoff.all_disputes()["cases"]
     assert by_merge.resolved_how == ResolvedHow.merged and by_merge.resolved_value == 1
     assert [(v.name, v.value) for v in by_merge.voices] == [("Ana", 1), ("Ben", 2)]
+
+
+def test_a_failed_write_inside_a_transaction_is_undone_alone(store, mpack):
+    session = Session.create(store, mpack, "kickoff")
+    with store.transaction():
+        session.answer("ready", "yes")
+        with pytest.raises(ValueError):
+            store.save_answer(session.id, "cases", None)  # refused before writing
+        try:
+            with store._write() as db:
+                db.execute("UPDATE answers SET note = 'half' WHERE assessment_id = ?", [session.id])
+                raise RuntimeError("fails after writing")
+        except RuntimeError:
+            pass
+    assert store.answers(session.id)["ready"].note is None  # the failed write left nothing
+    assert store.answers(session.id)["ready"].value == "yes"  # the rest committed

@@ -132,7 +132,16 @@ class Store(AnswerWrites, MergeWrites):
     @contextlib.contextmanager
     def _write(self) -> Iterator[Writer]:
         if self._writing == threading.get_ident():
-            yield self._writer  # inside `transaction()`: its commit covers this write
+            # Inside `transaction()`: its commit covers this write, and a savepoint undoes
+            # just this write if it fails (the caller may catch that and go on).
+            self.conn.execute("SAVEPOINT nested_write")
+            try:
+                yield self._writer
+            except BaseException:
+                self.conn.execute("ROLLBACK TO nested_write")
+                self.conn.execute("RELEASE nested_write")
+                raise
+            self.conn.execute("RELEASE nested_write")
             return
         with self._lock, mapped(self.path, self.timeout), write(self.conn):
             self._writing = threading.get_ident()
