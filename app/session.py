@@ -410,7 +410,6 @@ class Session:
         self.store.save_summary(self.id, committed)
         return self._moved(before, committed)
 
-
     # -- decisions ---------------------------------------------------------------------------
 
     def decisions(self) -> list[Decision]:
