@@ -5,7 +5,8 @@ display text. The output is ASCII-only (`ensure_ascii`), so no control character
 file raw, and it carries a `seal`: SHA-256 of the canonical JSON of everything else, which
 `preflight verify` checks like the page digest. A merged assessment also carries
 `respondents` and `disputes` (open and settled, each with every answer in it); the keys are
-left out for one never merged.
+left out for one never merged. An assessment with a decision log carries `decisions` (left out
+when there is none, so earlier packs keep their bytes).
 """
 
 from __future__ import annotations
