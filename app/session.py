@@ -14,12 +14,24 @@ from typing import Any
 
 from app.core.agenda import Dispute, Item, agenda
 from app.core.answers import AnswerError, check_value
+from app.core.decisions import (
+    DECIDED,
+    DECIDER_QUESTION,
+    named_decider,
+    open_gates,
+    override_problem,
+    text_problem,
+)
 from app.core.engine import Evaluation, GateChange, GateState, changes, evaluate
 from app.core.packs import PackSet
+from app.core.text import name_key, one_line
+from app.errors import EXIT_USAGE, PreflightError
 from app.store import Store
 from app.store.models import (
     AnswerRecord,
     Assessment,
+    Decision,
+    DecisionKind,
     Disagreement,
     GateFollowUp,
     HistoryEntry,
@@ -98,6 +110,7 @@ class Session:
         respondents: Sequence[Respondent] = (),
         disagreements: Sequence[Disagreement] = (),
         merged: Mapping[str, Any] | None = None,
+        decisions: Sequence[Decision] = (),
         today: Callable[[], str] = _today,
     ) -> Session:
         """Recreate an assessment as given (an imported assessment file), with its summary
@@ -120,6 +133,7 @@ class Session:
             disagreements=disagreements,
             merged=merged,
             summary=first,
+            decisions=decisions,
         )
         return cls(store, packset, restored, today)
 
@@ -395,6 +409,87 @@ class Session:
         committed = self._summary_for(values, self._evaluate(values))
         self.store.save_summary(self.id, committed)
         return self._moved(before, committed)
+
+    # -- decisions ---------------------------------------------------------------------------
+
+    def decisions(self) -> list[Decision]:
+        """The decision log, oldest first."""
+        return self.store.decisions(self.id)
+
+    def note_decision(
+        self, text: str, *, gate_id: str | None = None, by: str | None = None
+    ) -> Decision:
+        """Record a decision in words, maybe about one gate of the packs in use, maybe by a
+        participant; PreflightError (exit 2) otherwise."""
+        if (problem := text_problem(text, "a decision")) is not None:
+            raise PreflightError(problem, EXIT_USAGE)
+        if gate_id is not None and gate_id not in self.packset.gates:
+            raise PreflightError(
+                f"no gate {one_line(gate_id)!r} in the packs in use (see the gate ids with "
+                "'preflight check')",
+                EXIT_USAGE,
+            )
+        who = self._decider(by).name if by is not None else None
+        return self.store.add_decision(
+            self.id, DecisionKind.note, text=text.strip(), gate_id=gate_id, decided_by=who
+        )
+
+    def decide(
+        self,
+        verdict: str,
+        by: str,
+        *,
+        digest: str,
+        note: str | None = None,
+        override: str | None = None,
+    ) -> Decision:
+        """Record the go/no-go decision beside what Preflight computes now (the verdict with
+        today's waivers, the open gates) and `digest`, the pack digest of the same records.
+
+        `by` must be a participant and, where the packs name the go/no-go decider, that
+        person; GO or CONDITIONAL over a computed NO-GO, or GO over INCOMPLETE, needs an
+        `override` reason. PreflightError (exit 2) otherwise."""
+        decided = DECIDED.get(verdict.strip().lower())
+        if decided is None:
+            raise PreflightError("a verdict is one of go, conditional, no-go", EXIT_USAGE)
+        person = self._decider(by)
+        decider = named_decider(self.packset.questions, self._values())
+        if decider is not None and name_key(decider) != name_key(person.name):
+            raise PreflightError(
+                f"the packs name {one_line(decider)} as the go/no-go decider "
+                f"({DECIDER_QUESTION}): only they can record the decision, not "
+                f"{one_line(person.name)}",
+                EXIT_USAGE,
+            )
+        if note is not None and (problem := text_problem(note, "the note")) is not None:
+            raise PreflightError(problem, EXIT_USAGE)
+        evaluation = self.evaluation
+        computed = evaluation.verdict.value
+        if (problem := override_problem(decided.value, computed, override)) is not None:
+            raise PreflightError(problem, EXIT_USAGE)
+        return self.store.add_decision(
+            self.id,
+            DecisionKind.verdict,
+            text=note.strip() if note is not None else None,
+            decided_by=person.name,
+            verdict=decided.value,
+            computed_verdict=computed,
+            digest=digest,
+            open_gates=open_gates(evaluation),
+            override=override.strip() if override is not None else None,
+        )
+
+    def _decider(self, name: str) -> Participant:
+        """The participant called `name` (case and spacing aside); PreflightError if none."""
+        found = self.participant_named(name) if name.strip() else None
+        if found is None:
+            names = ", ".join(one_line(p.name) for p in self.participants()) or "none yet"
+            raise PreflightError(
+                f"{one_line(name) or '(empty)'} is not a participant of this assessment "
+                f"(participants: {names})",
+                EXIT_USAGE,
+            )
+        return found
 
 
 class _CommittedSummary:

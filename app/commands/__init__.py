@@ -16,6 +16,7 @@ COMMANDS = [
     "archive",
     "delete",
     "check",
+    "decide",
     "actions",
     "export",
     "share",

@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     from app.commands._snapshot import load_snapshot
     from app.core.summary import exit_code, verdict_lines
+    from app.export.snapshot import decision_words
 
     data = load_snapshot(args, args.ref, dt.date.today().isoformat())
     ev = data.evaluation
@@ -38,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
     disputed = {qid for qid, d in data.disputes.items() if d.open}
     for line in verdict_lines(ev, heading, disputed=disputed) + dispute_lines(data):
         print(line)
+    if (decided := decision_words(data)) is not None:  # who decided, beside what is computed
+        print(f"  {one_line(decided)}")
     return exit_code(ev.verdict, strict=args.strict)
 
 

@@ -77,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
             respondents=found.respondents,
             disagreements=found.disagreements,
             merged=found.merged,
+            decisions=found.decisions,
         )
     print(session.assessment.slug)
     return 0

@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
             respondents=store.respondents(assessment.id),
             disagreements=store.disagreements(assessment.id, open_only=False),
             merged=store.merged_values(assessment.id),
+            decisions=store.decisions(assessment.id),
         )
     out = Path(args.out) if args.out else Path(assessment.slug + bundle.SUFFIX)
     if out.is_dir():

@@ -20,13 +20,14 @@ from app.export import escape
 from app.export.common import table, waiver_text
 from app.export.page import value_lines
 from app.export.seal import digest_line, ref_comment, seal
-from app.export.snapshot import RECEIPT_RULE, SHELF_BADGES, PackData
+from app.export.snapshot import RECEIPT_RULE, SHELF_BADGES, PackData, decision_words
 
 NO_LIMIT = 10_000
 
 
 def render_appendix(data: PackData) -> str:
     lines = _header(data) + _participants(data) + _respondents(data) + _disagreements(data)
+    lines += _decisions(data)
     lines += _gates(data) + _receipts(data)
     lines += _values(data)
     for pack in data.packset.packs:
@@ -48,6 +49,29 @@ def _header(data: PackData) -> list[str]:
         f"Verdict: {verdict_badge(ev.verdict)} — {VERDICT_MEANING[ev.verdict]}.",
         ref_comment(a),
     ]
+
+
+def _decisions(data: PackData) -> list[str]:
+    """The decision log, oldest first (nothing for an assessment without one): when, who,
+    the gate a note is about, and for a go/no-go decision what was computed then."""
+    if not data.decisions:
+        return []
+    lines = ["", "## Decisions", ""]
+    for d in data.decisions:
+        who = d.decided_by or "someone not named"
+        head = f"{d.decided_at} · {who}"
+        if d.kind == "verdict":
+            head += f" · {decision_words(data, d)}"
+            if d.open_gates:
+                gates = "; ".join(f"{s}: {', '.join(ids)}" for s, ids in d.open_gates.items())
+                head += f" Open gates then: {gates}."
+            if d.text:
+                head += f" Note: {d.text}"
+        else:
+            about = f" · gate {d.gate_id}" if d.gate_id else ""
+            head += f"{about}: {d.text}"
+        lines.append(f"- {escape.text(head, cell=False, start=True)}")
+    return lines
 
 
 def _participants(data: PackData) -> list[str]:

@@ -5,7 +5,8 @@ display text. The output is ASCII-only (`ensure_ascii`), so no control character
 file raw, and it carries a `seal`: SHA-256 of the canonical JSON of everything else, which
 `preflight verify` checks like the page digest. A merged assessment also carries
 `respondents` and `disputes` (open and settled, each with every answer in it); the keys are
-left out for one never merged.
+left out for one never merged. An assessment with a decision log carries `decisions` (left out
+when there is none, so earlier packs keep their bytes).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from app.export.seal import json_seal, pack_ref
 from app.export.snapshot import RECEIPT_RULE, PackData
 
 if TYPE_CHECKING:
-    from app.store.models import Evidence
+    from app.store.models import Decision, Evidence
 
 FORMAT = 1
 
@@ -145,6 +146,8 @@ def document(data: PackData) -> dict[str, Any]:
             for r in data.respondents
         ]
         doc["disputes"] = [_dispute(data, d) for d in data.disputes.values()]
+    if data.decisions:  # the decision log (left out when there is none, as before)
+        doc["decisions"] = [_decision(data, d) for d in data.decisions]
     return doc
 
 
@@ -179,6 +182,17 @@ def _dispute(data: PackData, dispute: Dispute) -> dict[str, Any]:
         "resolved_display": shown(dispute.resolved_value),
         "resolved_how": dispute.resolved_how,
     }
+
+
+def _decision(data: PackData, decision: Decision) -> dict[str, Any]:
+    """One decision as stored (no row ids); a go/no-go one says whether the answers changed
+    since (the pack digest then and now differ)."""
+    out = asdict(decision)
+    del out["id"], out["assessment_id"]
+    out["kind"] = str(decision.kind)
+    if decision.kind == "verdict":
+        out["answers_changed"] = decision.digest != data.digest
+    return out
 
 
 def render_json(data: PackData) -> str:

@@ -20,7 +20,7 @@ from app.core.summary import VERDICT_MEANING
 from app.export import escape
 from app.export.common import Safe, join_fit, number, row, table, waiver_text
 from app.export.seal import digest_line, ref_comment, seal
-from app.export.snapshot import SHELF_BADGES, PackData
+from app.export.snapshot import SHELF_BADGES, PackData, decision_words
 
 MAX_LINES = 60
 """Non-blank lines: blank lines only separate Markdown blocks."""
@@ -142,6 +142,9 @@ def _verdict(data: PackData) -> list[str]:
     if data.respondents:  # a merged assessment: say what the respondents still dispute
         lines[-1] += "\\"
         lines.append(disagreement_line(data))
+    if (decided := decision_words(data)) is not None:  # who decided, beside what was computed
+        lines[-1] += "\\"
+        lines += escape.wrap(decided, WIDTH)
     return lines
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # app.store imports SQLite; the builder only needs the record
     from app.store.models import (
         AnswerRecord,
         Assessment,
+        Decision,
         GateFollowUp,
         Participant,
         Respondent,
@@ -81,6 +82,15 @@ class PackData:
     disputes: dict[str, Dispute] = field(default_factory=dict)
     """Question id → its latest disagreement, open or settled, in pack order (questions no
     pack in use asks last)."""
+    decisions: list[Decision] = field(default_factory=list)
+    """The decision log (`preflight decide`), oldest first; not part of the digest: a decision
+    is about the pack, and recording one must not make it out of date."""
+
+    @property
+    def latest_verdict(self) -> Decision | None:
+        """The go/no-go decision in force: the latest one recorded."""
+        verdicts = [d for d in self.decisions if d.kind == "verdict"]
+        return verdicts[-1] if verdicts else None
 
     @property
     def versions(self) -> dict[str, str]:
@@ -94,6 +104,26 @@ class PackData:
     @property
     def settled_disputes(self) -> dict[str, Dispute]:
         return {qid: d for qid, d in self.disputes.items() if not d.open}
+
+
+def decision_words(data: PackData, decision: Decision | None = None) -> str | None:
+    """A go/no-go decision (default: the latest) as one plain line (`Decision: GO by … on …`),
+    saying when the pack digest differs from the one it was decided on; None when none was
+    recorded."""
+    from app.core.decisions import decision_line
+
+    d = decision or data.latest_verdict
+    if d is None or d.verdict is None:
+        return None
+    return decision_line(
+        verdict=d.verdict,
+        by=d.decided_by,
+        day=d.decided_at[:10],
+        computed=d.computed_verdict,
+        gates=d.open_gates,
+        override=d.override,
+        changed=d.digest != data.digest,
+    )
 
 
 def pack_date(assessment: Assessment, answers: Mapping[str, AnswerRecord]) -> str:
@@ -155,6 +185,7 @@ def make_snapshot(
     version: str = __version__,
     respondents: Iterable[Respondent] = (),
     disputes: Mapping[str, Dispute] | None = None,
+    decisions: Iterable[Decision] = (),
 ) -> PackData:
     """Evaluate the answers (waivers active on the pack date) and build the snapshot.
 
@@ -179,6 +210,7 @@ def make_snapshot(
         shelf=receipt_shelf(packset, evaluation, answers),
         respondents=list(respondents),
         disputes=_pack_order(packset, disputes or {}),
+        decisions=list(decisions),
     )
 
 
@@ -201,6 +233,7 @@ def snapshot_from_store(store: Any, ref: int | str, packset: PackSet, date: str 
         date=date,
         respondents=store.respondents(assessment.id),
         disputes=store.disputes(assessment.id, open_only=False),
+        decisions=store.decisions(assessment.id),
     )
 
 

@@ -152,6 +152,7 @@ def redate(snapshot: PackData, date: str) -> PackData:
         version=snapshot.version,
         respondents=snapshot.respondents,
         disputes=snapshot.disputes,
+        decisions=snapshot.decisions,
     )
 
 

@@ -7,8 +7,9 @@ open and settled and what the last merge agreed; timestamps as stored) plus the 
 answered against (id, version, a hash of the pack file and of each question's definition) and a
 `digest`: the SHA-256 of the canonical JSON of everything else, so an edited file is noticed.
 
-Version 2 (written since `preflight merge`) adds `respondents`, `disagreements` and `merged`;
-version 1 files are still read (no respondents, no disagreements, nothing merged).
+Version 2 (written since `preflight merge`) adds `respondents`, `disagreements`, `merged` and
+`decisions` (the decision log); version 1 files are still read (no respondents, no
+disagreements, nothing merged, no decisions).
 
 Reading is strict: duplicate keys, unknown or missing keys, wrong types and a newer
 `format_version` are refused with a `BundleError` naming the field (`answers[3].value`);
@@ -38,6 +39,8 @@ from app.core.text import has_control, name_key, one_line
 from app.store.models import (
     AnswerRecord,
     Assessment,
+    Decision,
+    DecisionKind,
     Disagreement,
     Evidence,
     FollowUpStatus,
@@ -160,13 +163,14 @@ def build(
     respondents: Iterable[Respondent] = (),
     disagreements: Iterable[Disagreement] = (),
     merged: Mapping[str, Any] | None = None,
+    decisions: Iterable[Decision] = (),
 ) -> dict[str, Any]:
     """The file's content for these records (as the store returns them), digest included.
 
     `packs` is `packs_in_use(packset)`; `respondents` in the order first merged,
     `disagreements` oldest first, open and settled (`store.disagreements(id)`), `merged` as
-    `store.merged_values(id)`. Nothing here reads a clock: the same stored records give the
-    same content."""
+    `store.merged_values(id)`, `decisions` oldest first (`store.decisions(id)`). Nothing here
+    reads a clock: the same stored records give the same content."""
     content: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -249,6 +253,21 @@ def build(
             for d in disagreements
         ],
         "merged": dict(sorted((merged or {}).items())),
+        "decisions": [
+            {
+                "kind": DecisionKind(d.kind).value,
+                "text": d.text,
+                "gate_id": d.gate_id,
+                "decided_by": d.decided_by,
+                "decided_at": d.decided_at,
+                "verdict": d.verdict,
+                "computed_verdict": d.computed_verdict,
+                "digest": d.digest,
+                "open_gates": {state: list(ids) for state, ids in d.open_gates.items()},
+                "override": d.override,
+            }
+            for d in decisions
+        ],
     }
     content["digest"] = digest(content)
     return content
@@ -283,6 +302,8 @@ class Bundle:
     """Oldest first, open and settled."""
     merged: dict[str, Any] = dataclasses.field(default_factory=dict)
     """Question id → the value the last merge agreed."""
+    decisions: list[Decision] = dataclasses.field(default_factory=list)
+    """The decision log, oldest first (none in a version 1 file)."""
     format_version: int = FORMAT_VERSION
 
 
@@ -387,8 +408,9 @@ def read(data: bytes) -> Bundle:
     return _records(content, stated, version)
 
 
-MERGE_KEYS = ("respondents", "disagreements", "merged")
-"""The top-level keys version 2 added (a merged assessment's respondents and disagreements)."""
+MERGE_KEYS = ("respondents", "disagreements", "merged", "decisions")
+"""The top-level keys version 2 added (a merged assessment's respondents and disagreements,
+and the decision log)."""
 TOP_KEYS = (
     "format",
     "format_version",
@@ -433,6 +455,21 @@ DISAGREEMENT_KEYS = (
     "voices",
 )
 VOICE_KEYS = ("name", "value", "note", "evidence", "here")
+DECISION_KEYS = (
+    "kind",
+    "text",
+    "gate_id",
+    "decided_by",
+    "decided_at",
+    "verdict",
+    "computed_verdict",
+    "digest",
+    "open_gates",
+    "override",
+)
+DECIDED_VERDICTS = ("GO", "CONDITIONAL", "NO-GO")
+COMPUTED_VERDICTS = (*DECIDED_VERDICTS, "INCOMPLETE")
+OPEN_GATE_STATES = ("red", "unknown", "amber")
 
 
 def _kind(value: Any) -> str:
@@ -689,6 +726,7 @@ def _records(content: dict[str, Any], stated: str, version: int) -> Bundle:
             _read_disagreements(content["disagreements"]) if version >= 2 else [], answers
         ),
         merged=_read_merged(content["merged"]) if version >= 2 else {},
+        decisions=_read_decisions(content["decisions"]) if version >= 2 else [],
         format_version=version,
     )
 
@@ -840,6 +878,64 @@ def _read_merged(value: Any) -> dict[str, Any]:
     return out
 
 
+def _read_decisions(value: Any) -> list[Decision]:
+    """Oldest first. A note has its text and no verdict; a go/no-go decision has its verdict,
+    the computed one, the digest and the open gates then (state → gate ids)."""
+    out = []
+    for i, item in enumerate(_list(value, "decisions")):
+        where = f"decisions[{i}]"
+        d = _keys(item, where, DECISION_KEYS)
+        kind = d["kind"]
+        if kind not in ("note", "verdict"):
+            raise BundleError(f"{where}.kind", "expected note or verdict")
+        text = _opt_text(d["text"], f"{where}.text")
+        gates = d["open_gates"]
+        if not isinstance(gates, dict):
+            raise BundleError(f"{where}.open_gates", f"expected an object, got {_kind(gates)}")
+        open_gates: dict[str, list[str]] = {}
+        for state, ids in gates.items():
+            at = f"{where}.open_gates.{one_line(state)[:20]}"
+            if state not in OPEN_GATE_STATES:
+                raise BundleError(at, "expected red, unknown or amber")
+            open_gates[state] = [_ident(g, f"{at}[{j}]") for j, g in enumerate(_list(ids, at))]
+        verdict, computed, stated = d["verdict"], d["computed_verdict"], d["digest"]
+        if kind == "note":
+            if text is None or not text.strip():
+                raise BundleError(f"{where}.text", "a note needs its text")
+            for key in ("verdict", "computed_verdict", "digest", "override"):
+                if d[key] is not None:
+                    raise BundleError(f"{where}.{key}", "expected null for a note")
+            if open_gates:
+                raise BundleError(f"{where}.open_gates", "expected {} for a note")
+        else:
+            if verdict not in DECIDED_VERDICTS:
+                raise BundleError(f"{where}.verdict", "expected GO, CONDITIONAL or NO-GO")
+            if computed not in COMPUTED_VERDICTS:
+                raise BundleError(
+                    f"{where}.computed_verdict", "expected GO, CONDITIONAL, NO-GO or INCOMPLETE"
+                )
+            _sha(stated, f"{where}.digest")
+            if d["gate_id"] is not None:
+                raise BundleError(f"{where}.gate_id", "expected null for a go/no-go decision")
+        out.append(
+            Decision(
+                id=0,
+                assessment_id=0,
+                kind=DecisionKind(kind),
+                text=text,
+                gate_id=None if d["gate_id"] is None else _ident(d["gate_id"], f"{where}.gate_id"),
+                decided_by=_opt_name(d["decided_by"], f"{where}.decided_by"),
+                decided_at=_stamp(d["decided_at"], f"{where}.decided_at"),
+                verdict=verdict,
+                computed_verdict=computed,
+                digest=stated,
+                open_gates=open_gates,
+                override=_opt_text(d["override"], f"{where}.override"),
+            )
+        )
+    return out
+
+
 def _read_evidence(value: Any, where: str) -> Evidence | None:
     if value is None:
         return None
@@ -958,7 +1054,8 @@ def json_schema() -> dict[str, Any]:
         "waivers and, when merged, its respondents and disagreements (`preflight share`, "
         "`preflight import`). `digest` is the SHA-256 (hex) of the canonical JSON (sorted keys, "
         f"no spaces, ASCII) of the object without `digest`. This is version {FORMAT_VERSION}; "
-        "Preflight also reads version 1, which has no `respondents`, `disagreements` or `merged`.",
+        "Preflight also reads version 1, which has no `respondents`, `disagreements`, `merged` "
+        "or `decisions`.",
         **obj(
             {
                 "format": {"const": FORMAT},
@@ -1103,6 +1200,31 @@ def json_schema() -> dict[str, Any]:
                     "propertyNames": ident,
                     "additionalProperties": value,
                     "description": "Question id → the value the last merge agreed on.",
+                },
+                "decisions": {
+                    "type": "array",
+                    "description": "The decision log (`preflight decide`), oldest first: notes "
+                    "(text, maybe a gate) and go/no-go decisions (verdict, the verdict computed "
+                    "then, the pack digest then, the open gates then, an override's reason).",
+                    "items": obj(
+                        {
+                            "kind": {"enum": ["note", "verdict"]},
+                            "text": opt_text,
+                            "gate_id": {"anyOf": [ident, {"type": "null"}]},
+                            "decided_by": {"anyOf": [name, {"type": "null"}]},
+                            "decided_at": stamp,
+                            "verdict": {"enum": [None, *DECIDED_VERDICTS]},
+                            "computed_verdict": {"enum": [None, *COMPUTED_VERDICTS]},
+                            "digest": {"anyOf": [sha, {"type": "null"}]},
+                            "open_gates": {
+                                "type": "object",
+                                "propertyNames": {"enum": list(OPEN_GATE_STATES)},
+                                "additionalProperties": {"type": "array", "items": ident},
+                                "description": "Gate state → the ids of the gates in it.",
+                            },
+                            "override": opt_text,
+                        }
+                    ),
                 },
                 "digest": sha,
             }

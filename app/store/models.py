@@ -195,3 +195,35 @@ class MergeChange:
     no respondent answers it any more)."""
     merged: dict[str, Any] = dataclasses.field(default_factory=dict)
     """Question id → the value this merge agreed on, or None to forget an earlier one."""
+
+
+class DecisionKind(StrEnum):
+    note = "note"
+    """A decision in words (`preflight decide SLUG "TEXT"`), maybe about one gate."""
+    verdict = "verdict"
+    """The go/no-go decision, with what Preflight computed at that moment."""
+
+
+@record
+class Decision:
+    """One entry of the decision log (`preflight decide`), oldest first."""
+
+    id: int
+    assessment_id: int
+    kind: DecisionKind
+    text: str | None = None
+    """The decision (a note), or the note given with a verdict."""
+    gate_id: str | None = None
+    decided_by: str | None = None
+    """A participant's name, as spelled among the participants."""
+    decided_at: str
+    verdict: str | None = None
+    """GO, CONDITIONAL or NO-GO: what was decided (a verdict only)."""
+    computed_verdict: str | None = None
+    """The verdict Preflight computed when it was decided."""
+    digest: str | None = None
+    """The pack digest (the export's `answers_digest`) when it was decided."""
+    open_gates: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    """Gate state (red, amber, unknown) → the gate ids in it when it was decided."""
+    override: str | None = None
+    """Why the verdict goes against the computed one (needed for GO over NO-GO or INCOMPLETE)."""

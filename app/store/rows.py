@@ -18,6 +18,8 @@ from app.core.disputes import Voice
 from app.store.models import (
     AnswerRecord,
     Assessment,
+    Decision,
+    DecisionKind,
     Disagreement,
     Evidence,
     FollowUpStatus,
@@ -261,4 +263,22 @@ def voice(row: dict) -> Voice:
         note=row["note"],
         evidence=row["evidence"],
         here=bool(row["here"]),
+    )
+
+
+def decision(row: dict) -> Decision:
+    """A `decisions` row."""
+    return Decision(
+        id=row["id"],
+        assessment_id=row["assessment_id"],
+        kind=DecisionKind(row["kind"]),
+        text=row["text"],
+        gate_id=row["gate_id"],
+        decided_by=row["decided_by"],
+        decided_at=row["decided_at"],
+        verdict=row["verdict"],
+        computed_verdict=row["computed_verdict"],
+        digest=row["digest"],
+        open_gates=load(row["open_gates"]) or {},
+        override=row["override"],
     )

@@ -245,6 +245,32 @@ def m0008_settled_voices(db: Database) -> None:
     db.execute("PRAGMA user_version = 8")
 
 
+def m0010_decisions(db: Database) -> None:
+    # The decision log (`preflight decide`): notes of what was decided, and the go/no-go
+    # decision itself, with what Preflight computed at that moment (the verdict, the pack
+    # digest the export shows, the gates still open) so a reviewer can see what it rested on.
+    # Numbered 0010, leaving 0009 to the exports log; the version is the number in the name.
+    db.execute(
+        """
+        CREATE TABLE decisions (
+            id               INTEGER PRIMARY KEY,
+            assessment_id    INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            kind             TEXT NOT NULL CHECK (kind IN ('note', 'verdict')),
+            text             TEXT,                -- the decision (a note), or the verdict's note
+            gate_id          TEXT,                -- the gate a note is about, if one
+            decided_by       TEXT,                -- a participant's name
+            decided_at       TEXT NOT NULL,       -- ISO 8601 UTC
+            verdict          TEXT CHECK (verdict IN ('GO', 'CONDITIONAL', 'NO-GO')),
+            computed_verdict TEXT,                -- what Preflight computed then
+            digest           TEXT,                -- the pack digest then (answers_digest)
+            open_gates       TEXT NOT NULL DEFAULT '{}',  -- JSON: state -> [gate id]
+            override         TEXT                 -- why a verdict overrides the computed one
+        )"""
+    )
+    db.execute("CREATE INDEX decisions_by_assessment ON decisions (assessment_id, decided_at, id)")
+    db.execute("PRAGMA user_version = 10")
+
+
 STEPS = [
     ("0001_initial", m0001_initial),
     ("0002_summary_and_history_index", m0002_summary),
@@ -254,10 +280,13 @@ STEPS = [
     ("0006_answering_as", m0006_answering_as),
     ("0007_respondents", m0007_respondents),
     ("0008_settled_voices", m0008_settled_voices),
+    ("0010_decisions", m0010_decisions),
 ]
 """Every migration in order, by the name recorded in the database."""
 KNOWN = [name for name, _ in STEPS]
-SCHEMA_VERSION = len(KNOWN)
+SCHEMA_VERSION = int(KNOWN[-1].split("_", 1)[0])
+"""The number in the last migration's name (what it sets `user_version` to): numbers may
+leave a gap where a migration was reserved for work landing separately."""
 
 
 def migrations() -> Migrations:

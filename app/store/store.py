@@ -31,11 +31,13 @@ from app.core.text import name_key, name_problem, one_spelling
 from app.errors import EXIT_USAGE, PreflightError
 from app.store import rows
 from app.store.db import DEFAULT_TIMEOUT, mapped, open_database, write
+from app.store.decisions import DecisionWrites
 from app.store.errors import NotFound, StoreError
 from app.store.merges import MergeWrites
 from app.store.models import (
     AnswerRecord,
     Assessment,
+    Decision,
     Disagreement,
     FollowUpStatus,
     GateFollowUp,
@@ -73,9 +75,9 @@ class Writer:
             yield dict(zip(columns, row, strict=True))
 
 
-class Store(AnswerWrites, MergeWrites):
+class Store(AnswerWrites, MergeWrites, DecisionWrites):
     """Assessments, answers and their history, participants, follow-ups and waivers,
-    respondents and their disagreements."""
+    respondents and their disagreements, and the decision log."""
 
     def __init__(
         self, conn: sqlite3.Connection, path: Path, timeout: float = DEFAULT_TIMEOUT
@@ -244,6 +246,7 @@ class Store(AnswerWrites, MergeWrites):
         disagreements: Sequence[Disagreement] = (),
         merged: Mapping[str, Any] | None = None,
         summary: Summary | None = None,
+        decisions: Sequence[Decision] = (),
     ) -> Assessment:
         """Recreate an assessment exactly as given (an assessment file being imported): its
         slug, timestamps, answers, history (in order), participants, follow-ups and waivers,
@@ -321,6 +324,7 @@ class Store(AnswerWrites, MergeWrites):
                     [new_id, w.gate_id, w.reason, w.approver, w.expires, w.created_at],
                 )
             self._restore_merges(db, new_id, respondents, disagreements, merged or {})
+            self._insert_decisions(new_id, decisions)
         return self.get(new_id)
 
     def get(self, ref: int | str) -> Assessment:
