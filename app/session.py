@@ -486,7 +486,8 @@ class Session:
             names = ", ".join(one_line(p.name) for p in self.participants()) or "none yet"
             raise PreflightError(
                 f"{one_line(name) or '(empty)'} is not a participant of this assessment "
-                f"(participants: {names})",
+                f"(participants: {names}); add them in the wizard (ctrl+o) or with an answer "
+                "file's [_meta] participants",
                 EXIT_USAGE,
             )
         return found
