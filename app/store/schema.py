@@ -245,6 +245,25 @@ def m0008_settled_voices(db: Database) -> None:
     db.execute("PRAGMA user_version = 8")
 
 
+def m0009_exports(db: Database) -> None:
+    # Every receipts pack written (`preflight export`, the wizard's export): `preflight diff`
+    # starts from the last one by default ("what changed since we last sent the pack?").
+    db.execute(
+        """
+        CREATE TABLE exports (
+            id            INTEGER PRIMARY KEY,
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            path          TEXT NOT NULL,              -- as written (relative paths stay so)
+            format        TEXT NOT NULL,              -- md, json or html
+            digest        TEXT NOT NULL,              -- the pack's sha256 digest
+            packs         TEXT NOT NULL DEFAULT '{}', -- JSON: pack id -> version exported
+            exported_at   TEXT NOT NULL               -- ISO 8601 UTC
+        )"""
+    )
+    db.execute("CREATE INDEX exports_by_assessment ON exports (assessment_id, exported_at, id)")
+    db.execute("PRAGMA user_version = 9")
+
+
 STEPS = [
     ("0001_initial", m0001_initial),
     ("0002_summary_and_history_index", m0002_summary),
@@ -254,6 +273,7 @@ STEPS = [
     ("0006_answering_as", m0006_answering_as),
     ("0007_respondents", m0007_respondents),
     ("0008_settled_voices", m0008_settled_voices),
+    ("0009_exports", m0009_exports),
 ]
 """Every migration in order, by the name recorded in the database."""
 KNOWN = [name for name, _ in STEPS]

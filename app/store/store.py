@@ -32,6 +32,7 @@ from app.errors import EXIT_USAGE, PreflightError
 from app.store import rows
 from app.store.db import DEFAULT_TIMEOUT, mapped, open_database, write
 from app.store.errors import NotFound, StoreError
+from app.store.exports import ExportLog
 from app.store.merges import MergeWrites
 from app.store.models import (
     AnswerRecord,
@@ -73,7 +74,7 @@ class Writer:
             yield dict(zip(columns, row, strict=True))
 
 
-class Store(AnswerWrites, MergeWrites):
+class Store(AnswerWrites, MergeWrites, ExportLog):
     """Assessments, answers and their history, participants, follow-ups and waivers,
     respondents and their disagreements."""
 
