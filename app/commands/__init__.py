@@ -21,6 +21,7 @@ COMMANDS = [
     "share",
     "import_",
     "merge",
+    "diff",
     "verify",
     "validate",
     "schema",
