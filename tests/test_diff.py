@@ -175,9 +175,7 @@ def test_waivers_added_expired_and_expiring_on_the_injected_day(store, dpack, se
     assert [w["gate"] for w in waivers["expired"]] == ["slow"]
     assert [w["gate"] for w in waivers["expiring"]] == ["not_ready"]
     # the expired waiver lets its gate go red again
-    assert [(g["gate"], g["old"], g["new"]) for g in found["gates"]] == [
-        ("slow", "waived", "red")
-    ]
+    assert [(g["gate"], g["old"], g["new"]) for g in found["gates"]] == [("slow", "waived", "red")]
     text = "\n".join(render_text(found, heading))
     assert "expired: slow — until 2026-11-15" in text
     assert "expiring within 14 days: not_ready — until 2026-12-01" in text

@@ -227,7 +227,7 @@ def compare(
             )
 
     rank = {state: i for i, state in enumerate(SEVERITY)}
-    gates = []
+    gates: list[dict[str, Any]] = []
     for gid, result in after.gates.items():
         prior = before.gates.get(gid)
         if prior is None or prior.state == result.state:
@@ -242,7 +242,7 @@ def compare(
                 "moved_by": sorted(_reads(packset, gid) & moved, key=lambda q: order.get(q, 0)),
             }
         )
-    gates.sort(key=lambda g: (rank[after.gates[g["gate"]].state], g["gate"]))
+    gates.sort(key=lambda g: (rank[after.gates[str(g["gate"])].state], str(g["gate"])))
 
     soon = _plus_days(today, EXPIRING_DAYS)
     added = [
@@ -261,9 +261,7 @@ def compare(
     for gid, f in sorted(new.followups.items()):
         was_f = old.followups.get(gid)
         if _overdue(f, today) and not (was_f is not None and _overdue(was_f, old.day)):
-            overdue.append(
-                {"gate": gid, "owner": f.owner, "due": f.due, "status": str(f.status)}
-            )
+            overdue.append({"gate": gid, "owner": f.owner, "due": f.due, "status": str(f.status)})
 
     opened: list[dict[str, Any]] = []
     resolved: list[dict[str, Any]] = []
@@ -281,7 +279,9 @@ def compare(
         opened = [
             {"question": q, "at": now_open[q].opened_at} for q in sorted(set(now_open) - was_open)
         ]
-        resolved = [{"question": q, "at": None, "by": None} for q in sorted(was_open - set(now_open))]
+        resolved = [
+            {"question": q, "at": None, "by": None} for q in sorted(was_open - set(now_open))
+        ]
 
     packs = []
     if old.packs is not None and new.packs is not None:
@@ -320,8 +320,6 @@ def is_empty(report: Mapping[str, Any]) -> bool:
             report["packs"],
         ]
     )
-
-
 
 
 class MomentError(ValueError):
@@ -365,9 +363,7 @@ def render_text(report: Mapping[str, Any], heading: str) -> list[str]:
     out = [one_line(heading)]
     verdict = report["verdict"]
     if verdict["old"] != verdict["new"]:
-        out.append(
-            f"Verdict: {verdict_badge(verdict['new'])} ← {verdict_badge(verdict['old'])}"
-        )
+        out.append(f"Verdict: {verdict_badge(verdict['new'])} ← {verdict_badge(verdict['old'])}")
     else:
         out.append(f"Verdict: {verdict_badge(verdict['new'])} (unchanged)")
     if is_empty(report):
