@@ -190,8 +190,11 @@ def history_db(work: Path, demo_db: Path) -> Path:
     them, so `preflight diff demo` replays the history up to that export."""
     import shutil
 
+    from app.store import Store
+
     path = work / "history.db"
     shutil.copyfile(demo_db, path)
+    Store.open(path).close()  # the schema of this Preflight (the exports log)
     conn = sqlite3.connect(path)
     with conn:
         (aid,) = conn.execute("SELECT id FROM assessments WHERE slug = 'demo'").fetchone()
