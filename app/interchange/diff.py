@@ -76,12 +76,14 @@ def as_of(
 
 
 def replay(history: list[HistoryEntry], when: str) -> dict[str, HistoryEntry]:
-    """Each question's last history line at or before `when`, from a whole history (oldest
-    first): what `Store.history_as_of` reads in SQL, for a history in hand (a file)."""
+    """Each question's last history line (by time, then order written) at or before `when`:
+    what `Store.history_as_of` reads in SQL, for a history in hand (a file)."""
     out: dict[str, HistoryEntry] = {}
     for line in history:
         if line.changed_at <= when:
-            out[line.question_id] = line
+            kept = out.get(line.question_id)
+            if kept is None or (kept.changed_at, kept.id) <= (line.changed_at, line.id):
+                out[line.question_id] = line
     return out
 
 

@@ -17,11 +17,22 @@ from app.store.models import ExportRecord, HistoryEntry
 if TYPE_CHECKING:
     from app.store.store import Writer
 
-_LAST_PER_QUESTION = (
-    "SELECT h.* FROM answer_history h JOIN ("
-    " SELECT MAX(id) AS id FROM answer_history"
-    " WHERE assessment_id = ? AND changed_at {op} ? GROUP BY question_id"
-    ") last USING (id) ORDER BY h.question_id"
+_QUESTIONS = (
+    # Each question with a history line, one index seek apiece (a skip-scan by hand).
+    "WITH RECURSIVE qs(q) AS ("
+    " SELECT MIN(question_id) FROM answer_history WHERE assessment_id = ?1"
+    " UNION ALL SELECT (SELECT MIN(question_id) FROM answer_history"
+    "  WHERE assessment_id = ?1 AND question_id > qs.q) FROM qs WHERE qs.q IS NOT NULL) "
+)
+_LAST_AS_OF = _QUESTIONS + (
+    "SELECT h.* FROM qs JOIN answer_history h ON h.id = ("
+    " SELECT id FROM answer_history WHERE assessment_id = ?1 AND question_id = qs.q"
+    " AND changed_at <= ?2 ORDER BY changed_at DESC, id DESC LIMIT 1) ORDER BY h.question_id"
+)
+_LAST_AFTER = _QUESTIONS + (
+    "SELECT h.* FROM qs JOIN answer_history h ON h.id = ("
+    " SELECT id FROM answer_history WHERE assessment_id = ?1 AND question_id = qs.q"
+    " ORDER BY changed_at DESC, id DESC LIMIT 1) WHERE h.changed_at > ?2 ORDER BY h.question_id"
 )
 
 
@@ -88,10 +99,10 @@ class ExportLog:
     def history_as_of(self, assessment_id: int, when: str) -> dict[str, HistoryEntry]:
         """Question id → its last history line at or before `when` (its value and note then;
         a None `new_value` means it was cleared). Replaying the history up to `when`."""
-        found = self._query(_LAST_PER_QUESTION.format(op="<="), [assessment_id, when])
+        found = self._query(_LAST_AS_OF, [assessment_id, when])
         return {r["question_id"]: rows.history(r) for r in found}
 
     def changed_after(self, assessment_id: int, when: str) -> dict[str, HistoryEntry]:
         """Question id → its latest history line after `when` (who changed it last, and when)."""
-        found = self._query(_LAST_PER_QUESTION.format(op=">"), [assessment_id, when])
+        found = self._query(_LAST_AFTER, [assessment_id, when])
         return {r["question_id"]: rows.history(r) for r in found}
