@@ -22,6 +22,7 @@ COMMANDS = [
     "share",
     "import_",
     "merge",
+    "diff",
     "verify",
     "validate",
     "schema",

@@ -42,10 +42,22 @@ def add(sub, common) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from app.commands._snapshot import load_snapshot
+    from app.commands._store import open_store
     from app.core.text import one_line
-    from app.export.write import write_pack
+    from app.export.write import pick_format, write_pack
 
     snapshot = load_snapshot(args, args.ref, args.date)
-    for path in write_pack(snapshot, args.out, force=args.force, fmt=args.fmt):
+    written = write_pack(snapshot, args.out, force=args.force, fmt=args.fmt)
+    # The exports log (`preflight diff` starts from the last one): only once every file is in
+    # place, so a refused or failed export is never logged.
+    with open_store(args) as store:
+        store.record_export(
+            snapshot.assessment.id,
+            [str(p) for p in written],
+            pick_format(args.out, args.fmt),
+            snapshot.digest,
+            {pack.id: pack.version for pack in snapshot.packset.packs},
+        )
+    for path in written:
         print(one_line(path))
     return 0

@@ -176,6 +176,21 @@ class Disagreement:
 
 
 @record
+class ExportRecord:
+    """One receipts pack written to disk (the exports log)."""
+
+    id: int
+    assessment_id: int
+    path: str
+    """As written: a relative path stays relative to where the export ran."""
+    format: str
+    digest: str
+    packs: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Pack id → version the pack was built from."""
+    exported_at: str
+
+
+@record
 class MergeChange:
     """What one `preflight merge` writes, in one transaction (`app.interchange.merge` plans it)."""
 

@@ -245,11 +245,35 @@ def m0008_settled_voices(db: Database) -> None:
     db.execute("PRAGMA user_version = 8")
 
 
+def m0009_exports(db: Database) -> None:
+    # Every receipts pack written (`preflight export`, the wizard's export): `preflight diff`
+    # starts from the last one by default ("what changed since we last sent the pack?").
+    db.execute(
+        """
+        CREATE TABLE exports (
+            id            INTEGER PRIMARY KEY,
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            path          TEXT NOT NULL,              -- as written (relative paths stay so)
+            format        TEXT NOT NULL,              -- md, json or html
+            digest        TEXT NOT NULL,              -- the pack's sha256 digest
+            packs         TEXT NOT NULL DEFAULT '{}', -- JSON: pack id -> version exported
+            exported_at   TEXT NOT NULL               -- ISO 8601 UTC
+        )"""
+    )
+    db.execute("CREATE INDEX exports_by_assessment ON exports (assessment_id, exported_at, id)")
+    # `preflight diff` replays the history up to a moment: each question's last line then is
+    # one seek in this index, not a walk over every line (100,000 in a long-lived assessment).
+    db.execute(
+        "CREATE INDEX answer_history_by_time ON answer_history (assessment_id, question_id, "
+        "changed_at)"
+    )
+    db.execute("PRAGMA user_version = 9")
+
+
 def m0010_decisions(db: Database) -> None:
     # The decision log (`preflight decide`): notes of what was decided, and the go/no-go
     # decision itself, with what Preflight computed at that moment (the verdict, the pack
     # digest the export shows, the gates still open) so a reviewer can see what it rested on.
-    # Numbered 0010, leaving 0009 to the exports log; the version is the number in the name.
     db.execute(
         """
         CREATE TABLE decisions (
@@ -280,13 +304,13 @@ STEPS = [
     ("0006_answering_as", m0006_answering_as),
     ("0007_respondents", m0007_respondents),
     ("0008_settled_voices", m0008_settled_voices),
+    ("0009_exports", m0009_exports),
     ("0010_decisions", m0010_decisions),
 ]
 """Every migration in order, by the name recorded in the database."""
 KNOWN = [name for name, _ in STEPS]
 SCHEMA_VERSION = int(KNOWN[-1].split("_", 1)[0])
-"""The number in the last migration's name (what it sets `user_version` to): numbers may
-leave a gap where a migration was reserved for work landing separately."""
+"""The number in the last migration's name (what it sets `user_version` to)."""
 
 
 def migrations() -> Migrations:

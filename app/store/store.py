@@ -33,6 +33,7 @@ from app.store import rows
 from app.store.db import DEFAULT_TIMEOUT, mapped, open_database, write
 from app.store.decisions import DecisionWrites
 from app.store.errors import NotFound, StoreError
+from app.store.exports import ExportLog
 from app.store.merges import MergeWrites
 from app.store.models import (
     AnswerRecord,
@@ -75,9 +76,9 @@ class Writer:
             yield dict(zip(columns, row, strict=True))
 
 
-class Store(AnswerWrites, MergeWrites, DecisionWrites):
+class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
     """Assessments, answers and their history, participants, follow-ups and waivers,
-    respondents and their disagreements, and the decision log."""
+    respondents and their disagreements, the decision log and the exports log."""
 
     def __init__(
         self, conn: sqlite3.Connection, path: Path, timeout: float = DEFAULT_TIMEOUT

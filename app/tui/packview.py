@@ -22,6 +22,9 @@ def pack_markdown(session: Session) -> str:
 
 def export(session: Session, out: Path | None = None, force: bool = False) -> list[Path]:
     """Write the page and the appendix (default: ./exports), as `preflight export` does."""
-    from app.export.write import write_pack
+    from app.export.write import pick_format, write_pack
 
-    return write_pack(_snapshot(session), out, force=force)
+    snapshot = _snapshot(session)
+    written = write_pack(snapshot, out, force=force)
+    session.record_export([str(p) for p in written], pick_format(out), snapshot.digest)
+    return written

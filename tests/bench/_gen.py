@@ -179,3 +179,48 @@ def respondent_files(work: Path, demo_db: Path, count: int = 20) -> list[Path]:
         path.write_bytes(bundle.dumps(content))
         out.append(path)
     return out
+
+
+HISTORY_ROWS = 100_000
+
+
+def history_db(work: Path, demo_db: Path) -> Path:
+    """A copy of the demo database whose assessment carries 100,000 history rows (a year of
+    revisions to its answers' notes before today's answers) and one export half-way through
+    them, so `preflight diff demo` replays the history up to that export."""
+    import shutil
+
+    from app.store import Store
+
+    path = work / "history.db"
+    shutil.copyfile(demo_db, path)
+    Store.open(path).close()  # the schema of this Preflight (the exports log)
+    conn = sqlite3.connect(path)
+    with conn:
+        (aid,) = conn.execute("SELECT id FROM assessments WHERE slug = 'demo'").fetchone()
+        answered = conn.execute(
+            "SELECT question_id, value FROM answers WHERE assessment_id = ? ORDER BY question_id",
+            [aid],
+        ).fetchall()
+        start = 1_767_225_600  # 2026-01-01T00:00:00Z
+
+        def stamp(i: int) -> str:
+            import datetime as dt
+
+            return dt.datetime.fromtimestamp(start + i * 60, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+        conn.executemany(
+            "INSERT INTO answer_history (assessment_id, question_id, old_value, new_value, note,"
+            " changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (aid, q, v, v, f"revision {i}", "Generated", stamp(i))
+                for i, (q, v) in ((i, answered[i % len(answered)]) for i in range(HISTORY_ROWS))
+            ),
+        )
+        conn.execute(
+            "INSERT INTO exports (assessment_id, path, format, digest, packs, exported_at)"
+            " VALUES (?, 'exports/demo-receipts.md', 'md', ?, '{}', ?)",
+            [aid, "0" * 64, stamp(HISTORY_ROWS // 2)],
+        )
+    conn.close()
+    return path

@@ -73,7 +73,13 @@ def cli(*args: str) -> list[str]:
     return [PY, "-m", "app", *args]
 
 
-TARGET_06 = ("check demo", "export demo", "merge 20 files", "import 1 file")
+TARGET_06 = (
+    "check demo",
+    "export demo",
+    "merge 20 files",
+    "import 1 file",
+    "diff demo, 100k history",
+)
 """Commands whose target is 0.6× the bare app's cold start."""
 
 NO_PACK_CACHE = {"PREFLIGHT_CACHE_DIR": ""}
@@ -81,7 +87,7 @@ NO_PACK_CACHE = {"PREFLIGHT_CACHE_DIR": ""}
 
 
 def cold_starts(rounds: int, work: Path, only_small: bool) -> dict[str, list[tuple[float, int]]]:
-    from _gen import big_db, respondent_files
+    from _gen import big_db, history_db, respondent_files
 
     from app.core.packs import load_packs
     from app.core.paths import shipped_dir
@@ -102,8 +108,10 @@ def cold_starts(rounds: int, work: Path, only_small: bool) -> dict[str, list[tup
     subprocess.run(
         cli("--db", str(template), "list"), env=ENV, cwd=work, check=True, capture_output=True
     )
+    history = history_db(work, demo_db)
     variants = {
         "bare app": child("bare", "1"),
+        "diff demo, 100k history": cli("--db", str(history), "diff", "demo"),
         "merge 20 files": cli("--db", str(merge_db), "merge", *files, "--into", "kickoff"),
         "import 1 file": cli("--db", str(import_db), "import", files[0]),
         "home (demo db)": child("app", "--db", str(demo_db), "home"),
@@ -367,6 +375,7 @@ def main() -> None:
                 "export demo",
                 "merge 20 files",
                 "import 1 file",
+                "diff demo, 100k history",
                 "check demo, packs changed",
                 "list (demo db)",
                 "validate",
