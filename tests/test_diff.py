@@ -315,3 +315,13 @@ def test_hostile_notes_never_reach_the_terminal_raw(store, dpack, session, clock
     dumped = terminal_json(found)
     assert "\x1b" not in dumped and "\u202e" not in dumped and "\x9b" not in dumped
     assert json.loads(dumped)["notes"][0]["new"] == hostile
+
+
+def test_a_change_in_the_same_second_as_the_export_is_a_change(store, dpack, session, clock):
+    # Stamps have whole seconds: "since the last export" follows the history, not the clock.
+    clock.at = "2026-11-10T10:00:00Z"
+    store.record_export(session.id, ["pilot.md"], "md", "0" * 64, dpack.versions())
+    session.answer("latency", 2000, answered_by="Bo")  # the same second
+    found, _ = report(store, dpack, "pilot", today="2026-11-20")
+    assert [a["question"] for a in found["answers"]] == ["latency"]
+    assert [g["gate"] for g in found["gates"]] == ["slow"]

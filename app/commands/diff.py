@@ -91,15 +91,17 @@ def report(
         except diff.MomentError as exc:
             raise PreflightError(str(exc), EXIT_USAGE) from None
         what = when
+        mark = None
     else:
         last = store.last_export(assessment.id)
         if last is not None:
             when, what = last.exported_at, f"the last export, {last.exported_at}"
+            mark = last.history_mark  # what was written after it, even in the same second
         else:
-            when, what = "", f"its creation, {assessment.created_at}"
+            when, what, mark = "", f"its creation, {assessment.created_at}", None
     # Pack versions of then are known from the export made at or before it, if any.
     then = store.last_export(assessment.id, when) if when else None
-    old_answers = diff.as_of(session.answers, store.history_as_of(assessment.id, when), when)
+    old_answers = diff.as_of(session.answers, store.history_as_of(assessment.id, when, mark), when)
     old = diff.State(
         label=when or assessment.created_at,
         day=(when or assessment.created_at)[:10],
@@ -117,7 +119,7 @@ def report(
         followups=new.followups,
         disagreements=new.disagreements,
         packs=new.packs,
-        changed=store.changed_after(assessment.id, when),
+        changed=store.changed_after(assessment.id, when, mark),
     )
     found = diff.compare(packset, old, new, day, since=when)
     found["since"] = when or assessment.created_at

@@ -27,13 +27,17 @@ _QUESTIONS = (
 _LAST_AS_OF = _QUESTIONS + (
     "SELECT h.* FROM qs JOIN answer_history h ON h.id = ("
     " SELECT id FROM answer_history WHERE assessment_id = ?1 AND question_id = qs.q"
-    " AND changed_at <= ?2 ORDER BY changed_at DESC, id DESC LIMIT 1) ORDER BY h.question_id"
+    " AND changed_at <= ?2 AND id <= ?3 ORDER BY changed_at DESC, id DESC LIMIT 1)"
+    " ORDER BY h.question_id"
 )
 _LAST_AFTER = _QUESTIONS + (
     "SELECT h.* FROM qs JOIN answer_history h ON h.id = ("
     " SELECT id FROM answer_history WHERE assessment_id = ?1 AND question_id = qs.q"
-    " ORDER BY changed_at DESC, id DESC LIMIT 1) WHERE h.changed_at > ?2 ORDER BY h.question_id"
+    " ORDER BY changed_at DESC, id DESC LIMIT 1) WHERE (h.changed_at > ?2 OR h.id > ?3)"
+    " ORDER BY h.question_id"
 )
+_NO_MARK = 2**63 - 1
+"""An id bound no history line reaches: the moment alone decides."""
 
 
 def _export(row: dict) -> ExportRecord:
@@ -45,6 +49,7 @@ def _export(row: dict) -> ExportRecord:
         digest=row["digest"],
         packs=json.loads(row["packs"] or "{}"),
         exported_at=row["exported_at"],
+        history_mark=int(row.get("history_mark") or 0),
     )
 
 
@@ -70,11 +75,15 @@ class ExportLog:
         packs_json = json.dumps(dict(sorted((packs or {}).items())), ensure_ascii=False)
         with self._write() as db:
             self._require(assessment_id)
+            mark = db.execute(
+                "SELECT COALESCE(MAX(id), 0) FROM answer_history WHERE assessment_id = ?",
+                [assessment_id],
+            ).fetchone()[0]
             for path in paths:
                 db.execute(
                     "INSERT INTO exports (assessment_id, path, format, digest, packs, "
-                    "exported_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    [assessment_id, str(path), fmt, digest, packs_json, when],
+                    "exported_at, history_mark) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [assessment_id, str(path), fmt, digest, packs_json, when, mark],
                 )
         return self.exports(assessment_id)[-len(paths) :] if paths else []
 
@@ -96,13 +105,21 @@ class ExportLog:
         found = self._query(sql + " ORDER BY exported_at DESC, id DESC LIMIT 1", params)
         return _export(found[0]) if found else None
 
-    def history_as_of(self, assessment_id: int, when: str) -> dict[str, HistoryEntry]:
+    def history_as_of(
+        self, assessment_id: int, when: str, mark: int | None = None
+    ) -> dict[str, HistoryEntry]:
         """Question id → its last history line at or before `when` (its value and note then;
-        a None `new_value` means it was cleared). Replaying the history up to `when`."""
-        found = self._query(_LAST_AS_OF, [assessment_id, when])
+        a None `new_value` means it was cleared). Replaying the history up to `when`, and with
+        `mark` (an export's `history_mark`) no further than that line."""
+        bound = _NO_MARK if mark is None else mark
+        found = self._query(_LAST_AS_OF, [assessment_id, when, bound])
         return {r["question_id"]: rows.history(r) for r in found}
 
-    def changed_after(self, assessment_id: int, when: str) -> dict[str, HistoryEntry]:
-        """Question id → its latest history line after `when` (who changed it last, and when)."""
-        found = self._query(_LAST_AFTER, [assessment_id, when])
+    def changed_after(
+        self, assessment_id: int, when: str, mark: int | None = None
+    ) -> dict[str, HistoryEntry]:
+        """Question id → its latest history line after `when` (or after `mark`), with who
+        changed it last and when."""
+        bound = _NO_MARK if mark is None else mark
+        found = self._query(_LAST_AFTER, [assessment_id, when, bound])
         return {r["question_id"]: rows.history(r) for r in found}

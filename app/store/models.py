@@ -188,6 +188,9 @@ class ExportRecord:
     packs: dict[str, str] = dataclasses.field(default_factory=dict)
     """Pack id → version the pack was built from."""
     exported_at: str
+    history_mark: int = 0
+    """The last answer_history id of the assessment when it was written: "since the last
+    export" is every history line after it, even one written in the same second."""
 
 
 @record

@@ -257,7 +257,8 @@ def m0009_exports(db: Database) -> None:
             format        TEXT NOT NULL,              -- md, json or html
             digest        TEXT NOT NULL,              -- the pack's sha256 digest
             packs         TEXT NOT NULL DEFAULT '{}', -- JSON: pack id -> version exported
-            exported_at   TEXT NOT NULL               -- ISO 8601 UTC
+            exported_at   TEXT NOT NULL,              -- ISO 8601 UTC
+            history_mark  INTEGER NOT NULL DEFAULT 0  -- the last answer_history id then
         )"""
     )
     db.execute("CREATE INDEX exports_by_assessment ON exports (assessment_id, exported_at, id)")
