@@ -325,3 +325,27 @@ def test_a_change_in_the_same_second_as_the_export_is_a_change(store, dpack, ses
     found, _ = report(store, dpack, "pilot", today="2026-11-20")
     assert [a["question"] for a in found["answers"]] == ["latency"]
     assert [g["gate"] for g in found["gates"]] == ["slow"]
+
+
+def test_decisions_since_the_moment_are_listed(store, dpack, session, clock):
+    clock.at = "2026-11-02T09:00:00Z"
+    store.add_decision(session.id, "note", text="old news", decided_by="Ana")
+    clock.at = "2026-11-10T09:00:00Z"
+    store.add_decision(session.id, "note", text="Rehearse \x1b[2J[bold]it[/bold]", gate_id="slow")
+    store.add_decision(
+        session.id,
+        "verdict",
+        decided_by="Ana",
+        verdict="NO-GO",
+        computed_verdict="INCOMPLETE",
+        open_gates={"unknown": ["slow"]},
+    )
+    found, heading = report(store, dpack, "pilot", since="2026-11-05", today="2026-11-20")
+    assert [d["text"] or d["verdict"] for d in found["decisions"]] == [
+        "Rehearse \x1b[2J[bold]it[/bold]",
+        "NO-GO",
+    ]
+    text = "\n".join(render_text(found, heading))
+    assert "Decisions (2)" in text and "\x1b" not in text
+    assert "[bold]it[/bold] (slow)" in text  # as typed: a terminal report is not markup
+    assert "Decision: NO-GO by Ana on 2026-11-10 (computed: INCOMPLETE, 1 unknown)." in text

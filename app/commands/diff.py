@@ -122,6 +122,7 @@ def report(
         changed=store.changed_after(assessment.id, when, mark),
     )
     found = diff.compare(packset, old, new, day, since=when)
+    found["decisions"] = diff.decisions_since(store.decisions(assessment.id), when)
     found["since"] = when or assessment.created_at
     return found, f"Changes in {assessment.slug!r} since {what} (on {day})"
 

@@ -12,14 +12,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.core.answers import display
 from app.core.engine import SEVERITY, Evaluation, evaluate
 from app.core.explain import because
 from app.core.packs import PackSet
-from app.store.models import AnswerRecord, Disagreement, GateFollowUp, HistoryEntry, Waiver
+from app.store.models import (
+    AnswerRecord,
+    Decision,
+    Disagreement,
+    GateFollowUp,
+    HistoryEntry,
+    Waiver,
+)
 
 EXPIRING_DAYS = 14
 """A waiver that ends within this many days of today is listed as expiring."""
@@ -320,8 +327,31 @@ def is_empty(report: Mapping[str, Any]) -> bool:
             report["followups_overdue"],
             *report["disagreements"].values(),
             report["packs"],
+            report.get("decisions", []),
         ]
     )
+
+
+def decisions_since(decisions: Sequence[Decision], since: str) -> list[dict[str, Any]]:
+    """The decisions recorded after `since` ("" → all), oldest first, as the report has them."""
+    out = []
+    for d in decisions:
+        if since and d.decided_at <= since:
+            continue
+        out.append(
+            {
+                "kind": d.kind.value,
+                "text": d.text,
+                "gate": d.gate_id,
+                "by": d.decided_by,
+                "at": d.decided_at,
+                "verdict": d.verdict,
+                "computed": d.computed_verdict,
+                "open_gates": d.open_gates,
+                "override": d.override,
+            }
+        )
+    return out
 
 
 class MomentError(ValueError):
@@ -355,6 +385,7 @@ def _badge(state: str) -> str:
 def render_text(report: Mapping[str, Any], heading: str) -> list[str]:
     """The report for a terminal, gate flips first; every piece of user or pack text goes
     through the one cleaner."""
+    from app.core.decisions import decision_line
     from app.core.states import verdict_badge
     from app.core.text import fit_words, one_line
 
@@ -425,6 +456,24 @@ def render_text(report: Mapping[str, Any], heading: str) -> list[str]:
         for d in disputes["resolved"]:
             by = f" by {one_line(d['by'])}" if d.get("by") else ""
             out.append(f"  resolved: {one_line(d['question'])}{by}")
+    if report.get("decisions"):
+        out += ["", f"Decisions ({len(report['decisions'])})"]
+        for d in report["decisions"]:
+            if d["kind"] == "verdict":
+                line = decision_line(
+                    verdict=d["verdict"],
+                    by=d["by"],
+                    day=d["at"][:10],
+                    computed=d["computed"],
+                    gates=d["open_gates"],
+                    override=d["override"],
+                    changed=False,
+                )
+                out.append(f"  {fit_words(line, 200)}")
+            else:
+                about = f" ({one_line(d['gate'])})" if d["gate"] else ""
+                who = f" — {one_line(d['by'])}" if d["by"] else ""
+                out.append(f"  {fit_words(d['text'] or '', 160)}{about}{who}, {d['at']}")
     if report["packs"]:
         out += ["", "Pack versions"]
         for p in report["packs"]:
