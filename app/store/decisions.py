@@ -6,15 +6,12 @@ as given, and the session checks who may decide and when an override is needed.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from app.store import rows
 from app.store.models import Decision, DecisionKind
-
-if TYPE_CHECKING:
-    from app.store.store import Writer
+from app.store.plumbing import Plumbing
 
 _INSERT = (
     "INSERT INTO decisions (assessment_id, kind, text, gate_id, decided_by, decided_at, "
@@ -23,18 +20,8 @@ _INSERT = (
 )
 
 
-class DecisionWrites:
+class DecisionWrites(Plumbing):
     """Mixed into `Store`; relies on its `_write`, `_query`, `_require`, `_touch`."""
-
-    if TYPE_CHECKING:
-
-        @property
-        def sql(self) -> Writer: ...
-
-        def _write(self) -> contextlib.AbstractContextManager[Writer]: ...
-        def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict]: ...
-        def _require(self, assessment_id: int) -> None: ...
-        def _touch(self, assessment_id: int, when: str) -> None: ...
 
     def decisions(self, assessment_id: int) -> list[Decision]:
         """The assessment's decision log, oldest first (the latest verdict is the last one)."""

@@ -6,16 +6,12 @@ milliseconds instead of being loaded whole into Python.
 
 from __future__ import annotations
 
-import contextlib
-import json
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from app.store import rows
 from app.store.models import ExportRecord, HistoryEntry
-
-if TYPE_CHECKING:
-    from app.store.store import Writer
+from app.store.plumbing import Plumbing
 
 _QUESTIONS = (
     # Each question with a history line, one index seek apiece (a skip-scan by hand).
@@ -40,27 +36,8 @@ _NO_MARK = 2**63 - 1
 """An id bound no history line reaches: the moment alone decides."""
 
 
-def _export(row: dict) -> ExportRecord:
-    return ExportRecord(
-        id=row["id"],
-        assessment_id=row["assessment_id"],
-        path=row["path"],
-        format=row["format"],
-        digest=row["digest"],
-        packs=json.loads(row["packs"] or "{}"),
-        exported_at=row["exported_at"],
-        history_mark=int(row.get("history_mark") or 0),
-    )
-
-
-class ExportLog:
+class ExportLog(Plumbing):
     """Mixed into `Store`; relies on its `_write`, `_query`, `_require`."""
-
-    if TYPE_CHECKING:
-
-        def _write(self) -> contextlib.AbstractContextManager[Writer]: ...
-        def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict]: ...
-        def _require(self, assessment_id: int) -> None: ...
 
     def record_export(
         self,
@@ -72,7 +49,7 @@ class ExportLog:
     ) -> list[ExportRecord]:
         """Log the files one export wrote (one row each, one time), committed."""
         when = rows.now()
-        packs_json = json.dumps(dict(sorted((packs or {}).items())), ensure_ascii=False)
+        packs_json = rows.dump(dict(sorted((packs or {}).items())))
         with self._write() as db:
             self._require(assessment_id)
             mark = db.execute(
@@ -93,7 +70,7 @@ class ExportLog:
             "SELECT * FROM exports WHERE assessment_id = ? ORDER BY exported_at, id",
             [assessment_id],
         )
-        return [_export(r) for r in found]
+        return [rows.export(r) for r in found]
 
     def last_export(self, assessment_id: int, before: str | None = None) -> ExportRecord | None:
         """The latest export (at or before `before`, when given), or None."""
@@ -103,7 +80,7 @@ class ExportLog:
             sql += " AND exported_at <= ?"
             params.append(before)
         found = self._query(sql + " ORDER BY exported_at DESC, id DESC LIMIT 1", params)
-        return _export(found[0]) if found else None
+        return rows.export(found[0]) if found else None
 
     def history_as_of(
         self, assessment_id: int, when: str, mark: int | None = None

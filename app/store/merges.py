@@ -7,7 +7,6 @@ answers stay beside it, so who said what before the team decided is kept.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from app.store.models import (
     Respondent,
     Summary,
 )
+from app.store.plumbing import Plumbing
 
 if TYPE_CHECKING:
     from app.store.store import Writer
@@ -42,31 +42,8 @@ _RESOLVE = (
 )
 
 
-class MergeWrites:
+class MergeWrites(Plumbing):
     """Mixed into `Store`; relies on its `_write`, `_query`, `_require`, `_touch`, `_put`."""
-
-    if TYPE_CHECKING:
-
-        @property
-        def sql(self) -> Writer: ...
-
-        def _write(self) -> contextlib.AbstractContextManager[Writer]: ...
-        def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict]: ...
-        def _require(self, assessment_id: int) -> None: ...
-        def _touch(self, assessment_id: int, when: str) -> None: ...
-        def _old(self, assessment_id: int, question_id: str) -> dict | None: ...
-        def _put(self, *args: Any) -> None: ...
-        def _clear_row(
-            self, assessment_id: int, question_id: str, old: dict, by: str | None, when: str
-        ) -> None: ...
-        def _add_missing_participants(
-            self, assessment_id: int, people: Sequence[tuple[str, str]]
-        ) -> None: ...
-        def _set_summary(
-            self, assessment_id: int, summary: Summary | SummaryFor | None
-        ) -> None: ...
-
-    # -- reading -----------------------------------------------------------------------------
 
     def respondents(self, assessment_id: int) -> list[Respondent]:
         """Every respondent merged into the assessment, in the order first merged, with answers."""

@@ -22,6 +22,7 @@ from app.store.models import (
     DecisionKind,
     Disagreement,
     Evidence,
+    ExportRecord,
     FollowUpStatus,
     GateFollowUp,
     HistoryEntry,
@@ -248,7 +249,9 @@ def disagreement(row: dict) -> Disagreement:
     )
 
 
-def evidence_columns(evidence: Evidence | None) -> tuple[str | None, ...]:
+def evidence_columns(
+    evidence: Evidence | None,
+) -> tuple[str | None, str | None, str | None, str | None]:
     """evidence_ref, evidence_sha256, evidence_unhashed, evidence_captured_at of a record."""
     if evidence is None:
         return None, None, None, None
@@ -281,4 +284,18 @@ def decision(row: dict) -> Decision:
         digest=row["digest"],
         open_gates=load(row["open_gates"]) or {},
         override=row["override"],
+    )
+
+
+def export(row: dict) -> ExportRecord:
+    """An `exports` row (its packs column read like the assessments' one)."""
+    return ExportRecord(
+        id=row["id"],
+        assessment_id=row["assessment_id"],
+        path=row["path"],
+        format=row["format"],
+        digest=row["digest"],
+        packs=_packs(row["packs"]),
+        exported_at=row["exported_at"],
+        history_mark=int(row.get("history_mark") or 0),
     )

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from app.store import rows
 from app.store.merges import resolve_open
-from app.store.models import AnswerRecord, GateFollowUp, HistoryEntry, Summary, Waiver
-
-if TYPE_CHECKING:
-    import contextlib
-    from pathlib import Path
-
-    from app.store.store import Writer
+from app.store.models import AnswerRecord, HistoryEntry, Summary
+from app.store.plumbing import Plumbing
 
 _UPSERT = (
     "INSERT INTO answers (assessment_id, question_id, value, note, evidence_ref, "
@@ -56,35 +51,8 @@ def _entry(entry: Any) -> tuple[str, Any, str | None, str | None]:
     return qid, value, note, evidence
 
 
-class AnswerWrites:
+class AnswerWrites(Plumbing):
     """Mixed into `Store`; relies on its `_write`, `_query`, `_require`, `_touch`."""
-
-    if TYPE_CHECKING:
-        path: Path
-
-        @property
-        def sql(self) -> Writer: ...
-
-        def _write(self) -> contextlib.AbstractContextManager[Writer]: ...
-        def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict]: ...
-        def _require(self, assessment_id: int) -> None: ...
-        def _touch(self, assessment_id: int, when: str) -> None: ...
-        def _checked_name(self, name: str) -> str: ...
-        def _checked_role(self, role: str | None) -> str: ...
-        def _checked_followup(self, fields: Mapping[str, Any]) -> dict[str, Any]: ...
-        def _checked_waiver(self, reason: str, approver: str, expires: str) -> dict[str, str]: ...
-        def _add_missing_participants(
-            self, assessment_id: int, people: Sequence[tuple[str, str]]
-        ) -> None: ...
-        def _set_summary(
-            self, assessment_id: int, summary: Summary | SummaryFor | None
-        ) -> None: ...
-        def _put_followups(
-            self, assessment_id: int, followups: Mapping[str, Mapping[str, Any]]
-        ) -> list[GateFollowUp]: ...
-        def _put_waivers(
-            self, assessment_id: int, waivers: Mapping[str, Mapping[str, str]]
-        ) -> list[Waiver]: ...
 
     def answers(self, assessment_id: int) -> dict[str, AnswerRecord]:
         found = self._query(
