@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core.agenda import Dispute, Item, agenda
 from app.core.answers import AnswerError, check_value
@@ -41,6 +41,9 @@ from app.store.models import (
     Summary,
     Waiver,
 )
+
+if TYPE_CHECKING:
+    from app.interchange.changes import Moment
 
 
 def _today() -> str:
@@ -416,6 +419,18 @@ class Session:
         return self._moved(before, committed)
 
     # -- decisions ---------------------------------------------------------------------------
+
+    def changes(
+        self, start: Moment | None = None, today: str | None = None
+    ) -> tuple[dict[str, Any], str]:
+        """What changed since `start` (None → the last export, else the creation), as
+        `app.interchange.diff.compare` reports it, and a heading."""
+        from app.interchange import changes
+
+        start = start or changes.last_export(self.store, self.assessment)
+        return changes.since(
+            self.store, self.packset, self.assessment, today or self.today(), start, self.answers
+        )
 
     def decisions(self) -> list[Decision]:
         """The decision log, oldest first."""

@@ -73,78 +73,27 @@ def report(
     """The diff of assessment `ref` (see `app.interchange.diff.compare`) and a heading;
     `today` None → the session's day."""
     from app.errors import EXIT_USAGE, PreflightError
-    from app.interchange import diff
+    from app.interchange import changes, diff
     from app.session import Session
 
     session = Session.open(store, packset, ref)
     day = today or session.today()
-    assessment = session.assessment
-    packs = assessment.packs if against is not None else packset.versions()
-    new = _current(store, assessment.id, assessment.slug, day, packs)
     if against is not None:
-        old = _against(store, packset, against, day)
-        found = diff.compare(packset, old, new, day)
-        return found, f"Changes in {assessment.slug!r} against {old.label!r} (on {day})"
-    if since is not None:
-        try:
-            when = diff.moment(since)
-        except diff.MomentError as exc:
-            raise PreflightError(str(exc), EXIT_USAGE) from None
-        what = when
-        mark = None
-    else:
-        last = store.last_export(assessment.id)
-        if last is not None:
-            when, what = last.exported_at, f"the last export, {last.exported_at}"
-            mark = last.history_mark  # what was written after it, even in the same second
-        else:
-            when, what, mark = "", f"its creation, {assessment.created_at}", None
-    # Pack versions of then are known from the export made at or before it, if any.
-    then = store.last_export(assessment.id, when) if when else None
-    old_answers = diff.as_of(session.answers, store.history_as_of(assessment.id, when, mark), when)
-    old = diff.State(
-        label=when or assessment.created_at,
-        day=(when or assessment.created_at)[:10],
-        answers=old_answers,
-        waivers={g: w for g, w in new.waivers.items() if when and w.created_at <= when},
-        followups=new.followups,
-        disagreements=new.disagreements,
-        packs=then.packs if then is not None else None,
-    )
-    new = diff.State(
-        label=new.label,
-        day=new.day,
-        answers=new.answers,
-        waivers=new.waivers,
-        followups=new.followups,
-        disagreements=new.disagreements,
-        packs=new.packs,
-        changed=store.changed_after(assessment.id, when, mark),
-    )
-    found = diff.compare(packset, old, new, day, since=when)
-    found["decisions"] = diff.decisions_since(store.decisions(assessment.id), when)
-    found["since"] = when or assessment.created_at
-    return found, f"Changes in {assessment.slug!r} since {what} (on {day})"
-
-
-def _current(store: Store, assessment_id: int, label: str, day: str, packs: Any) -> State:
-    from app.interchange.diff import State
-
-    return State(
-        label=label,
-        day=day,
-        answers=store.answers(assessment_id),
-        waivers=store.waivers(assessment_id),
-        followups=store.followups(assessment_id),
-        disagreements=store.disagreements(assessment_id, open_only=False),
-        packs=dict(packs),
-    )
+        return changes.against(
+            store, packset, session.assessment, day, _against(store, packset, against, day)
+        )
+    try:
+        start = changes.at(since) if since is not None else None
+    except diff.MomentError as exc:
+        raise PreflightError(str(exc), EXIT_USAGE) from None
+    return session.changes(start, today=day)
 
 
 def _against(store: Store, packset: PackSet, source: str, day: str) -> State:
     """The other side: a file from `preflight share` when one is there, else a slug here."""
     import os
 
+    from app.interchange import changes
     from app.interchange.diff import State
 
     if os.path.exists(source) or source.lower().endswith(".json"):
@@ -162,4 +111,4 @@ def _against(store: Store, packset: PackSet, source: str, day: str) -> State:
             packs={str(p.get("id")): str(p.get("version")) for p in found.packs},
         )
     other = store.get(source)
-    return _current(store, other.id, other.slug, day, other.packs)
+    return changes.current(store, other.id, other.slug, day, other.packs)
