@@ -26,6 +26,8 @@ SCREEN_COMMANDS = (
     ("clear_answer", "Clear this answer", "Remove the answer to the current question"),
     ("switch_person", "Answer as the next participant", "Cycle who is answering"),
     ("changes", "Latest gate changes", "Each gate that moved: why, the values behind it, the fix"),
+    ("since", "Changes since…", "Since the last export, or a day: gates that flipped first"),
+    ("decide", "Record a decision", "A decision in words, or the go/no-go decision"),
     ("gates", "Gate board", "Every red, amber and unknown gate with owner and due date"),
     ("preview", "Receipts pack", "Preview and export the receipts pack"),
     ("people", "Participants", "Add people and roles; choose who is answering"),

@@ -28,3 +28,8 @@ def export(session: Session, out: Path | None = None, force: bool = False) -> li
     written = write_pack(snapshot, out, force=force)
     session.record_export([str(p) for p in written], pick_format(out), snapshot.digest)
     return written
+
+
+def digest(session: Session) -> str:
+    """The pack digest of the assessment as stored now (a go/no-go decision records it)."""
+    return _snapshot(session).digest

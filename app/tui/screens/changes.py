@@ -39,6 +39,10 @@ class ChangesScreen(ModalScreen[None]):
                 yield Static(Text("No gate has moved yet in this sitting.", style="dim"))
             for entry in self.entries:
                 yield Static(entry, classes="change")
+            yield Label(
+                "f3 in the wizard: changes since the last export · f4: record a decision",
+                classes="dim section",
+            )
         yield Footer()
 
     def action_close(self) -> None:

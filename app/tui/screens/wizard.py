@@ -38,6 +38,7 @@ from app.core.text import one_line
 from app.errors import PreflightError
 from app.session import Session
 from app.tui.agenda_lines import agenda_notice
+from app.tui.meeting import MeetingActions
 from app.tui.panels import area_line, gate_lines, verdict_text
 from app.tui.render import STYLES, literal
 from app.tui.widgets.answer_input import AnswerInput
@@ -76,7 +77,7 @@ def _is_news(change: GateChange) -> bool:
     return change.after is GateState.unknown and change.before is GateState.clear
 
 
-class WizardScreen(Screen):
+class WizardScreen(MeetingActions, Screen):
     """Walks one assessment's questions, area by area."""
 
     BINDINGS = [
@@ -101,6 +102,9 @@ class WizardScreen(Screen):
         Binding("f2", "switch_person", "As", tooltip="Answer as the next person", id="as"),
         Binding("f8", "clear_answer", "Clear", id="clear_answer"),
         Binding("ctrl+l", "changes", "Changes", tooltip="The latest gate changes", id="changes"),
+        # Not in the footer (80 columns are full): the palette and ctrl+l's screen list them.
+        Binding("f3", "since", "Since", tooltip="Changes since the last export", show=False),
+        Binding("f4", "decide", "Decide", tooltip="Record a decision", show=False),
         Binding("escape", "home", "Home", id="home"),
     ]
     """Screen keys avoid those Input uses for editing (ctrl+a/e/k/u/w/d/x/c/v)."""
@@ -791,6 +795,19 @@ class WizardScreen(Screen):
         question = self.session.packset.questions[self.current].text
         voices = voices_in_full(self.session.packset, dispute)
         self.app.push_screen(ChangesScreen(list(self.history), voices, question))
+
+    def tell_line(self, text: str) -> None:
+        """A line on the notice (a decision recorded): literal text, wrapped to the notice's
+        width (NOTICE_ROWS rows at most)."""
+        notice = self.query_one("#notice", TextLines)
+        line = literal(text, "green")
+        width = notice.content_size.width
+        if width > 0:
+            rows = list(line.wrap(self.app.console, width, overflow="fold"))[:NOTICE_ROWS]
+            line = Text("\n").join(rows)
+        notice.update(line)
+        self._told = None
+        self._agenda_on_notice = False
 
     def _watch(self) -> None:
         """Another Preflight (a script applying an answer file, a second wizard) wrote: read
