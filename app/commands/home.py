@@ -15,7 +15,7 @@ def add(sub, common) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace, open_ref: str | None = None) -> int:
+def run(args: argparse.Namespace, open_ref: str | None = None, minutes: int | None = None) -> int:
     """Start the Textual app; the only place the CLI imports Textual. Returns the app's
     return code: 0, or 4 after an unexpected error (see `PreflightApp._handle_exception`)."""
     from app.commands._packs import pack_paths, packset_or_fail
@@ -35,7 +35,13 @@ def run(args: argparse.Namespace, open_ref: str | None = None) -> int:
     from app.tui.app import make_app
 
     with store:
-        app = make_app(store=store, packset=packset, open_ref=open_ref, pack_paths=pack_paths(args))
+        app = make_app(
+            store=store,
+            packset=packset,
+            open_ref=open_ref,
+            pack_paths=pack_paths(args),
+            minutes=minutes,
+        )
         app.run()
     if app.crash is not None:
         # Printed only now, with the terminal restored (Textual holds stderr while it runs).

@@ -28,6 +28,8 @@ SCREEN_COMMANDS = (
     ("changes", "Latest gate changes", "Each gate that moved: why, the values behind it, the fix"),
     ("since", "Changes since…", "Since the last export, or a day: gates that flipped first"),
     ("decide", "Record a decision", "A decision in words, or the go/no-go decision"),
+    ("keep_time", "Keep time", "Start the meeting clock: each area's minutes in the header"),
+    ("next_area", "Next area", "The next area's first agenda item"),
     ("gates", "Gate board", "Every red, amber and unknown gate with owner and due date"),
     ("preview", "Receipts pack", "Preview and export the receipts pack"),
     ("people", "Participants", "Add people and roles; choose who is answering"),
@@ -59,10 +61,13 @@ class PreflightApp(App[None]):
         packset: PackSet | None,
         open_ref: str | None = None,
         pack_paths: list[Path] | None = None,
+        minutes: int | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.open_ref = open_ref
+        self.minutes = minutes
+        """`preflight open --minutes`: the wizard opened first starts the meeting clock."""
         self._packset = packset
         self._pack_paths = pack_paths or []
         self._pack_lock = threading.Lock()
@@ -102,7 +107,7 @@ class PreflightApp(App[None]):
 
         self.push_screen(HomeScreen())
         if self.open_ref is not None:
-            self.open_assessment(self.open_ref)
+            self.open_assessment(self.open_ref, self.minutes)
         elif self._packset is None:
             # After the first frame: read the packs on a thread, so the home screen shows
             # without waiting for them.
@@ -111,7 +116,7 @@ class PreflightApp(App[None]):
     def _warm_up(self) -> None:
         self.packset  # noqa: B018 - loads and caches the packs
 
-    def open_assessment(self, ref: str | int) -> None:
+    def open_assessment(self, ref: str | int, minutes: int | None = None) -> None:
         """Push the wizard for `ref`; a store problem becomes a message, never a crash."""
         from app.errors import PreflightError
         from app.session import Session
@@ -119,7 +124,7 @@ class PreflightApp(App[None]):
 
         try:
             session = Session.open(self.store, self.packset, ref)
-            wizard = WizardScreen(session)
+            wizard = WizardScreen(session, minutes=minutes)
         except PreflightError as exc:
             self.notify(
                 one_line(exc), title="Cannot open", severity="error", timeout=10, markup=False
@@ -191,6 +196,7 @@ def make_app(
     open_ref: str | None = None,
     store: Store | None = None,
     pack_paths: list[Path] | None = None,
+    minutes: int | None = None,
 ) -> PreflightApp:
     """Build the app on a store (opened from `db` unless given) and the packs in use: `packset`
     when given, else read from `pack_paths` (default: the shipped packs) once needed."""
@@ -205,4 +211,4 @@ def make_app(
         from app.tui.render import use_monochrome
 
         use_monochrome()
-    return PreflightApp(store, packset, open_ref, pack_paths)
+    return PreflightApp(store, packset, open_ref, pack_paths, minutes)

@@ -17,6 +17,7 @@ written back over the other's answer.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -26,7 +27,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 
 from app.core.agenda import Item, following
 from app.core.answers import AnswerError, display, parse_text
@@ -42,6 +43,7 @@ from app.tui.meeting import MeetingActions
 from app.tui.panels import area_line, gate_lines, verdict_text
 from app.tui.render import STYLES, literal
 from app.tui.widgets.answer_input import AnswerInput
+from app.tui.widgets.meeting_header import MeetingHeader
 from app.tui.widgets.text_lines import TextLines
 from app.tui.widgets.voices import Voices
 
@@ -105,13 +107,25 @@ class WizardScreen(MeetingActions, Screen):
         # Not in the footer (80 columns are full): the palette and ctrl+l's screen list them.
         Binding("f3", "since", "Since", tooltip="Changes since the last export", show=False),
         Binding("f4", "decide", "Decide", tooltip="Record a decision", show=False),
+        Binding("f6", "next_area", "Next area", tooltip="The next area's agenda", show=False),
         Binding("escape", "home", "Home", id="home"),
     ]
     """Screen keys avoid those Input uses for editing (ctrl+a/e/k/u/w/d/x/c/v)."""
 
-    def __init__(self, session: Session, start: str | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        start: str | None = None,
+        minutes: int | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        """`minutes`: start the meeting clock with that many (`preflight open --minutes`);
+        `clock`: monotonic seconds for it (tests hand one in)."""
         super().__init__()
         self.session = session
+        self._minutes = minutes
+        if clock is not None:
+            self.clock = clock
         self.merged = bool(session.respondents())
         """The assessment has respondents (`preflight merge`): ctrl+t walks its agenda."""
         items = self._agenda_items() if self.merged else []
@@ -162,7 +176,7 @@ class WizardScreen(MeetingActions, Screen):
     # -- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield MeetingHeader()
         with Horizontal():
             with Vertical(id="left"):
                 yield OptionList(id="areas", markup=False)
@@ -208,6 +222,8 @@ class WizardScreen(MeetingActions, Screen):
         if self.merged:
             # After the first layout: the notice wraps the reason to its own width.
             self.call_after_refresh(self._tell_agenda, self._agenda_items(), self._landed)
+        if self._minutes is not None:
+            self.start_meeting(self._minutes)
 
     def _remembered_person(self) -> str | None:
         remembered = self.session.assessment.answering_as
@@ -258,6 +274,7 @@ class WizardScreen(MeetingActions, Screen):
         visible = [q for q in pack.questions if self.session.evaluation.visible.get(q.id)]
         position = next((i for i, q in enumerate(visible, 1) if q.id == qid), 0)
         optional = "" if question.required else " · optional"
+        self.meeting_moved_to(qid)
         self.query_one("#crumb", Static).update(
             literal(f"{pack.title} · question {position} of {len(visible)}{optional}", "dim")
         )
