@@ -143,3 +143,16 @@ def test_an_export_this_database_never_logged(tmp_path, demo_db, exported):
         assert "cannot be rebuilt from the history" in out
         assert "pack versions: the same as the file names" in out
         assert "oncall_rotation" not in out  # nothing to replay: nothing claimed
+
+
+def test_a_hand_edited_html_names_the_edited_line(demo_db, tmp_path):
+    out = tmp_path / "page.html"
+    done = run_cli("--db", str(demo_db), "export", SLUG, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    head, sep, body = out.read_text(encoding="utf-8").partition("</head>")
+    assert "NO-GO" in body
+    out.write_text(head + sep + body.replace("NO-GO", "GO-GO-GO", 1), encoding="utf-8")
+    found = explain(demo_db, out)
+    assert found.returncode == 1
+    assert "fresh HTML rendering" in found.stdout and "1 line differs" in found.stdout
+    assert "file has '" in found.stdout and "GO-GO-GO" in found.stdout

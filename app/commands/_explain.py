@@ -115,10 +115,24 @@ def line_differences(file_text: str, fresh: str) -> list[str]:
             a = mine[i1 + k] if i1 + k < i2 else None
             b = theirs[j1 + k] if j1 + k < j2 else None
             number = i1 + k + 1 if a is not None else i2
+            if a is not None and b is not None:  # show where they part, not a shared start
+                a, b = _from_difference(a, b)
             has = _quote(a) if a is not None else "no line here"
             exported = _quote(b) if b is not None else "no line here"
             out.append(f"line {number}: file has {has} / exported {exported}")
     return out
+
+
+def _from_difference(a: str, b: str) -> tuple[str, str]:
+    """Both lines from a little before their first differing character, when a long shared
+    start would push the difference past what is shown."""
+    same = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    if same <= WIDTH // 2:
+        return a, b
+    start = same - 20
+    return "…" + a[start:], "…" + b[start:]
 
 
 def _flatten(value: Any, path: str = "") -> dict[str, Any]:
