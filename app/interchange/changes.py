@@ -40,6 +40,16 @@ def last_export(store: Store, assessment: Assessment, before_id: int | None = No
     return Moment("", f"its creation, {assessment.created_at}")
 
 
+def export_with_digest(store: Store, assessment: Assessment, digest: str) -> Moment | None:
+    """The moment of the latest export whose digest is `digest` (the one an exported file
+    claims), or None when the exports log has none (an older Preflight, another database)."""
+    records = [r for r in store.exports(assessment.id) if r.digest == digest]
+    if not records:
+        return None
+    last = records[-1]
+    return Moment(last.exported_at, f"the export of {last.exported_at}", last.history_mark)
+
+
 def at(value: str) -> Moment:
     """A --since given by a person (raises `diff.MomentError`)."""
     when = diff.moment(value)
