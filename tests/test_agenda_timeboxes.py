@@ -321,3 +321,21 @@ def test_cli_agenda_unknown_slug(cli, tmp_path):
     done = cli("agenda", "nope", db=tmp_path / "x.db")
     assert done.returncode == 2
     assert "no assessment" in done.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="app/interchange/bundle.py question_hash hashes every field, prep too: a file shared "
+    "before prep existed reads as every question changed (and --strict refuses it); fix there "
+    "by leaving prep out of the hash, then drop this marker",
+)
+def test_prep_is_not_part_of_a_questions_definition(shipped):
+    import dataclasses
+
+    from app.interchange.bundle import _sha256, canonical_json, question_hash
+
+    question = shipped.questions["p95_latency_ms"]
+    before = dataclasses.asdict(question)
+    before.pop("prep")
+    assert question_hash(question) == _sha256(canonical_json(before))
+    assert question_hash(dataclasses.replace(question, prep=False)) == question_hash(question)
