@@ -22,6 +22,7 @@ COMMANDS = [
     "share",
     "import_",
     "merge",
+    "agenda",
     "diff",
     "verify",
     "validate",

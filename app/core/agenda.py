@@ -6,6 +6,9 @@ unanswered questions behind unknown gates, and required questions left unanswere
 area by area in pack order. A question appears once, under the first reason that applies.
 Each item carries the minutes a team spends on such a question (measured on a whole kickoff of
 the five packs: ~30 s for a one-key answer, ~70 s for a multi-choice, ~60 s for a typed one).
+
+`timeboxes` shares a meeting's minutes among the areas with something to discuss, and
+`prep_questions` lists the facts to look up before it (questions a pack marks `prep = true`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from app.core import expr
 from app.core.answers import display
 from app.core.disputes import Dispute
 from app.core.engine import Evaluation, GateState
-from app.core.model import Kind
+from app.core.model import Kind, Question
 from app.core.packs import PackSet
 from app.core.text import one_line
 
@@ -153,3 +156,83 @@ def following(items: Sequence[Item], current: str, earlier: Sequence[str] = ()) 
     if current in ids:
         return items[(ids.index(current) + 1) % len(items)]
     return items[0]
+
+
+FLOOR_MINUTES = 3
+"""The least an area with anything to discuss gets, when the meeting has room: one typed
+question (~60 s) plus the minute or two it takes a room to switch areas (find the area's
+owner, read its first question). Less than that and the last area is always cut short."""
+
+
+@dataclass(frozen=True)
+class Box:
+    """One area's share of the meeting: its items (agenda order) and the minutes for them."""
+
+    area: str
+    """The pack id."""
+    title: str
+    """The pack title (pack text: one_line it before printing)."""
+    minutes: int
+    items: tuple[Item, ...]
+
+    @property
+    def seconds(self) -> int:
+        """The discussion the items need, by the agenda's estimate."""
+        return sum(i.seconds for i in self.items)
+
+
+def timeboxes(
+    packset: PackSet, items: Sequence[Item], minutes: int, floor: int = FLOOR_MINUTES
+) -> list[Box]:
+    """The meeting's `minutes` shared among the areas that have items, in pack order.
+
+    Each box gets `floor` minutes, and the rest is shared in proportion to its items' seconds,
+    in whole minutes by largest remainder (ties: more seconds first, then pack order), so the
+    boxes sum to `minutes` exactly and an area with more to discuss never gets fewer minutes.
+    When `minutes` cannot give every box the floor, the floor shrinks evenly to
+    `minutes // boxes`; a box gets 0 minutes only when `minutes` is below the number of boxes
+    (then the areas with the most to discuss get the minutes). Areas with nothing to discuss
+    get no box. No items, no boxes. Raises ValueError when `minutes` < 1 or `floor` < 0.
+    """
+    if minutes < 1:
+        raise ValueError(f"minutes must be at least 1, got {minutes}")
+    if floor < 0:
+        raise ValueError(f"floor cannot be negative, got {floor}")
+    by_area: dict[str, list[Item]] = {}
+    for item in items:
+        by_area.setdefault(item.area, []).append(item)
+    if not by_area:
+        return []
+    rank = {p.id: i for i, p in enumerate(packset.packs)}
+    areas = sorted(by_area, key=lambda a: rank.get(a, len(rank)))  # stable: unknown areas last
+    work = [sum(i.seconds for i in by_area[a]) for a in areas]
+    each = min(floor, minutes // len(areas))
+    rest = minutes - each * len(areas)
+    total = sum(work)
+    shares = [each + rest * w // total if total else each for w in work]
+    left = minutes - sum(shares)
+    # Largest remainder: the extra minutes go to the largest fractions, then the most work.
+    order = sorted(
+        range(len(areas)),
+        key=lambda k: (-(rest * work[k] % total) if total else 0, -work[k], k),
+    )
+    for k in order[:left]:
+        shares[k] += 1
+    boxes = []
+    for area, share in zip(areas, shares, strict=True):
+        title = packset.pack(area).title if area in rank else area
+        boxes.append(Box(area, title, share, tuple(by_area[area])))
+    return boxes
+
+
+def prep_questions(packset: PackSet, evaluation: Evaluation) -> list[Question]:
+    """The facts to look up before the meeting: the visible questions a pack marks
+    `prep = true`, in pack order. Whether each is answered: `is_answered`."""
+    visible = evaluation.visible
+    return [q for p in packset.packs for q in p.questions if q.prep and visible.get(q.id)]
+
+
+def is_answered(evaluation: Evaluation, question_id: str) -> bool:
+    """Whether the question holds an answer that counts (not unanswered, not "unknown", not
+    an open disagreement)."""
+    return question_id in evaluation.values and not _unanswered(evaluation, question_id)

@@ -39,14 +39,17 @@ class Rule:
         pattern: str | None = None,
         max_length: int | None = None,
         non_empty: bool = False,
+        strict: bool = False,
         check: Callable[[Any], Any] | None = None,
     ) -> None:
-        self.constraints: dict[str, str | int | None] = {
+        self.constraints: dict[str, str | int | bool | None] = {
             "pattern": pattern,
             "max_length": max_length,
         }
         if non_empty:
             self.constraints["min_length"] = 1
+        if strict:  # no coercion: "yes", 1 or "true" are not a boolean
+            self.constraints["strict"] = True
         self.check = check
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
@@ -111,6 +114,8 @@ TitleText = Annotated[str, Rule(non_empty=True, max_length=SHORT_TITLE_MAX, chec
 Expression = Annotated[str, Rule(check=_check_expression)]
 OptionLabel = Annotated[str, Rule(non_empty=True, max_length=300, check=_option_label)]
 Version = Annotated[str, Rule(pattern=r"^\d+(\.\d+){0,2}$")]
+Flag = Annotated[bool, Rule(strict=True)]
+"""true or false, nothing read as one."""
 Bound = Annotated[float, Rule(check=_within_limit)]
 """A min or max: within what answers and expressions may hold (expr.MAX_NUMBER)."""
 
@@ -188,6 +193,9 @@ class Question:
     agree_within: Bound | None = None
     """For `number`: when merged respondents' answers lie within this much of each other
     (highest minus lowest, in the question's unit) they agree, at their median."""
+    prep: Flag = False
+    """A fact to look up before the kickoff (a number from a system or a document: cost per
+    call, p95 latency, traffic, budget), listed by `preflight agenda --prep`."""
 
     def __post_init__(self) -> None:
         kind = self.kind
