@@ -175,3 +175,101 @@ async def test_the_palette_lists_the_meeting_keys(store, packset, assessment):
         await pilot.pause()
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Changes since…" in titles and "Record a decision" in titles
+
+
+# -- the meeting clock ------------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 50.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _timebox(app) -> str:
+    from app.tui.widgets.meeting_header import Timebox
+
+    return str(app.screen.query_one(Timebox).render())
+
+
+def _open_wizard(app, session, minutes=None, clock=None):
+    from app.tui.screens.wizard import WizardScreen
+
+    app.push_screen(WizardScreen(session, minutes=minutes, clock=clock))
+
+
+async def test_without_minutes_the_header_has_no_clock(store, packset, assessment):
+    app = make_app(store=store, packset=packset, open_ref=assessment.assessment.slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert _timebox(app) == ""
+        assert app.screen.timekeeper is None
+
+
+async def test_the_header_counts_the_area_against_its_box_and_says_over(store, packset, assessment):
+    clock = Clock()
+    app = make_app(store=store, packset=packset)
+    async with app.run_test(size=SIZE) as pilot:
+        _open_wizard(app, assessment, minutes=10, clock=clock)
+        await pilot.pause()
+        keeper = app.screen.timekeeper
+        (box,) = keeper.boxes  # one area (the example pack): all ten minutes
+        assert box.minutes == 10
+        assert _timebox(app) == "⏱ Model vendor 0:00 of 10 min"
+        clock.now += 125
+        app.screen.show_time()
+        assert _timebox(app) == "⏱ Model vendor 2:05 of 10 min"
+        clock.now += 600
+        app.screen.show_time()
+        assert _timebox(app) == "! Model vendor 12:05 of 10 min · over · f6 next area"
+
+
+async def test_f6_goes_to_the_next_area_with_a_box(store, tmp_path):
+    from app.core.agenda import timeboxes
+    from app.core.packs import load_packs
+    from app.core.paths import shipped_dir
+
+    shipped = load_packs([shipped_dir()]).packset
+    session = Session.create(store, shipped, "Kickoff")
+    session.answer("oncall_rotation", "no")  # production: a red gate
+    boxes = timeboxes(shipped, session.agenda(), 45)
+    areas = [b.area for b in boxes]
+    app = make_app(store=store, packset=shipped)
+    async with app.run_test(size=(120, 36)) as pilot:
+        _open_wizard(app, session, minutes=45, clock=Clock())
+        await pilot.pause()
+        screen = app.screen
+        seen = []
+        for _ in areas:
+            await pilot.press("f6")
+            await pilot.pause()
+            here = shipped.question_pack[screen.current]
+            seen.append(here)
+            assert screen.timekeeper.area == here
+            assert _timebox(app).startswith(f"⏱ {shipped.pack(here).title} 0:00 of ")
+        assert sorted(seen) == sorted(areas)  # each area with a box, once round
+
+
+async def test_keep_time_from_the_palette_asks_the_minutes(store, packset, assessment):
+    from app.tui.screens.dialogs import TextDialog
+
+    app = make_app(store=store, packset=packset, open_ref=assessment.assessment.slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.action_keep_time()
+        await pilot.pause()
+        assert isinstance(app.screen, TextDialog)
+        app.screen.query_one(Input).value = "zero"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "not a number of minutes" in _notice(app)
+        assert app.screen.timekeeper is None
+        app.screen.action_keep_time()
+        await pilot.pause()
+        app.screen.query_one(Input).value = "20"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Keeping 20 min: Model vendor 20" in _notice(app)
+        assert _timebox(app).startswith("⏱ Model vendor 0:0")
