@@ -43,7 +43,7 @@ def test_over_its_box_says_so_in_words_and_points_to_the_next_area():
     clock.now += 121
     reading = keeper.reading()
     assert reading.over
-    assert reading.text().plain == "! Data 2:01 of 2 min · over · f6 next area"
+    assert reading.text().plain == "! Data 2:01 of 2 min · over · f6"
     assert keeper.next_area() == "security"
     keeper.enter("security")
     assert keeper.next_area() == "data"  # wraps

@@ -223,7 +223,7 @@ async def test_the_header_counts_the_area_against_its_box_and_says_over(store, p
         assert _timebox(app) == "⏱ Model vendor 2:05 of 10 min"
         clock.now += 600
         app.screen.show_time()
-        assert _timebox(app) == "! Model vendor 12:05 of 10 min · over · f6 next area"
+        assert _timebox(app) == "! Model vendor 12:05 of 10 min · over · f6"
 
 
 async def test_f6_goes_to_the_next_area_with_a_box(store, tmp_path):

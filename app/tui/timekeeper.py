@@ -38,12 +38,13 @@ class Reading:
         return self.used > self.allotted * 60
 
     def text(self) -> Text:
-        """`⏱ Data 3:12 of 8 min`, or `! Data 9:30 of 8 min · over · f6 next area` in amber:
-        the state in a symbol and words as well as the colour."""
+        """`⏱ Data 3:12 of 8 min`, or `! Data 9:30 of 8 min · over · f6` (f6: the next area)
+        in amber: the state in a symbol and words as well as the colour, short enough to leave
+        the verdict in view at 80 columns."""
         where = one_line(self.area) if self.area is not None else "Meeting"
         line = f"{clock_text(self.used)} of {self.allotted} min"
         if self.over:
-            return Text(f"! {where} {line} · over · f6 next area", style=STYLES["amber"])
+            return Text(f"! {where} {line} · over · f6", style=STYLES["amber"])
         return Text(f"⏱ {where} {line}", style="dim")
 
 
