@@ -26,7 +26,13 @@ NO_LIMIT = 10_000
 
 
 def render_appendix(data: PackData) -> str:
-    lines = _header(data) + _changes(data) + _participants(data) + _respondents(data) + _disagreements(data)
+    lines = (
+        _header(data)
+        + _changes(data)
+        + _participants(data)
+        + _respondents(data)
+        + _disagreements(data)
+    )
     lines += _decisions(data)
     lines += _gates(data) + _receipts(data)
     lines += _values(data)
