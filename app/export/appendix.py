@@ -19,14 +19,20 @@ from app.core.summary import VERDICT_MEANING
 from app.export import escape
 from app.export.common import table, waiver_text
 from app.export.page import value_lines
-from app.export.seal import digest_line, ref_comment, seal
+from app.export.seal import digest_line, pack_ref, ref_comment, seal
 from app.export.snapshot import RECEIPT_RULE, SHELF_BADGES, PackData, decision_words
 
 NO_LIMIT = 10_000
 
 
 def render_appendix(data: PackData) -> str:
-    lines = _header(data) + _participants(data) + _respondents(data) + _disagreements(data)
+    lines = (
+        _header(data)
+        + _changes(data)
+        + _participants(data)
+        + _respondents(data)
+        + _disagreements(data)
+    )
     lines += _decisions(data)
     lines += _gates(data) + _receipts(data)
     lines += _values(data)
@@ -49,6 +55,90 @@ def _header(data: PackData) -> list[str]:
         f"Verdict: {verdict_badge(ev.verdict)} — {VERDICT_MEANING[ev.verdict]}.",
         ref_comment(a),
     ]
+
+
+MAX_CHANGED_ANSWERS = 15
+"""Changed answers the section lists; the rest are counted, with the command that shows all."""
+
+
+def _changes(data: PackData) -> list[str]:
+    """What changed since the last export, short: the headline, the verdict when it moved,
+    the gates that flipped (with the answers that moved them), the answers that changed (at
+    most `MAX_CHANGED_ANSWERS`), waivers expired or expiring, disagreements opened or resolved,
+    and how many decisions were recorded. Nothing for a snapshot not read from a store."""
+    changes = data.changes
+    if changes is None:
+        return []
+    lines = ["", "## Changes since the last export", ""]
+    if changes.first:
+        return [*lines, "None to compare: this is the first export of this assessment."]
+    report = changes.report
+    since = escape.text(changes.since)
+    lines.append(f"Since the last export, {since}: {escape.text(changes.headline)}.")
+    verdict = report["verdict"]
+    if verdict["old"] != verdict["new"]:
+        old, new = verdict_badge(verdict["old"]), verdict_badge(verdict["new"])
+        lines[-1] += "\\"
+        lines.append(f"Verdict: {new} ← {old}.")
+    if report["gates"]:
+        lines += ["", f"Gates that changed ({len(report['gates'])}):", ""]
+        for g in report["gates"]:
+            item = f"{badge(g['new'])} ← {badge(g['old'])} · {g['title']}"
+            if g["moved_by"]:
+                item += f" · moved by {', '.join(g['moved_by'])}"
+            lines.append(f"- {escape.text(item, cell=False, start=True)}")
+    answers = report["answers"]
+    if answers:
+        lines += ["", f"Answers changed ({len(answers)}):", ""]
+        for a in answers[:MAX_CHANGED_ANSWERS]:
+            lines.append(f"- {escape.text(_answer_change(a), cell=False, start=True)}")
+        if len(answers) > MAX_CHANGED_ANSWERS:
+            more = len(answers) - MAX_CHANGED_ANSWERS
+            lines.append(
+                f"- …and {more} more — run `preflight diff {pack_ref(data.assessment)} "
+                f"--since {escape.text(changes.since)}`"
+            )
+    lines += _change_counts(report)
+    return lines
+
+
+def _answer_change(a: dict) -> str:
+    """`qid: old → new (by who, when)`, plain text (the caller escapes it)."""
+    from app.core.text import fit_words
+
+    old = "(none)" if a["old_reading"] is None else fit_words(a["old_reading"], 80)
+    new = "(cleared)" if a["new_reading"] is None else fit_words(a["new_reading"], 80)
+    hidden = " (hidden)" if a.get("hidden") else ""
+    who = f"by {a['by']}" if a["by"] else "by nobody named"
+    when = f", {a['at']}" if a["at"] else ""
+    return f"{a['question']}{hidden}: {old} → {new} ({who}{when})"
+
+
+def _change_counts(report: dict) -> list[str]:
+    """Waivers expired or expiring, disagreements, and the counts of the rest, as list items."""
+    items = []
+    waivers = report["waivers"]
+    for kind, label in (("expired", "waiver expired"), ("expiring", "waiver expiring")):
+        for w in waivers[kind]:
+            items.append(f"{label}: {w['gate']}, until {w['expires']}")
+    if waivers["added"]:
+        items.append(f"waivers added: {len(waivers['added'])}")
+    for d in report["disagreements"]["opened"]:
+        items.append(f"disagreement opened: {d['question']}")
+    for d in report["disagreements"]["resolved"]:
+        by = f" by {d['by']}" if d.get("by") else ""
+        items.append(f"disagreement resolved: {d['question']}{by}")
+    counts = (
+        ("notes changed", len(report["notes"])),
+        ("evidence links changed", len(report["evidence"])),
+        ("follow-ups now overdue", len(report["followups_overdue"])),
+        ("pack versions changed", len(report["packs"])),
+        ("decisions recorded (see Decisions)", len(report.get("decisions", []))),
+    )
+    items += [f"{label}: {n}" for label, n in counts if n]
+    if not items:
+        return []
+    return ["", "Also:", "", *(f"- {escape.text(i, cell=False, start=True)}" for i in items)]
 
 
 def _decisions(data: PackData) -> list[str]:

@@ -6,7 +6,8 @@ file raw, and it carries a `seal`: SHA-256 of the canonical JSON of everything e
 `preflight verify` checks like the page digest. A merged assessment also carries
 `respondents` and `disputes` (open and settled, each with every answer in it); the keys are
 left out for one never merged. An assessment with a decision log carries `decisions` (left out
-when there is none, so earlier packs keep their bytes).
+when there is none, so earlier packs keep their bytes). A pack exported from a store carries
+`changes_since_last_export`: null on the first export, else what changed since the last one.
 """
 
 from __future__ import annotations
@@ -148,7 +149,20 @@ def document(data: PackData) -> dict[str, Any]:
         doc["disputes"] = [_dispute(data, d) for d in data.disputes.values()]
     if data.decisions:  # the decision log (left out when there is none, as before)
         doc["decisions"] = [_decision(data, d) for d in data.decisions]
+    if data.changes is not None:  # read from a store: null on the first export
+        doc["changes_since_last_export"] = _changes(data)
     return doc
+
+
+def _changes(data: PackData) -> dict[str, Any] | None:
+    """What changed since the last export: when it was, the headline, and the report as
+    `preflight diff --json` gives it; None on the first export."""
+    changes = data.changes
+    if changes is None or changes.first:
+        return None
+    return {"since": changes.since, "headline": changes.headline} | {
+        k: v for k, v in changes.report.items() if k != "since"
+    }
 
 
 def _dispute(data: PackData, dispute: Dispute) -> dict[str, Any]:

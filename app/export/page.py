@@ -2,7 +2,8 @@
 
 Nothing a reviewer must read is cut: long text wraps, and what does not fit the page is named
 and sent to the appendix. Sections in priority order: header (pilot, date, packs,
-participants), verdict (on a merged assessment with the count of open disagreements), success
+participants), verdict (on a merged assessment with the count of open disagreements; after a
+previous export, one line of what changed since: the appendix has the detail), success
 definition, blocking gates (one short block each: state, title, why, the values behind it,
 fix, owner, due, waiver), receipts shelf, areas, scores and derived values, digest. The
 gates get the lines the other sections leave, most severe first; the ones that do not fit are
@@ -145,7 +146,19 @@ def _verdict(data: PackData) -> list[str]:
     if (decided := decision_words(data)) is not None:  # who decided, beside what was computed
         lines[-1] += "\\"
         lines += escape.wrap(decided, WIDTH)
+    if (since := since_line(data)) is not None:  # what moved since the last export
+        lines[-1] += "\\"
+        lines += escape.wrap(since, WIDTH)
     return lines
+
+
+def since_line(data: PackData) -> str | None:
+    """`Since 2026-11-24 (last export): 2 gates cleared, 1 new red.`, plain text; None when
+    not known or this is the first export (the appendix says so)."""
+    changes = data.changes
+    if changes is None or changes.since is None:
+        return None
+    return f"Since {changes.since[:10]} (last export): {changes.headline}."
 
 
 def disagreement_line(data: PackData) -> str:

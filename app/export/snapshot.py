@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from app import __version__
@@ -63,6 +63,27 @@ class ReceiptShelfItem:
 
 
 @dataclass(frozen=True)
+class Changes:
+    """What changed since the assessment's last export (`app.interchange.changes.since`).
+
+    The last export is the latest one of a different pack: exports with the digest the pack
+    has now (this very pack written again, or exported already) are passed over, so exporting
+    the same answers twice gives the same bytes, and the wizard's preview stays the file
+    written."""
+
+    since: str | None
+    """When the last export was written; None: there is none (this is the first)."""
+    report: dict[str, Any] = field(default_factory=dict)
+    """`app.interchange.diff.compare`'s report (plus its `decisions` and `since`)."""
+    headline: str = ""
+    """The report in one line: "2 gates cleared, 1 new red"."""
+
+    @property
+    def first(self) -> bool:
+        return self.since is None
+
+
+@dataclass(frozen=True)
 class PackData:
     """One assessment as exported: the records, the packs, their evaluation, the date."""
 
@@ -85,6 +106,10 @@ class PackData:
     decisions: list[Decision] = field(default_factory=list)
     """The decision log (`preflight decide`), oldest first; not part of the digest: a decision
     is about the pack, and recording one must not make it out of date."""
+    changes: Changes | None = None
+    """What changed since the last export; None when not known (a snapshot not read from a
+    store): then nothing about it is shown. Not part of the digest either: recording an
+    export must not make the pack out of date."""
 
     @property
     def latest_verdict(self) -> Decision | None:
@@ -186,6 +211,7 @@ def make_snapshot(
     respondents: Iterable[Respondent] = (),
     disputes: Mapping[str, Dispute] | None = None,
     decisions: Iterable[Decision] = (),
+    changes: Changes | None = None,
 ) -> PackData:
     """Evaluate the answers (waivers active on the pack date) and build the snapshot.
 
@@ -211,6 +237,7 @@ def make_snapshot(
         respondents=list(respondents),
         disputes=_pack_order(packset, disputes or {}),
         decisions=list(decisions),
+        changes=changes,
     )
 
 
@@ -221,12 +248,15 @@ def _pack_order(packset: PackSet, disputes: Mapping[str, Dispute]) -> dict[str, 
 
 def snapshot_from_store(store: Any, ref: int | str, packset: PackSet, date: str | None = None):
     """The snapshot of assessment `ref` as stored now: what export, check, verify and the
-    wizard's preview all render."""
+    wizard's preview all render, with what changed since the last export (see `Changes`).
+
+    Read before the export being made is recorded, so "the last export" is the one before."""
     assessment = store.get(ref)
-    return make_snapshot(
+    answers = store.answers(assessment.id)
+    data = make_snapshot(
         assessment,
         store.participants(assessment.id),
-        store.answers(assessment.id),
+        answers,
         store.followups(assessment.id),
         store.waivers(assessment.id),
         packset,
@@ -235,6 +265,29 @@ def snapshot_from_store(store: Any, ref: int | str, packset: PackSet, date: str 
         disputes=store.disputes(assessment.id, open_only=False),
         decisions=store.decisions(assessment.id),
     )
+    return replace(data, changes=changes_since_export(store, data, answers))
+
+
+def changes_since_export(
+    store: Any, data: PackData, answers: Mapping[str, AnswerRecord]
+) -> Changes:
+    """What changed in `data`'s assessment since its last export of a different pack (judged
+    on the pack date), from the exports log and the history's indexed reads."""
+    from app.interchange import changes, diff
+
+    records = store.exports(data.assessment.id)
+    # Pass over the latest exports of this very pack (same digest): writing it again is not a
+    # change, and the bytes stay the same.
+    run = len(records)
+    while run and records[run - 1].digest == data.digest:
+        run -= 1
+    if run == 0:
+        return Changes(None)
+    start = changes.last_export(store, data.assessment, before_id=records[run - 1].id + 1)
+    report, _ = changes.since(
+        store, data.packset, data.assessment, data.date, start, answers_now=dict(answers)
+    )
+    return Changes(start.when, report, diff.headline(report))
 
 
 def has_real_answer(record: AnswerRecord | None) -> bool:

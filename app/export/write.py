@@ -153,6 +153,7 @@ def redate(snapshot: PackData, date: str) -> PackData:
         respondents=snapshot.respondents,
         disputes=snapshot.disputes,
         decisions=snapshot.decisions,
+        changes=snapshot.changes,
     )
 
 

@@ -332,6 +332,50 @@ def is_empty(report: Mapping[str, Any]) -> bool:
     )
 
 
+_CLEARED = ("clear", "waived", "inactive")
+"""A gate in one of these states no longer stops GO."""
+
+
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def headline(report: Mapping[str, Any]) -> str:
+    """A report in one short line, what a reviewer asks first: "2 gates cleared, 1 new red,
+    3 answers changed" (gates that stopped blocking, that turned red, amber or unknown, and
+    the answers that moved). When none of those changed, the other kinds of change are
+    counted instead ("1 note changed, 1 decision recorded"); "no changes" when nothing did."""
+    gates = report["gates"]
+    cleared = sum(1 for g in gates if g["new"] in _CLEARED and g["old"] not in _CLEARED)
+    turned = {s: sum(1 for g in gates if g["new"] == s and g["old"] != s) for s in _TURNED}
+    parts = [_counted(cleared, "gate cleared", "gates cleared")] if cleared else []
+    parts += [f"{n} new {state}" for state, n in turned.items() if n]
+    if report["answers"]:
+        parts.append(_counted(len(report["answers"]), "answer changed", "answers changed"))
+    if parts:
+        return ", ".join(parts)
+    waivers, disputes = report["waivers"], report["disagreements"]
+    others = (
+        (len(gates), "gate changed", "gates changed"),
+        (len(report["notes"]), "note changed", "notes changed"),
+        (len(report["evidence"]), "evidence link changed", "evidence links changed"),
+        (len(waivers["added"]), "waiver added", "waivers added"),
+        (len(waivers["expired"]), "waiver expired", "waivers expired"),
+        (len(waivers["expiring"]), "waiver expiring", "waivers expiring"),
+        (len(report["followups_overdue"]), "follow-up overdue", "follow-ups overdue"),
+        (len(disputes["opened"]), "disagreement opened", "disagreements opened"),
+        (len(disputes["resolved"]), "disagreement resolved", "disagreements resolved"),
+        (len(report.get("decisions", [])), "decision recorded", "decisions recorded"),
+        (len(report["packs"]), "pack version changed", "pack versions changed"),
+    )
+    parts = [_counted(n, one, many) for n, one, many in others if n]
+    return ", ".join(parts) if parts else "no changes"
+
+
+_TURNED = ("red", "amber", "unknown")
+"""The blocking states a headline counts gates newly in ("1 new red")."""
+
+
 def decisions_since(decisions: Sequence[Decision], since: str) -> list[dict[str, Any]]:
     """The decisions recorded after `since` ("" → all), oldest first, as the report has them."""
     out = []
