@@ -131,7 +131,7 @@ def test_check_exit_codes(monkeypatch, capsys, answers, strict, code):
     from app.commands import _snapshot, check
 
     monkeypatch.setattr(
-        _snapshot, "load_snapshot", lambda args, ref, date=None: _vendor_only(**answers)
+        _snapshot, "load_snapshot", lambda args, ref, date=None, **_: _vendor_only(**answers)
     )
     assert check.run(argparse.Namespace(ref="x", strict=strict)) == code
     assert "Support summariser" in capsys.readouterr().out

@@ -18,8 +18,11 @@ def day(value: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def load_snapshot(args: argparse.Namespace, ref: str, date: str | None = None):
-    """The `PackData` for assessment `ref` with the packs in use; `date` None → from the data."""
+def load_snapshot(
+    args: argparse.Namespace, ref: str, date: str | None = None, with_changes: bool = True
+):
+    """The `PackData` for assessment `ref` with the packs in use; `date` None → from the data;
+    `with_changes` False: without the changes since the last export (not rendered)."""
     from app.commands._packs import packset_or_fail
     from app.commands._store import open_store
     from app.export.snapshot import snapshot_from_store
@@ -28,4 +31,4 @@ def load_snapshot(args: argparse.Namespace, ref: str, date: str | None = None):
         raise PreflightError("name an assessment by slug or id (see 'preflight list')", EXIT_USAGE)
     packset = packset_or_fail(args)
     with open_store(args) as store:
-        return snapshot_from_store(store, ref, packset, date)
+        return snapshot_from_store(store, ref, packset, date, with_changes)

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from app.export.actions import action_rows, to_csv, to_json, to_markdown
 
     today = args.date or dt.date.today().isoformat()
-    data = load_snapshot(args, args.ref, today)
+    data = load_snapshot(args, args.ref, today, with_changes=False)
     rows = action_rows(data, today)
     shown = [row for row in rows if row.overdue] if args.overdue else rows
     if args.fmt == "csv":

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from app.core.summary import exit_code, verdict_lines
     from app.export.snapshot import decision_words
 
-    data = load_snapshot(args, args.ref, dt.date.today().isoformat())
+    data = load_snapshot(args, args.ref, dt.date.today().isoformat(), with_changes=False)
     ev = data.evaluation
     heading = f"{one_line(data.assessment.name)} ({data.assessment.slug})"
     disputed = {qid for qid, d in data.disputes.items() if d.open}

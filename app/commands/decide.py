@@ -79,10 +79,12 @@ def run(args: argparse.Namespace) -> int:
             session.note_decision(args.text, gate_id=args.gate, by=args.by)
             print(f"{session.assessment.slug}: decision recorded")
             return 0
-        data = snapshot_from_store(store, session.id, packset, today)
+        data = snapshot_from_store(store, session.id, packset, today, with_changes=False)
         session.decide(
             args.verdict, args.by, digest=data.digest, note=args.note, override=args.override
         )
-        line = decision_words(snapshot_from_store(store, session.id, packset, today))
+        line = decision_words(
+            snapshot_from_store(store, session.id, packset, today, with_changes=False)
+        )
     print(f"{session.assessment.slug}: {one_line(line)}")
     return 0

@@ -246,9 +246,17 @@ def _pack_order(packset: PackSet, disputes: Mapping[str, Dispute]) -> dict[str, 
     return dict(sorted(disputes.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))
 
 
-def snapshot_from_store(store: Any, ref: int | str, packset: PackSet, date: str | None = None):
+def snapshot_from_store(
+    store: Any,
+    ref: int | str,
+    packset: PackSet,
+    date: str | None = None,
+    with_changes: bool = True,
+):
     """The snapshot of assessment `ref` as stored now: what export, check, verify and the
-    wizard's preview all render, with what changed since the last export (see `Changes`).
+    wizard's preview all render, with what changed since the last export (see `Changes`);
+    `with_changes` False skips reading that from the history, for a command that needs only
+    the digest or the gates (the digest does not cover it).
 
     Read before the export being made is recorded, so "the last export" is the one before."""
     assessment = store.get(ref)
@@ -265,6 +273,8 @@ def snapshot_from_store(store: Any, ref: int | str, packset: PackSet, date: str 
         disputes=store.disputes(assessment.id, open_only=False),
         decisions=store.decisions(assessment.id),
     )
+    if not with_changes:
+        return data
     return replace(data, changes=changes_since_export(store, data, answers))
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from app.session import Session
 
 
-def _snapshot(session: Session):
+def _snapshot(session: Session, with_changes: bool = True):
     from app.export.snapshot import snapshot_from_store
 
-    return snapshot_from_store(session.store, session.id, session.packset)
+    return snapshot_from_store(session.store, session.id, session.packset, None, with_changes)
 
 
 def pack_markdown(session: Session) -> str:
@@ -32,4 +32,4 @@ def export(session: Session, out: Path | None = None, force: bool = False) -> li
 
 def digest(session: Session) -> str:
     """The pack digest of the assessment as stored now (a go/no-go decision records it)."""
-    return _snapshot(session).digest
+    return _snapshot(session, with_changes=False).digest
