@@ -327,6 +327,23 @@ def test_a_change_in_the_same_second_as_the_export_is_a_change(store, dpack, ses
     assert [g["gate"] for g in found["gates"]] == ["slow"]
 
 
+def test_a_first_answer_in_the_same_second_as_the_export_is_a_change(store, dpack, session, clock):
+    # The question had no history line at all before the export: answered in its second, it
+    # was not there when the export was written (found in a kickoff: "no changes").
+    clock.at = "2026-11-10T10:00:00Z"
+    fresh = Session.create(store, dpack, "Fresh", today=lambda: "2026-11-20")
+    fresh.answer("ready", "yes")
+    store.record_export(fresh.id, ["fresh.md"], "md", "0" * 64, dpack.versions())
+    fresh.answer("detail", "given after the export", answered_by="Bo")
+    found, _ = report(store, dpack, "fresh", today="2026-11-20")
+    (changed,) = found["answers"]
+    assert (changed["question"], changed["old"], changed["new"]) == (
+        "detail",
+        None,
+        "given after the export",
+    )
+
+
 def test_decisions_since_the_moment_are_listed(store, dpack, session, clock):
     clock.at = "2026-11-02T09:00:00Z"
     store.add_decision(session.id, "note", text="old news", decided_by="Ana")

@@ -84,16 +84,18 @@ def since(
         new = dataclasses.replace(new, answers=answers_now)
     # Pack versions of then are known from the export made at or before it, if any.
     then = store.last_export(assessment.id, when) if when else None
+    changed = store.changed_after(assessment.id, when, mark)
+    lines = store.history_as_of(assessment.id, when, mark)
     old = diff.State(
         label=when or assessment.created_at,
         day=(when or assessment.created_at)[:10],
-        answers=diff.as_of(new.answers, store.history_as_of(assessment.id, when, mark), when),
+        answers=diff.as_of(new.answers, lines, when, later=changed),
         waivers={g: w for g, w in new.waivers.items() if when and w.created_at <= when},
         followups=new.followups,
         disagreements=new.disagreements,
         packs=then.packs if then is not None else None,
     )
-    new = dataclasses.replace(new, changed=store.changed_after(assessment.id, when, mark))
+    new = dataclasses.replace(new, changed=changed)
     found = diff.compare(packset, old, new, day, since=when)
     found["decisions"] = diff.decisions_since(store.decisions(assessment.id), when)
     found["since"] = when or assessment.created_at

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from app.core.answers import display
@@ -53,10 +53,13 @@ def as_of(
     answers_now: Mapping[str, AnswerRecord],
     lines: Mapping[str, HistoryEntry],
     when: str,
+    later: Collection[str] = (),
 ) -> dict[str, AnswerRecord]:
     """The answers as they stood at `when`, from each question's last history line at or
     before it (`lines`, see `Store.history_as_of`). Evidence is not kept in the history: an
-    answer keeps the evidence it has now when that was captured by `when`."""
+    answer keeps the evidence it has now when that was captured by `when`. `later`: the
+    questions with a history line after the moment (`Store.changed_after`): one of them with
+    no line before it was not answered then, even if answered in the moment's own second."""
     out: dict[str, AnswerRecord] = {}
     for qid, line in lines.items():
         if line.new_value is None:
@@ -77,7 +80,7 @@ def as_of(
     for qid, now in answers_now.items():
         # An answer with no history line at all (restored from an older file): there from
         # when it was given.
-        if qid not in lines and qid not in out and now.answered_at <= when:
+        if qid not in lines and qid not in later and now.answered_at <= when:
             out[qid] = now
     return out
 
