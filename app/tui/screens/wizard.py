@@ -32,16 +32,15 @@ from textual.widgets import Footer, Input, OptionList, Static
 from app.core.agenda import Item, following
 from app.core.answers import AnswerError, display, parse_text
 from app.core.disputes import Dispute
-from app.core.engine import BLOCKING, Evaluation, GateChange, GateState, changes, severity
-from app.core.explain import because
-from app.core.states import badge
+from app.core.engine import Evaluation, GateChange, changes, severity
 from app.core.text import one_line
 from app.errors import PreflightError
 from app.session import Session
 from app.tui.agenda_lines import agenda_notice
+from app.tui.gate_notice import NOTICE_ROWS, is_news, notice_text
 from app.tui.meeting import MeetingActions
 from app.tui.panels import area_line, gate_lines, verdict_text
-from app.tui.render import STYLES, literal
+from app.tui.render import literal
 from app.tui.widgets.answer_input import AnswerInput
 from app.tui.widgets.meeting_header import MeetingHeader
 from app.tui.widgets.text_lines import TextLines
@@ -60,23 +59,10 @@ WATCH_EVERY = 0.5
 data_version: microseconds a look)."""
 HISTORY = 10
 """Gate changes kept for the changes view (ctrl+l)."""
-NOTICE_STATES = (GateState.red, GateState.amber)
 OUTSIDE = "↻ updated by another Preflight"
 NOBODY = "Nobody to answer as yet: ctrl+o adds people."
 SHORT_SCREEN = 30
 """Below this many rows the wizard drops its blank rows (preflight.tcss `.-short`)."""
-NOTICE_ROWS = 5
-"""The notice's fixed height (preflight.tcss): what moved, then the gate, why, because, fix."""
-
-
-def _is_news(change: GateChange) -> bool:
-    """A gate change the notice tells: into or out of red or amber, an unknown gate answered,
-    and a clear gate open again for want of an answer (CLEAR → UNKNOWN: a merge elsewhere
-    disputed a question it reads, an answer was cleared). A gate first asked (INACTIVE →
-    UNKNOWN) is not: while a kickoff is under way that is most of them, and no news."""
-    if change.after in NOTICE_STATES or change.before in BLOCKING:
-        return True
-    return change.after is GateState.unknown and change.before is GateState.clear
 
 
 class WizardScreen(MeetingActions, Screen):
@@ -480,7 +466,7 @@ class WizardScreen(MeetingActions, Screen):
         A save that moved nothing leaves the notice as it was: it still tells the last change,
         and its label says which question that came from.
         """
-        news = [c for c in moved if _is_news(c)]
+        news = [c for c in moved if is_news(c)]
         news.sort(key=lambda c: severity(c.after))  # red first, as everywhere
         if not news and source != OUTSIDE:
             if self._agenda_on_notice:  # the agenda told again, with what is left of it
@@ -490,48 +476,9 @@ class WizardScreen(MeetingActions, Screen):
             return
         self._told = (news, source) if news else None
         self._agenda_on_notice = False
-        label = self._source_label(source)
-        notice = Text(label + "\n", style="dim")
-        full = Text(label + "\n", style="bold")
-        rows = NOTICE_ROWS - 1
-        for change in news:
-            full.append_text(self._gate_story(change))
-        blocking = [c for c in news if c.after in NOTICE_STATES]
-        if 1 <= len(blocking) <= 2:
-            # Each blocking gate with its why, the values behind it and the fix; the others
-            # (cleared, or open again for want of an answer) go on the first title line, so
-            # nothing is pushed out of the box.
-            also = ""
-            for word, group in (
-                ("? unknown", [c for c in news if c.after is GateState.unknown]),
-                ("✔ cleared", [c for c in news if c.after not in BLOCKING]),
-            ):
-                if group:
-                    also += f"  · {word}: " + "; ".join(one_line(c.gate.full_title) for c in group)
-            for index, change in enumerate(blocking):
-                gate = change.gate
-                notice.append(badge(change.after.value), style=STYLES[change.after.value])
-                notice.append(f"  {one_line(gate.full_title)}")
-                notice.append((also if index == 0 else "") + "\n", style="dim")
-                because_text = f"because {self._because(gate.id)}"
-                if len(blocking) == 1:
-                    notice.append(f"{one_line(gate.why)}\n")
-                    notice.append(f"{because_text}\n", style="dim")
-                    notice.append(f"fix: {one_line(gate.fix)}")
-                else:  # two gates: the values and the fix of each; ctrl+l has the why
-                    notice.append(f"  {because_text} · ", style="dim")
-                    notice.append(f"fix: {one_line(gate.fix)}" + ("\n" if index == 0 else ""))
-        else:
-            lines = [self._gate_line(change) for change in news]
-            if not lines:
-                lines = [Text("no gate moved", style="dim")]
-            if len(lines) > rows:
-                more = len(lines) - rows + 1
-                lines = [*lines[: rows - 1], Text(f"… {more} more: ctrl+l", style="dim")]
-            for index, line in enumerate(lines):
-                notice.append_text(line)
-                if index < len(lines) - 1:
-                    notice.append("\n")
+        notice, full = notice_text(
+            self.session.packset, self.session.evaluation, news, self._source_label(source)
+        )
         if news:
             self.history.append(full)
         self.query_one("#notice", TextLines).update(notice)
@@ -557,32 +504,6 @@ class WizardScreen(MeetingActions, Screen):
         question = self.session.packset.questions.get(source)
         text = one_line(question.text) if question else source
         return f"after: {text}"
-
-    def _because(self, gate_id: str) -> str:
-        return because(self.session.packset, self.session.evaluation, gate_id)
-
-    def _gate_line(self, change: GateChange) -> Text:
-        state = change.after.value
-        line = Text()
-        line.append(badge(state), style=STYLES[state])
-        line.append(f"  {one_line(change.gate.full_title)}")
-        if change.after in NOTICE_STATES:
-            line.append(f" — because {self._because(change.gate.id)}", style="dim")
-        elif change.before in BLOCKING or change.after is GateState.unknown:
-            line.append(f" (was {badge(change.before.value)})", style="dim")
-        return line
-
-    def _gate_story(self, change: GateChange) -> Text:
-        """One gate's change in full, for the changes view: nothing cut."""
-        gate, state = change.gate, change.after.value
-        story = Text()
-        story.append(badge(state), style=STYLES[state])
-        story.append(f"  {one_line(gate.full_title)}  (was {badge(change.before.value)})\n")
-        if change.after in NOTICE_STATES:
-            story.append(f"  why: {one_line(gate.why)}\n")
-            story.append(f"  because {self._because(gate.id)}\n")
-            story.append(f"  fix: {one_line(gate.fix)}\n")
-        return story
 
     @on(Input.Submitted, "#note, #evidence")
     def _note_submitted(self, event: Input.Submitted) -> None:
