@@ -140,8 +140,8 @@ class Presence(StrEnum):
 
 PRESENCE_WORDS = {
     Presence.all_required: "every required question that evidences it is answered",
-    Presence.all_answered: "every question that evidences it is answered, optional ones too",
-    Presence.any_answered: "one question that evidences it is answered",
+    Presence.all_answered: "every question that evidences it, optional ones too, is answered",
+    Presence.any_answered: "at least one question that evidences it is answered",
 }
 """How the appendix says a rule: "Present when … and no gate on it is red, amber or unknown"."""
 
