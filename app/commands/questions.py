@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
                     "unit": q.unit,
                     "min": q.min,
                     "max": q.max,
-                    "receipts": [r.value for r in q.receipts],
+                    "receipts": list(q.receipts),
                 }
             )
     if args.json:

@@ -120,25 +120,30 @@ Bound = Annotated[float, Rule(check=_within_limit)]
 """A min or max: within what answers and expressions may hold (expr.MAX_NUMBER)."""
 
 
-class Receipt(StrEnum):
-    """The six artifacts a pilot must be able to show before production."""
-
-    success_definition = "success_definition"
-    eval_plan = "eval_plan"
-    data_reality_check = "data_reality_check"
-    security_compliance_map = "security_compliance_map"
-    production_plan = "production_plan"
-    change_adoption_plan = "change_adoption_plan"
+Receipt = Annotated[str, Rule(pattern=ID_PATTERN)]
+"""A receipt's id: one of the shipped receipts (`DEFAULT_RECEIPTS`) or one a pack in use
+declares under `[[receipts]]` (checked across packs by `app.core.packs.build_packset`)."""
 
 
-RECEIPT_TITLES: dict[Receipt, str] = {
-    Receipt.success_definition: "Success definition",
-    Receipt.eval_plan: "Eval plan",
-    Receipt.data_reality_check: "Data reality check",
-    Receipt.security_compliance_map: "Security & compliance map",
-    Receipt.production_plan: "Production plan",
-    Receipt.change_adoption_plan: "Change & adoption plan",
+class Presence(StrEnum):
+    """What "present" means for a receipt, over the visible questions that evidence it. Under
+    every rule a receipt none of whose questions has an answer is missing, and one with a red,
+    amber or unknown gate on it is at most partial."""
+
+    all_required = "all_required"
+    """Every required question answered (the shipped receipts' rule)."""
+    all_answered = "all_answered"
+    """Every question answered, the optional ones too."""
+    any_answered = "any_answered"
+    """At least one question answered."""
+
+
+PRESENCE_WORDS = {
+    Presence.all_required: "every required question that evidences it is answered",
+    Presence.all_answered: "every question that evidences it, optional ones too, is answered",
+    Presence.any_answered: "at least one question that evidences it is answered",
 }
+"""How the appendix says a rule: "Present when … and no gate on it is red, amber or unknown"."""
 
 
 class Kind(StrEnum):
@@ -162,6 +167,31 @@ def pack_class(cls: type[T]) -> type[T]:
     # A new attribute on a class of any type: nothing declares it, pydantic reads it.
     cls.__pydantic_config__ = STRICT  # type: ignore[attr-defined]
     return dataclass(frozen=True, slots=True)(cls)
+
+
+@pack_class
+class ReceiptDef:
+    """One receipt: an artifact a pilot must be able to show before production."""
+
+    id: Identifier
+    title: TitleText
+    present: Presence = Presence.all_required
+    """What makes it present (see `Presence`)."""
+
+
+DEFAULT_RECEIPTS = (
+    ReceiptDef("success_definition", "Success definition"),
+    ReceiptDef("eval_plan", "Eval plan"),
+    ReceiptDef("data_reality_check", "Data reality check"),
+    ReceiptDef("security_compliance_map", "Security & compliance map"),
+    ReceiptDef("production_plan", "Production plan"),
+    ReceiptDef("change_adoption_plan", "Change & adoption plan"),
+)
+"""The six receipts every assessment has, in shelf order; a pack may declare more."""
+
+RECEIPT_TITLES: dict[str, str] = {r.id: r.title for r in DEFAULT_RECEIPTS}
+MAX_RECEIPTS = 12
+"""Receipts in use at most, the shipped six included: the page keeps a row for each."""
 
 
 @pack_class
@@ -320,10 +350,20 @@ class Pack:
     gates: list[Gate] = field(default_factory=list)
     derived: list[Derived] = field(default_factory=list)
     scores: list[Score] = field(default_factory=list)
-    format: Literal[1] = 1
+    receipts: Annotated[list[ReceiptDef], Rule(max_length=MAX_RECEIPTS)] = field(
+        default_factory=list
+    )
+    """Receipts this pack declares, beside the shipped ones (needs `format = 2`)."""
+    format: Literal[1, 2] = 1
     """The pack format version, so a later Preflight can read old packs."""
 
     def __post_init__(self) -> None:
+        if self.receipts and self.format < 2:
+            raise ValueError("receipts needs `format = 2` at the top of the pack")
+        receipt_ids = [r.id for r in self.receipts]
+        repeated = sorted({r for r in receipt_ids if receipt_ids.count(r) > 1})
+        if repeated:
+            raise ValueError(f"receipt ids repeat: {', '.join(repeated)}")
         seen: dict[str, str] = {}
         for section in ("questions", "gates", "derived", "scores"):
             for item in getattr(self, section):
@@ -340,8 +380,15 @@ class Pack:
                     raise ValueError(f"score {score.id!r} sums {qid!r}, which is not a scale")
 
 
-def receipt_title(receipt: Receipt | str) -> str:
-    return RECEIPT_TITLES[Receipt(receipt)]
+def receipt_title(receipt: str) -> str:
+    """A shipped receipt's title; a declared one's is in `PackSet.receipts`."""
+    return RECEIPT_TITLES.get(receipt, receipt)
+
+
+def _receipt_id(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"a receipt id is text, not {type(value).__name__}")
+    return value
 
 
 def pack_from_data(data: dict[str, Any]) -> Pack:
@@ -354,7 +401,7 @@ def pack_from_data(data: dict[str, Any]) -> Pack:
             | {
                 "kind": Kind(q["kind"]),
                 "options": [Option(**o) for o in q["options"]],
-                "receipts": [Receipt(r) for r in q["receipts"]],
+                "receipts": [_receipt_id(r) for r in q["receipts"]],
             }
         )
 
@@ -363,12 +410,15 @@ def pack_from_data(data: dict[str, Any]) -> Pack:
         | {
             "questions": [question(q) for q in data["questions"]],
             "gates": [
-                Gate(**g | {"level": Level(g["level"]), "receipt": Receipt(g["receipt"])})
+                Gate(**g | {"level": Level(g["level"]), "receipt": _receipt_id(g["receipt"])})
                 for g in data["gates"]
             ],
             "derived": [Derived(**d) for d in data["derived"]],
             "scores": [
                 Score(**s | {"bands": [Band(**b) for b in s["bands"]]}) for s in data["scores"]
+            ],
+            "receipts": [
+                ReceiptDef(**r | {"present": Presence(r["present"])}) for r in data["receipts"]
             ],
         }
     )

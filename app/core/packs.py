@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core import expr
-from app.core.model import Derived, Gate, Pack, Question, Score
+from app.core.model import (
+    DEFAULT_RECEIPTS,
+    MAX_RECEIPTS,
+    Derived,
+    Gate,
+    Pack,
+    Question,
+    ReceiptDef,
+    Score,
+)
 from app.core.packcache import PackCache
 from app.core.text import one_line
 
@@ -54,6 +63,16 @@ class PackSet:
     visibility_order: list[str] = field(default_factory=list)
     """The part of `eval_order` that decides which questions show: the questions with a
     `show_if` and whatever those read, directly or not (`engine.visibility` walks only it)."""
+    receipts: dict[str, ReceiptDef] = field(
+        default_factory=lambda: {r.id: r for r in DEFAULT_RECEIPTS}
+    )
+    """The receipts in use, in shelf order: the shipped ones, then those packs declare."""
+    receipt_pack: dict[str, str] = field(default_factory=dict)
+    """Declared receipt id → the first pack in use that declares it (shipped ones: none)."""
+
+    def receipt_title(self, receipt_id: str) -> str:
+        found = self.receipts.get(receipt_id)
+        return found.title if found is not None else receipt_id
 
     def pack(self, pack_id: str) -> Pack:
         for pack in self.packs:
@@ -180,8 +199,38 @@ def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Probl
     problems: list[Problem] = []
     owners: dict[str, tuple[str, Path]] = {}
     kept: list[tuple[Pack, Path]] = []
+    receipts = {r.id: r for r in DEFAULT_RECEIPTS}
+    receipt_owner: dict[str, tuple[str, Path]] = {}
     for pack, file in entries:
         clash = []
+        added: dict[str, ReceiptDef] = {}
+        for index, receipt in enumerate(pack.receipts):
+            known_as = receipts.get(receipt.id) or added.get(receipt.id)
+            if known_as == receipt:
+                continue  # the same receipt declared again: one receipt
+            where = f"receipts[{index}].id"
+            if known_as is not None:
+                owner = receipt_owner.get(receipt.id)
+                by = f"pack {owner[0]!r} ({owner[1]})" if owner else "Preflight"
+                clash.append(
+                    Problem(
+                        str(file),
+                        where,
+                        f"receipt {receipt.id!r} is already declared by {by} as "
+                        f"{known_as.title!r} ({known_as.present}); declare it the same or "
+                        "choose another id",
+                    )
+                )
+            elif len(receipts) + len(added) >= MAX_RECEIPTS:
+                clash.append(
+                    Problem(
+                        str(file),
+                        where,
+                        f"more than {MAX_RECEIPTS} receipts in use (the page has a row for each)",
+                    )
+                )
+            else:
+                added[receipt.id] = receipt
         for section in ("questions", "gates", "derived", "scores"):
             for index, item in enumerate(getattr(pack, section)):
                 if item.id in owners and owners[item.id][0] != pack.id:
@@ -199,9 +248,13 @@ def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Probl
         for section in ("questions", "gates", "derived", "scores"):
             for item in getattr(pack, section):
                 owners[item.id] = (pack.id, file)
+        receipts.update(added)
+        receipt_owner.update((rid, (pack.id, file)) for rid in added)
         kept.append((pack, file))
 
     packset = PackSet(packs=[p for p, _ in kept], sources={p.id: f for p, f in kept})
+    packset.receipts = receipts
+    packset.receipt_pack = {rid: owner for rid, (owner, _) in receipt_owner.items()}
     for pack, _ in kept:
         for q in pack.questions:
             packset.questions[q.id] = q
@@ -218,8 +271,28 @@ def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Probl
     known = set(packset.questions) | set(packset.derived) | set(packset.scores)
     for pack, file in kept:
         problems.extend(_compile_pack(pack, file, packset, known))
+        problems.extend(_check_receipts(pack, file, receipts))
     problems.extend(_order_names(packset, kept))
     return packset, problems
+
+
+def _check_receipts(pack: Pack, file: Path, receipts: dict[str, ReceiptDef]) -> list[Problem]:
+    """Every receipt a question evidences or a gate blocks is one in use."""
+    named = [
+        (f"questions[{i}].receipts[{j}]", rid)
+        for i, q in enumerate(pack.questions)
+        for j, rid in enumerate(q.receipts)
+    ] + [(f"gates[{i}].receipt", g.receipt) for i, g in enumerate(pack.gates)]
+    return [
+        Problem(
+            str(file),
+            location,
+            f"{rid!r} is not a receipt; receipts are {', '.join(receipts)} "
+            "(a pack may declare more under [[receipts]])",
+        )
+        for location, rid in named
+        if rid not in receipts
+    ]
 
 
 def _compile_pack(pack: Pack, file: Path, packset: PackSet, known: set[str]) -> list[Problem]:

@@ -13,14 +13,19 @@ from app.core.answers import display
 from app.core.disputes import Dispute
 from app.core.engine import severity
 from app.core.explain import because
-from app.core.model import receipt_title
 from app.core.states import badge, verdict_badge
 from app.core.summary import VERDICT_MEANING
 from app.export import escape
 from app.export.common import table, waiver_text
 from app.export.page import value_lines
 from app.export.seal import digest_line, pack_ref, ref_comment, seal
-from app.export.snapshot import RECEIPT_RULE, SHELF_BADGES, PackData, decision_words
+from app.export.snapshot import (
+    RECEIPT_RULE,
+    SHELF_BADGES,
+    PackData,
+    decision_words,
+    receipt_rule,
+)
 
 NO_LIMIT = 10_000
 
@@ -316,7 +321,7 @@ def _receipts(data: PackData) -> list[str]:
         titles = [escape.text(data.packset.gates[gid].full_title) for gid in item.blocking]
         rows.append(
             [
-                receipt_title(item.receipt),
+                escape.text(data.packset.receipt_title(item.receipt)),
                 SHELF_BADGES[item.status],
                 f"{item.answered}/{item.total}",
                 ", ".join(titles),
@@ -324,7 +329,12 @@ def _receipts(data: PackData) -> list[str]:
             ]
         )
     header = ["Receipt", "Status", "Answered", "Open gates", "Evidence"]
-    return ["", "## Receipts", "", *table(header, rows), "", RECEIPT_RULE]
+    # A declared receipt with a rule of its own says so, a paragraph each, after the common rule.
+    rules = [receipt_rule(r) for r in data.packset.receipts.values()]
+    own = [
+        line for rule in rules if rule for line in ("", escape.text(rule, cell=False, start=True))
+    ]
+    return ["", "## Receipts", "", *table(header, rows), "", RECEIPT_RULE, *own]
 
 
 def _values(data: PackData) -> list[str]:

@@ -8,6 +8,8 @@ file raw, and it carries a `seal`: SHA-256 of the canonical JSON of everything e
 left out for one never merged. An assessment with a decision log carries `decisions` (left out
 when there is none, so earlier packs keep their bytes). A pack exported from a store carries
 `changes_since_last_export`: null on the first export, else what changed since the last one.
+When a pack in use declares receipts, `declared_receipts` gives each one's title, rule and pack
+(the `receipts` list has their status, like the shipped ones').
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from app.core.answers import display
 from app.core.disputes import Dispute
 from app.export.common import waiver_text
 from app.export.seal import json_seal, pack_ref
-from app.export.snapshot import RECEIPT_RULE, PackData
+from app.export.snapshot import RECEIPT_RULE, PackData, receipt_rule
 
 if TYPE_CHECKING:
     from app.store.models import Decision, Evidence
@@ -72,7 +74,7 @@ def document(data: PackData) -> dict[str, Any]:
                 "fired": g.fired.value,
                 "why": g.gate.why,
                 "fix": g.gate.fix,
-                "receipt": g.gate.receipt.value,
+                "receipt": g.gate.receipt,
                 "followup": asdict(follow) if follow else None,
                 "waiver": asdict(waiver) if waiver else None,
                 "waiver_text": waiver_text(waiver, data.date) or None,
@@ -93,7 +95,7 @@ def document(data: PackData) -> dict[str, Any]:
         "receipt_rule": RECEIPT_RULE,
         "receipts": [
             {
-                "receipt": item.receipt.value,
+                "receipt": item.receipt,
                 "status": item.status,
                 "answered": item.answered,
                 "unknown": item.unknown,
@@ -135,6 +137,17 @@ def document(data: PackData) -> dict[str, Any]:
         "answers": answers,
         "other_answers": orphans,
     }
+    if data.packset.receipt_pack:  # receipts a pack declares (packs without keep their bytes)
+        doc["declared_receipts"] = [
+            {
+                "receipt": rid,
+                "title": data.packset.receipts[rid].title,
+                "present": data.packset.receipts[rid].present.value,
+                "pack": pack_id,
+                "rule": receipt_rule(data.packset.receipts[rid]) or RECEIPT_RULE,
+            }
+            for rid, pack_id in data.packset.receipt_pack.items()
+        ]
     if data.respondents or data.disputes:  # a merged assessment (unmerged ones read as before)
         doc["respondents"] = [
             {

@@ -15,7 +15,7 @@ from __future__ import annotations
 from app.core.answers import display
 from app.core.engine import OPEN, SEVERITY, GateResult, GateState, severity
 from app.core.explain import because
-from app.core.model import Kind, receipt_title
+from app.core.model import Kind
 from app.core.states import badge, verdict_badge
 from app.core.summary import VERDICT_MEANING
 from app.export import escape
@@ -304,7 +304,7 @@ def _shelf(data: PackData) -> list[str]:
     cells = []
     for item in data.shelf:
         first = [
-            receipt_title(item.receipt),
+            escape.text(data.packset.receipt_title(item.receipt)),
             SHELF_BADGES[item.status],
             f"{item.answered} · {item.unknown} · {item.total - item.answered - item.unknown}",
             str(len(item.blocking)),

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from app import __version__
 from app.core.disputes import Dispute
 from app.core.engine import BLOCKING, Evaluation, evaluate
-from app.core.model import Kind, Receipt
+from app.core.model import PRESENCE_WORDS, Kind, Presence, ReceiptDef
 from app.core.packs import PackSet
 
 if TYPE_CHECKING:  # app.store imports SQLite; the builder only needs the record types
@@ -49,7 +49,8 @@ RECEIPT_RULE = (
 
 @dataclass(frozen=True)
 class ReceiptShelfItem:
-    receipt: Receipt
+    receipt: str
+    """The receipt's id (its title: `PackSet.receipt_title`)."""
     status: str
     answered: int
     """Visible evidencing questions with a real answer (not unanswered, not "unknown")."""
@@ -300,6 +301,16 @@ def changes_since_export(
     return Changes(start.when, report, diff.headline(report))
 
 
+def receipt_rule(receipt: ReceiptDef) -> str | None:
+    """A declared receipt's rule in words, when it is not RECEIPT_RULE's (None when it is)."""
+    if receipt.present is Presence.all_required:
+        return None
+    return (
+        f"{receipt.title}: present when {PRESENCE_WORDS[receipt.present]} and no gate on it is "
+        "red, amber or unknown."
+    )
+
+
 def has_real_answer(record: AnswerRecord | None) -> bool:
     return record is not None and record.value is not None and record.value != "unknown"
 
@@ -324,9 +335,10 @@ def evidence_refs(question_kind: Kind, record: AnswerRecord | None) -> list[str]
 def receipt_shelf(
     packset: PackSet, evaluation: Evaluation, answers: Mapping[str, AnswerRecord]
 ) -> list[ReceiptShelfItem]:
-    """The six receipts and their status (see RECEIPT_RULE)."""
+    """The receipts in use and their status (see RECEIPT_RULE, and `receipt_rule` for one a
+    pack declares with another rule)."""
     out = []
-    for receipt in Receipt:
+    for receipt, definition in packset.receipts.items():
         questions = [
             q
             for pack in packset.packs
@@ -334,9 +346,12 @@ def receipt_shelf(
             if receipt in q.receipts and evaluation.visible.get(q.id)
         ]
         answered = [q for q in questions if has_real_answer(answers.get(q.id))]
-        required_missing = [
-            q for q in questions if q.required and not has_real_answer(answers.get(q.id))
-        ]
+        needed = {
+            Presence.all_required: [q for q in questions if q.required],
+            Presence.all_answered: questions,
+            Presence.any_answered: [],
+        }[definition.present]
+        required_missing = [q for q in needed if not has_real_answer(answers.get(q.id))]
         blocking = [
             gid
             for gid, result in evaluation.gates.items()

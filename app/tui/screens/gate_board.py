@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from app.core.engine import OPEN, GateResult, severity
-from app.core.model import GO_NO_GO_MARK, receipt_title
+from app.core.model import GO_NO_GO_MARK
 from app.core.text import one_line
 from app.errors import PreflightError
 from app.session import Session
@@ -106,7 +106,8 @@ class GateBoardScreen(Screen[None]):
         text = Text()
         text.append(one_line(gate.full_title), style="bold")
         text.append(f"\nWhy: {one_line(gate.why)}\nFix: {one_line(gate.fix)}")
-        text.append(f"\n{area} · blocks the {receipt_title(gate.receipt).lower()}", style="dim")
+        receipt = one_line(self.session.packset.receipt_title(gate.receipt)).lower()
+        text.append(f"\n{area} · blocks the {receipt}", style="dim")
         waiver = self.session.waivers().get(gate_id)
         if waiver:
             text.append(
