@@ -7,13 +7,14 @@ file, location and message. Nothing here raises on bad input: a broken file beco
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.core import expr
+from app.core import expr, lint
 from app.core.model import Derived, Gate, Pack, Question, Score
 from app.core.packcache import PackCache
 from app.core.text import one_line
@@ -178,19 +179,20 @@ def _order_key(pack_id: str) -> tuple[int, str]:
 def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Problem]]:
     """Index packs and check what spans them; packs with such problems are left out."""
     problems: list[Problem] = []
-    owners: dict[str, tuple[str, Path]] = {}
+    owners: dict[str, tuple[str, Path, str]] = {}
     kept: list[tuple[Pack, Path]] = []
     for pack, file in entries:
         clash = []
         for section in ("questions", "gates", "derived", "scores"):
-            for index, item in enumerate(getattr(pack, section)):
+            for item in getattr(pack, section):
                 if item.id in owners and owners[item.id][0] != pack.id:
-                    other, other_file = owners[item.id]
+                    other, other_file, other_section = owners[item.id]
                     clash.append(
                         Problem(
                             str(file),
-                            f"{section}[{index}].id",
-                            f"id {item.id!r} is already used by pack {other!r} ({other_file})",
+                            f"{section}.{item.id}.id",
+                            f"id {item.id!r} is already used by pack {other!r} "
+                            f"({other_file}: {other_section}.{item.id})",
                         )
                     )
         if clash:
@@ -198,7 +200,7 @@ def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Probl
             continue
         for section in ("questions", "gates", "derived", "scores"):
             for item in getattr(pack, section):
-                owners[item.id] = (pack.id, file)
+                owners[item.id] = (pack.id, file, section)
         kept.append((pack, file))
 
     packset = PackSet(packs=[p for p, _ in kept], sources={p.id: f for p, f in kept})
@@ -225,12 +227,12 @@ def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Probl
 def _compile_pack(pack: Pack, file: Path, packset: PackSet, known: set[str]) -> list[Problem]:
     problems = []
     items: list[tuple[str, str, str | None]] = []
-    for i, q in enumerate(pack.questions):
-        items.append((f"show_if:{q.id}", f"questions[{i}].show_if", q.show_if))
-    for i, g in enumerate(pack.gates):
-        items.append((f"gate:{g.id}", f"gates[{i}].when", g.when))
-    for i, d in enumerate(pack.derived):
-        items.append((f"derived:{d.id}", f"derived[{i}].expr", d.expr))
+    for q in pack.questions:
+        items.append((f"show_if:{q.id}", f"questions.{q.id}.show_if", q.show_if))
+    for g in pack.gates:
+        items.append((f"gate:{g.id}", f"gates.{g.id}.when", g.when))
+    for d in pack.derived:
+        items.append((f"derived:{d.id}", f"derived.{d.id}.expr", d.expr))
     for key, location, source in items:
         if source is None:
             continue
@@ -238,25 +240,49 @@ def _compile_pack(pack: Pack, file: Path, packset: PackSet, known: set[str]) -> 
         unknown = sorted(compiled.names - known)
         if unknown:
             problems.append(
-                Problem(str(file), location, f"unknown name(s) {', '.join(unknown)} in {source!r}")
+                Problem(
+                    str(file),
+                    location,
+                    f"unknown name(s) {', '.join(unknown)} in {source!r}"
+                    + did_you_mean(unknown, known),
+                )
             )
             continue
+        problems += [Problem(str(file), location, m) for m in lint.check(source, packset.questions)]
         packset.compiled[key] = compiled
-    for i, s in enumerate(pack.scores):
-        for j, qid in enumerate(s.questions):
+    for s in pack.scores:
+        for qid in s.questions:
             if qid not in packset.questions:
                 problems.append(
-                    Problem(str(file), f"scores[{i}].questions[{j}]", f"unknown question {qid!r}")
+                    Problem(
+                        str(file),
+                        f"scores.{s.id}.questions",
+                        f"unknown question {qid!r}" + did_you_mean([qid], packset.questions),
+                    )
                 )
             elif packset.questions[qid].kind != "scale":
                 problems.append(
-                    Problem(str(file), f"scores[{i}].questions[{j}]", f"{qid!r} is not a scale")
+                    Problem(str(file), f"scores.{s.id}.questions", f"{qid!r} is not a scale")
                 )
     return problems
 
 
-def _topological(nodes: list[str], deps: dict[str, set[str]]) -> tuple[list[str], set[str]]:
-    """Order `nodes` so each comes after its deps; return the order and the nodes in cycles."""
+def did_you_mean(names: list[str], known: Iterable[str]) -> str:
+    """ "; did you mean x?" for the names close to a known one (misspelled), else ""."""
+    known = sorted(known)
+    found = [(n, m[0]) for n in names if (m := difflib.get_close_matches(n, known, n=1))]
+    if not found:
+        return ""
+    if len(found) == 1 and len(names) == 1:
+        return f"; did you mean {found[0][1]}?"
+    return "; did you mean " + ", ".join(f"{m} for {n}" for n, m in found) + "?"
+
+
+def _topological(
+    nodes: list[str], deps: dict[str, set[str]], cycles: list[list[str]] | None = None
+) -> tuple[list[str], set[str]]:
+    """Order `nodes` so each comes after its deps; return the order and the nodes in cycles
+    (and add each cycle met, as the path from a node back to it, to `cycles`)."""
     order: list[str] = []
     state: dict[str, int] = {}
     cyclic: set[str] = set()
@@ -273,7 +299,11 @@ def _topological(nodes: list[str], deps: dict[str, set[str]]) -> tuple[list[str]
                 state[node] = 2
                 order.append(node)
             elif state.get(child) == 1:
-                cyclic.update(n for n, _ in stack[[n for n, _ in stack].index(child) :])
+                path = [n for n, _ in stack]
+                path = path[path.index(child) :]
+                cyclic.update(path)
+                if cycles is not None:
+                    cycles.append([*path, child])
             elif child not in state:
                 state[child] = 1
                 stack.append((child, iter(sorted(deps.get(child, ())))))
@@ -296,7 +326,8 @@ def _order_names(packset: PackSet, kept: list[tuple[Pack, Path]]) -> list[Proble
     for did in packset.derived:
         compiled = packset.compiled.get(f"derived:{did}")
         deps[did] = set(compiled.names) if compiled else set()
-    order, cyclic = _topological(list(deps), deps)
+    cycles: list[list[str]] = []
+    order, cyclic = _topological(list(deps), deps, cycles)
     packset.eval_order = [n for n in order if n not in cyclic and n in deps]
     needed = {q for q in packset.questions if packset.compiled.get(f"show_if:{q}")}
     todo = list(needed)
@@ -314,7 +345,11 @@ def _order_names(packset: PackSet, kept: list[tuple[Pack, Path]]) -> list[Proble
             section, field_name = "derived", "expr"
         else:
             section, field_name = "scores", "questions"
-        problems.append(_problem_for(kept, section, name, field_name, "is part of a cycle"))
+        path = next(c for c in cycles if name in c)
+        start = path.index(name)  # the same cycle, from this name round to it
+        path = path[start:-1] + path[:start] + [name]
+        message = f"is part of a cycle: {' → '.join(path)}"
+        problems.append(_problem_for(kept, section, name, field_name, message))
     return problems
 
 
@@ -322,9 +357,9 @@ def _problem_for(
     kept: list[tuple[Pack, Path]], section: str, item_id: str, field_name: str, message: str
 ) -> Problem:
     for pack, file in kept:
-        for index, item in enumerate(getattr(pack, section)):
+        for item in getattr(pack, section):
             if item.id == item_id:
                 return Problem(
-                    str(file), f"{section}[{index}].{field_name}", f"{item_id!r} {message}"
+                    str(file), f"{section}.{item_id}.{field_name}", f"{item_id!r} {message}"
                 )
     return Problem("?", section, f"{item_id!r} {message}")
