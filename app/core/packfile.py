@@ -155,7 +155,10 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         shown = "true" if value else "false"
     elif isinstance(value, str):
-        shown = json.dumps(value, ensure_ascii=False)
+        shown = json.dumps(value[:41], ensure_ascii=False)
+        shown = shown if len(value) <= 40 else shown[:-1] + "…"
+    elif isinstance(value, int) and value.bit_length() > 128:  # repr of 10**5000 raises
+        return "a number of over 38 digits"
     elif isinstance(value, (int, float)):
         shown = repr(value)
     elif isinstance(value, list):
@@ -164,4 +167,4 @@ def _show(value: Any) -> str:
         return "a table"
     else:
         shown = str(value)
-    return shown if len(shown) <= 40 else shown[:39] + "…"
+    return shown if len(shown) <= 42 else shown[:41] + "…"

@@ -20,6 +20,8 @@ from app.core.packcache import PackCache
 from app.core.text import one_line
 
 MAX_FILE_BYTES = 2_000_000
+ANSWER_FILE = "looks like an answer file, not a pack (no id, no [[questions]])"
+"""Said of a TOML file with neither key: skipped with a note in a folder, a problem if named."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,8 @@ def read_pack(path: Path, cache: PackCache | None = None) -> tuple[Pack | None, 
         return None, [Problem(name, number_location(text), "number too large")]
     except (RecursionError, MemoryError):
         return None, [Problem(name, "toml", "nested too deeply to read")]
+    if "id" not in raw and "questions" not in raw:  # `question_id = value` lines, `[_meta]`
+        return None, [Problem(name, "file", ANSWER_FILE)]
     from app.core import packfile  # pydantic: only for files not checked before
 
     try:
@@ -144,18 +148,26 @@ def load_packs(paths: Iterable[Path], *, use_cache: bool = True) -> LoadResult:
     problems: list[Problem] = []
     notices: list[str] = []
     chosen: dict[str, tuple[Pack, Path]] = {}
+    read: set[Path] = set()
     for base in paths:
         if not base.exists():
             problems.append(Problem(str(base), "path", "does not exist"))
             continue
+        in_folder = base.is_dir()
         for file in pack_files(base):
+            if (resolved := file.resolve()) in read:
+                continue  # named twice (`validate FILE` with its folder in use): one pack
             pack, found = read_pack(file, cache)
+            if in_folder and [p.message for p in found] == [ANSWER_FILE]:
+                notices.append(f"{file}: skipped: {ANSWER_FILE}")
+                continue  # named on its own too, it is a problem
+            read.add(resolved)
             problems.extend(found)
             if pack is None:
                 continue
             if pack.id in chosen:
                 previous = chosen[pack.id][1]
-                if previous.parent == file.parent:
+                if previous.resolve().parent == resolved.parent:
                     problems.append(
                         Problem(str(file), "id", f"pack id {pack.id!r} is also used by {previous}")
                     )
