@@ -64,7 +64,7 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
         ),
         pytest.param(
             'vendor_dpa_signed == "No"',
-            "never true: 'No' is not an option of vendor_dpa_signed; options are yes, no, unknown",
+            "never true: 'No' is not an option of vendor_dpa_signed; options are yes, no",
             id="yes-no-case",
         ),
         pytest.param(
@@ -89,7 +89,6 @@ def test_a_comparison_that_cannot_hold_is_an_error(tmp_path, when, message):
 @pytest.mark.parametrize(
     "when",
     [
-        'vendor_dpa_signed == "unknown"',
         'vendor_region == "eu" or vendor_region in ("us", "global")',
         'has(vendor_region, "eu")',
         "vendor_exit_plan >= 2 and vendor_monthly_budget < vendor_cost_per_call",
@@ -99,6 +98,17 @@ def test_a_comparison_that_cannot_hold_is_an_error(tmp_path, when, message):
 )
 def test_comparisons_that_can_hold_pass(tmp_path, when):
     assert _problems(tmp_path, VALID.replace(NO_DPA, f"when = '{when}'")) == []
+
+
+@pytest.mark.parametrize(
+    "when", ['vendor_dpa_signed == "unknown"', 'vendor_dpa_signed in ("no", "unknown")']
+)
+def test_comparing_a_yes_no_with_unknown_is_an_error(tmp_path, when):
+    # A stored "unknown" reads as not known in an expression, so it equals nothing.
+    assert _problems(tmp_path, VALID.replace(NO_DPA, f"when = '{when}'")) == [
+        "gates.vendor_no_dpa.when: 'unknown' is never the value of vendor_dpa_signed: an answer "
+        "of unknown reads as not known, like no answer; use unknown(vendor_dpa_signed)"
+    ]
 
 
 def test_show_if_and_derived_are_checked_too(tmp_path):
@@ -126,6 +136,11 @@ def test_lint_reads_a_multi_question_from_either_side():
         f"never true: 'zz' is not an option of k_multi; options are {options}"
     ]
     assert lint.check(f'"{multi.options[0].id}" in k_multi', questions) == []
+    first = multi.options[0].id
+    assert lint.check(f'k_multi == "{first}"', questions) == [
+        "never true: k_multi is a multi question, its answer a list of options, never one; "
+        f"use has(k_multi, {first!r})"
+    ]
 
 
 # -- locations by id, names spelled almost right -----------------------------------------------

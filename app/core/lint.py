@@ -16,7 +16,7 @@ from app.core.model import Kind, Question
 ORDERED_KINDS = (Kind.number, Kind.scale)
 """The kinds whose answers `<`, `<=`, `>`, `>=` may compare (derived values and scores too)."""
 _ORDERING = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
-_YES_NO = ("yes", "no", "unknown")
+_YES_NO = ("yes", "no")
 
 
 def check(source: str, questions: Mapping[str, Question]) -> list[str]:
@@ -60,6 +60,11 @@ def _compare(
             question = _question(name_side, questions)
             literal = _text(value_side)
             if question is not None and literal is not None:
+                if question.kind is Kind.multi:  # its value is the list of options picked
+                    return [
+                        f"{outcome}: {question.id} is a multi question, its answer a list of "
+                        f"options, never one; use has({question.id}, {literal!r})"
+                    ]
                 return _options(question, [literal], outcome)
         return []
     if isinstance(op, (ast.In, ast.NotIn)):
@@ -82,6 +87,12 @@ def _options(question: Question, literals: list[str], outcome: str | None) -> li
     allowed = option_ids(question)
     if allowed is None:
         return []
+    if question.kind is Kind.yes_no and "unknown" in literals:
+        # engine reads a stored "unknown" as a missing answer: `== "unknown"` never fires.
+        return [
+            f"'unknown' is never the value of {question.id}: an answer of unknown reads as not "
+            f"known, like no answer; use unknown({question.id})"
+        ]
     wrong = [t for t in literals if t not in allowed]
     if not wrong:
         return []
