@@ -178,7 +178,7 @@ def test_a_prep_that_is_not_a_boolean_is_a_problem_naming_file_and_field(tmp_pat
     result = load_packs([tmp_path], use_cache=False)
     assert not result.ok
     said = [str(p) for p in result.problems]
-    assert any("vendor.toml" in s and "questions[0].prep" in s for s in said), said
+    assert any("vendor.toml" in s and "questions.vendor_cost.prep" in s for s in said), said
 
 
 def test_prep_true_and_the_default(tmp_path):

@@ -175,10 +175,12 @@ def test_an_unknown_receipt_names_its_place(tmp_path):
     path = _write(tmp_path / "team", "cards.toml", text)
     problems = [str(p) for p in _load(path).problems]
     listed = ", ".join([r.id for r in DEFAULT_RECEIPTS] + ["model_card", "red_team_log"])
-    tail = f"is not a receipt; receipts are {listed} (a pack may declare more under [[receipts]])"
+    tail = f"receipts are {listed} (a pack may declare more under [[receipts]])"
     assert problems == [
-        f"{path}: questions[1].receipts[0]: 'eval_plam' {tail}",
-        f"{path}: gates[0].receipt: 'modle_card' {tail}",
+        f"{path}: questions.card_link.receipts[0]: 'eval_plam' is not a receipt; "
+        f"did you mean eval_plan? {tail}",
+        f"{path}: gates.card_not_written.receipt: 'modle_card' is not a receipt; "
+        f"did you mean model_card? {tail}",
     ]
 
 
@@ -218,7 +220,7 @@ def test_two_packs_may_not_declare_one_receipt_differently(tmp_path):
     path = _write(tmp_path / "c", "clash.toml", clash)
     result = _load(first, path)
     assert [str(p) for p in result.problems] == [
-        f"{path}: receipts[0].id: receipt 'model_card' is already declared by pack 'cards' "
+        f"{path}: receipts.model_card.id: receipt 'model_card' is already declared by pack 'cards' "
         f"({first}) as 'Model card' (all_required); declare it the same or choose another id"
     ]
     assert [p.id for p in result.packset.packs] == ["cards"]
@@ -231,7 +233,7 @@ def test_a_shipped_receipt_may_not_be_redeclared_differently(tmp_path):
     path = _write(tmp_path / "team", "cards.toml", text)
     problems = [str(p) for p in _load(path).problems]
     assert problems[0].startswith(
-        f"{path}: receipts[0].id: receipt 'eval_plan' is already declared by Preflight as "
+        f"{path}: receipts.eval_plan.id: receipt 'eval_plan' is already declared by Preflight as "
         "'Eval plan'"
     )
 
@@ -247,12 +249,12 @@ def test_declared_receipts_are_checked_by_the_format(tmp_path):
         (
             'present = "all_answered"',
             'present = "most"',
-            "receipts[1].present: Input should be 'all_required', 'all_answered' or 'any_answered'",
+            "receipts.red_team_log.present: 'most' is not allowed for present; it is one of all_required, all_answered, any_answered",
         ),
         (
             'title = "Red-team log"',
             f'title = "{"x" * 40}"',
-            "receipts[1].title: String should have at most 32 characters",
+            "receipts.red_team_log.title: String should have at most 32 characters",
         ),
         ('id = "red_team_log"', 'id = "model_card"', "pack: receipt ids repeat: model_card"),
     ]:
@@ -327,7 +329,7 @@ def test_a_full_shelf_keeps_the_page_within_its_limits(tmp_path):
     path = _write(tmp_path / "more", "extras.toml", _many(extra + 1))
     result = _load(path)
     assert [str(p) for p in result.problems] == [
-        f"{path}: receipts[{extra}].id: more than {MAX_RECEIPTS} receipts in use (the page has "
+        f"{path}: receipts.extra_{extra}.id: more than {MAX_RECEIPTS} receipts in use (the page has "
         "a row for each)"
     ]
     assert result.packset.packs == []

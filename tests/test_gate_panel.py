@@ -181,7 +181,7 @@ def test_short_titles_are_checked(tmp_path, short, message):
     path.write_text(VALID.replace(TITLE, f"{TITLE}\nshort = {short}"))
     problems = [str(p) for p in load_packs([path]).problems]
     assert len(problems) == 1, problems
-    assert problems[0].startswith(f"{path}: gates[0].short: "), problems
+    assert problems[0].startswith(f"{path}: gates.vendor_no_dpa.short: "), problems
     assert message in problems[0], problems
 
 
@@ -194,7 +194,7 @@ def test_short_and_go_no_go_are_read(tmp_path):
     assert (gate.short, gate.go_no_go) == ("No DPA", True)
     assert gate.full_title == "Go/no-go: No data processing agreement"
     path.write_text(VALID.replace(TITLE, f'{TITLE}\ngo_no_go = "maybe"'))
-    assert [p for p in load_packs([path]).problems if "gates[0].go_no_go" in str(p)]
+    assert [p for p in load_packs([path]).problems if "gates.vendor_no_dpa.go_no_go" in str(p)]
 
 
 # -- the gate board ------------------------------------------------------------------------

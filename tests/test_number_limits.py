@@ -129,10 +129,18 @@ KINDS_TEXT = (Path(__file__).parent / "packs" / "kinds.toml").read_text()
             "number too large",
             id="int-with-underscore",
         ),
-        pytest.param("max = 100\n", "max = 1e999\n", "questions[4].max", "-1e15 to 1e15", id="inf"),
-        pytest.param("max = 100\n", "max = 1e16\n", "questions[4].max", "-1e15 to 1e15", id="over"),
-        pytest.param("max = 100\n", "max = nan\n", "questions[4].max", "-1e15 to 1e15", id="nan"),
-        pytest.param("min = 0\n", "min = -inf\n", "questions[4].min", "-1e15 to 1e15", id="-inf"),
+        pytest.param(
+            "max = 100\n", "max = 1e999\n", "questions.k_number.max", "-1e15 to 1e15", id="inf"
+        ),
+        pytest.param(
+            "max = 100\n", "max = 1e16\n", "questions.k_number.max", "-1e15 to 1e15", id="over"
+        ),
+        pytest.param(
+            "max = 100\n", "max = nan\n", "questions.k_number.max", "-1e15 to 1e15", id="nan"
+        ),
+        pytest.param(
+            "min = 0\n", "min = -inf\n", "questions.k_number.min", "-1e15 to 1e15", id="-inf"
+        ),
     ],
 )
 def test_pack_numbers_out_of_range(tmp_path, old, new, location, message):
@@ -152,7 +160,9 @@ def test_score_band_bounds_are_checked(tmp_path):
         text.replace('{ label = "Fragile", max = 2 }', '{ label = "Fragile", max = inf }')
     )
     problems = [str(p) for p in load_packs([path], use_cache=False).problems]
-    assert problems == [f"{path}: scores[0].bands[0].max: must be a number from -1e15 to 1e15"]
+    assert problems == [
+        f"{path}: scores.vendor_resilience.bands[0].max: must be a number from -1e15 to 1e15"
+    ]
 
 
 @pytest.mark.parametrize(

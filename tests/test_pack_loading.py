@@ -40,19 +40,19 @@ def _problems(tmp_path: Path, text: str | bytes, name: str = "p.toml"):
         pytest.param(lambda s: "colour = 1\n" + s, "colour", "unknown key", id="unknown-key"),
         pytest.param(
             lambda s: s.replace('kind = "yes_no"', 'kind = "maybe"'),
-            "questions[1].kind",
+            "questions.vendor_dpa_signed.kind",
             "",
             id="unknown-kind",
         ),
         pytest.param(
             lambda s: s.replace("when = 'vendor_dpa_signed == \"no\"'", 'when = "__import__(1)"'),
-            "gates[0].when",
+            "gates.vendor_no_dpa.when",
             "not allowed",
             id="hostile-expression",
         ),
         pytest.param(
             lambda s: s.replace("when = 'vendor_dpa_signed == \"no\"'", 'when = "nobody > 1"'),
-            "gates[0].when",
+            "gates.vendor_no_dpa.when",
             "unknown name",
             id="unknown-name",
         ),
@@ -64,7 +64,7 @@ def _problems(tmp_path: Path, text: str | bytes, name: str = "p.toml"):
         ),
         pytest.param(
             lambda s: s.replace('receipt = "production_plan"', 'receipt = "vibes"', 1),
-            "gates[1].receipt",
+            "gates.vendor_cost_over_budget.receipt",
             "",
             id="bad-receipt",
         ),
@@ -72,7 +72,7 @@ def _problems(tmp_path: Path, text: str | bytes, name: str = "p.toml"):
             lambda s: s.replace(
                 'levels = ["Locked in", "Weeks of work", "Ready to switch"]', 'levels = ["one"]'
             ),
-            "questions[3]",
+            "questions.vendor_exit_plan",
             "three levels",
             id="scale-levels",
         ),
@@ -81,7 +81,7 @@ def _problems(tmp_path: Path, text: str | bytes, name: str = "p.toml"):
                 "vendor_cost_per_call * vendor_calls_per_day * 10 * 30",
                 "vendor_monthly_cost_10x + 1",
             ),
-            "derived[0].expr",
+            "derived.vendor_monthly_cost_10x.expr",
             "cycle",
             id="derived-cycle",
         ),
@@ -90,7 +90,7 @@ def _problems(tmp_path: Path, text: str | bytes, name: str = "p.toml"):
                 "show_if = 'vendor_region != \"eu\"'",
                 "show_if = 'vendor_eu_transfer_basis != \"x\"'",
             ),
-            "questions[8].show_if",
+            "questions.vendor_eu_transfer_basis.show_if",
             "cycle",
             id="show-if-cycle",
         ),
@@ -125,7 +125,8 @@ def test_question_id_clash_across_packs(tmp_path):
     problems = [str(p) for p in load_packs([tmp_path]).problems]
     # Packs load in id order: "other" first, so "vendor" is the one that clashes.
     assert any(
-        "a.toml: questions[0].id: id 'vendor_name' is already used by pack 'other'" in p
+        "a.toml: questions.vendor_name.id: id 'vendor_name' is already used by pack 'other' "
+        f"({tmp_path / 'b.toml'}: questions.vendor_name)" in p
         for p in problems
     ), problems
 
@@ -226,7 +227,9 @@ def test_deep_nesting_in_toml(tmp_path):
 def test_huge_power_rejected(tmp_path):
     text = VALID.replace('"vendor_cost_per_call * vendor_calls_per_day * 10 * 30"', '"9**9**9"')
     problems = _problems(tmp_path, text)
-    assert any("derived[0].expr" in p and "power" in p for p in problems), problems
+    assert any("derived.vendor_monthly_cost_10x.expr" in p and "power" in p for p in problems), (
+        problems
+    )
 
 
 def test_readme_template_matches_the_example():
@@ -246,4 +249,6 @@ def test_control_characters_in_pack_text_are_refused(tmp_path):
         'title = "No data processing agreement"', 'title = "No DPA \\u001b[31mRED\\u001b[0m"'
     )
     problems = _problems(tmp_path, text)
-    assert any("gates[0].title: contains a control character" in p for p in problems), problems
+    assert any("gates.vendor_no_dpa.title: contains a control character" in p for p in problems), (
+        problems
+    )

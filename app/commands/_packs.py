@@ -27,9 +27,11 @@ def load(args: argparse.Namespace) -> LoadResult:
 
 def packset_or_fail(args: argparse.Namespace) -> PackSet:
     """The packs in use; if any is broken, say where and stop (commands need all of them)."""
+    from app.core.text import one_line
+
     result = load(args)
     for notice in result.notices:
-        print(f"note: {notice}", file=sys.stderr)
+        print(f"note: {one_line(notice)}", file=sys.stderr)
     if result.problems:
         for problem in result.problems:
             print(problem, file=sys.stderr)

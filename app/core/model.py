@@ -209,7 +209,7 @@ class Question:
     help: LongText
     """Why the question matters, one or two lines, with the figure where there is one."""
     kind: Kind
-    required: bool = True
+    required: Flag = True
     show_if: Expression | None = None
     options: list[Option] = field(default_factory=list)
     """For `choice` and `multi`: the options, in display order."""
@@ -291,7 +291,7 @@ class Gate:
     receipt: Receipt
     short: TitleText | None = None
     """A title of at most 32 characters for narrow places (the wizard's gate panel, the board)."""
-    go_no_go: bool = False
+    go_no_go: Flag = False
     """One of the go/no-go checks: marked ◆ on screen, "Go/no-go: " before its title on paper."""
 
     @property
@@ -368,8 +368,10 @@ class Pack:
         for section in ("questions", "gates", "derived", "scores"):
             for item in getattr(self, section):
                 if item.id in seen:
+                    first = seen[item.id]
                     raise ValueError(
-                        f"id {item.id!r} in {section} is already used in {seen[item.id]}"
+                        f"id {item.id!r} in {section} is already used in {first} "
+                        f"({first}.{item.id})"
                     )
                 seen[item.id] = section
         question_kinds = {q.id: q.kind for q in self.questions}

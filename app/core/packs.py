@@ -7,13 +7,14 @@ file, location and message. Nothing here raises on bad input: a broken file beco
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.core import expr
+from app.core import expr, lint
 from app.core.model import (
     DEFAULT_RECEIPTS,
     MAX_RECEIPTS,
@@ -28,6 +29,8 @@ from app.core.packcache import PackCache
 from app.core.text import one_line
 
 MAX_FILE_BYTES = 2_000_000
+ANSWER_FILE = "looks like an answer file, not a pack (no id, no [[questions]])"
+"""Said of a TOML file with neither key: skipped with a note in a folder, a problem if named."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,8 @@ def read_pack(path: Path, cache: PackCache | None = None) -> tuple[Pack | None, 
         return None, [Problem(name, number_location(text), "number too large")]
     except (RecursionError, MemoryError):
         return None, [Problem(name, "toml", "nested too deeply to read")]
+    if "id" not in raw and "questions" not in raw:  # `question_id = value` lines, `[_meta]`
+        return None, [Problem(name, "file", ANSWER_FILE)]
     from app.core import packfile  # pydantic: only for files not checked before
 
     try:
@@ -162,18 +167,26 @@ def load_packs(paths: Iterable[Path], *, use_cache: bool = True) -> LoadResult:
     problems: list[Problem] = []
     notices: list[str] = []
     chosen: dict[str, tuple[Pack, Path]] = {}
+    read: set[Path] = set()
     for base in paths:
         if not base.exists():
             problems.append(Problem(str(base), "path", "does not exist"))
             continue
+        in_folder = base.is_dir()
         for file in pack_files(base):
+            if (resolved := file.resolve()) in read:
+                continue  # named twice (`validate FILE` with its folder in use): one pack
             pack, found = read_pack(file, cache)
+            if in_folder and [p.message for p in found] == [ANSWER_FILE]:
+                notices.append(f"{file}: skipped: {ANSWER_FILE}")
+                continue  # named on its own too, it is a problem
+            read.add(resolved)
             problems.extend(found)
             if pack is None:
                 continue
             if pack.id in chosen:
                 previous = chosen[pack.id][1]
-                if previous.parent == file.parent:
+                if previous.resolve().parent == resolved.parent:
                     problems.append(
                         Problem(str(file), "id", f"pack id {pack.id!r} is also used by {previous}")
                     )
@@ -197,7 +210,7 @@ def _order_key(pack_id: str) -> tuple[int, str]:
 def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Problem]]:
     """Index packs and check what spans them; packs with such problems are left out."""
     problems: list[Problem] = []
-    owners: dict[str, tuple[str, Path]] = {}
+    owners: dict[str, tuple[str, Path, str]] = {}
     kept: list[tuple[Pack, Path]] = []
     receipts = {r.id: r for r in DEFAULT_RECEIPTS}
     receipt_owner: dict[str, tuple[str, Path]] = {}
@@ -208,7 +221,7 @@ def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Probl
             known_as = receipts.get(receipt.id) or added.get(receipt.id)
             if known_as == receipt:
                 continue  # the same receipt declared again: one receipt
-            where = f"receipts[{index}].id"
+            where = f"receipts.{receipt.id}.id"
             if known_as is not None:
                 owner = receipt_owner.get(receipt.id)
                 by = f"pack {owner[0]!r} ({owner[1]})" if owner else "Preflight"
@@ -232,14 +245,15 @@ def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Probl
             else:
                 added[receipt.id] = receipt
         for section in ("questions", "gates", "derived", "scores"):
-            for index, item in enumerate(getattr(pack, section)):
+            for item in getattr(pack, section):
                 if item.id in owners and owners[item.id][0] != pack.id:
-                    other, other_file = owners[item.id]
+                    other, other_file, other_section = owners[item.id]
                     clash.append(
                         Problem(
                             str(file),
-                            f"{section}[{index}].id",
-                            f"id {item.id!r} is already used by pack {other!r} ({other_file})",
+                            f"{section}.{item.id}.id",
+                            f"id {item.id!r} is already used by pack {other!r} "
+                            f"({other_file}: {other_section}.{item.id})",
                         )
                     )
         if clash:
@@ -247,7 +261,7 @@ def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Probl
             continue
         for section in ("questions", "gates", "derived", "scores"):
             for item in getattr(pack, section):
-                owners[item.id] = (pack.id, file)
+                owners[item.id] = (pack.id, file, section)
         receipts.update(added)
         receipt_owner.update((rid, (pack.id, file)) for rid in added)
         kept.append((pack, file))
@@ -279,31 +293,36 @@ def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Probl
 def _check_receipts(pack: Pack, file: Path, receipts: dict[str, ReceiptDef]) -> list[Problem]:
     """Every receipt a question evidences or a gate blocks is one in use."""
     named = [
-        (f"questions[{i}].receipts[{j}]", rid)
-        for i, q in enumerate(pack.questions)
+        (f"questions.{q.id}.receipts[{j}]", rid)
+        for q in pack.questions
         for j, rid in enumerate(q.receipts)
-    ] + [(f"gates[{i}].receipt", g.receipt) for i, g in enumerate(pack.gates)]
+    ] + [(f"gates.{g.id}.receipt", g.receipt) for g in pack.gates]
     return [
         Problem(
             str(file),
             location,
-            f"{rid!r} is not a receipt; receipts are {', '.join(receipts)} "
-            "(a pack may declare more under [[receipts]])",
+            f"{rid!r} is not a receipt; {_did_you_mean(rid, receipts)}receipts are "
+            f"{', '.join(receipts)} (a pack may declare more under [[receipts]])",
         )
         for location, rid in named
         if rid not in receipts
     ]
 
 
+def _did_you_mean(name: str, names: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(names), n=1)
+    return f"did you mean {close[0]}? " if close else ""
+
+
 def _compile_pack(pack: Pack, file: Path, packset: PackSet, known: set[str]) -> list[Problem]:
     problems = []
     items: list[tuple[str, str, str | None]] = []
-    for i, q in enumerate(pack.questions):
-        items.append((f"show_if:{q.id}", f"questions[{i}].show_if", q.show_if))
-    for i, g in enumerate(pack.gates):
-        items.append((f"gate:{g.id}", f"gates[{i}].when", g.when))
-    for i, d in enumerate(pack.derived):
-        items.append((f"derived:{d.id}", f"derived[{i}].expr", d.expr))
+    for q in pack.questions:
+        items.append((f"show_if:{q.id}", f"questions.{q.id}.show_if", q.show_if))
+    for g in pack.gates:
+        items.append((f"gate:{g.id}", f"gates.{g.id}.when", g.when))
+    for d in pack.derived:
+        items.append((f"derived:{d.id}", f"derived.{d.id}.expr", d.expr))
     for key, location, source in items:
         if source is None:
             continue
@@ -311,25 +330,49 @@ def _compile_pack(pack: Pack, file: Path, packset: PackSet, known: set[str]) -> 
         unknown = sorted(compiled.names - known)
         if unknown:
             problems.append(
-                Problem(str(file), location, f"unknown name(s) {', '.join(unknown)} in {source!r}")
+                Problem(
+                    str(file),
+                    location,
+                    f"unknown name(s) {', '.join(unknown)} in {source!r}"
+                    + did_you_mean(unknown, known),
+                )
             )
             continue
+        problems += [Problem(str(file), location, m) for m in lint.check(source, packset.questions)]
         packset.compiled[key] = compiled
-    for i, s in enumerate(pack.scores):
-        for j, qid in enumerate(s.questions):
+    for s in pack.scores:
+        for qid in s.questions:
             if qid not in packset.questions:
                 problems.append(
-                    Problem(str(file), f"scores[{i}].questions[{j}]", f"unknown question {qid!r}")
+                    Problem(
+                        str(file),
+                        f"scores.{s.id}.questions",
+                        f"unknown question {qid!r}" + did_you_mean([qid], packset.questions),
+                    )
                 )
             elif packset.questions[qid].kind != "scale":
                 problems.append(
-                    Problem(str(file), f"scores[{i}].questions[{j}]", f"{qid!r} is not a scale")
+                    Problem(str(file), f"scores.{s.id}.questions", f"{qid!r} is not a scale")
                 )
     return problems
 
 
-def _topological(nodes: list[str], deps: dict[str, set[str]]) -> tuple[list[str], set[str]]:
-    """Order `nodes` so each comes after its deps; return the order and the nodes in cycles."""
+def did_you_mean(names: list[str], known: Iterable[str]) -> str:
+    """ "; did you mean x?" for the names close to a known one (misspelled), else ""."""
+    known = sorted(known)
+    found = [(n, m[0]) for n in names if (m := difflib.get_close_matches(n, known, n=1))]
+    if not found:
+        return ""
+    if len(found) == 1 and len(names) == 1:
+        return f"; did you mean {found[0][1]}?"
+    return "; did you mean " + ", ".join(f"{m} for {n}" for n, m in found) + "?"
+
+
+def _topological(
+    nodes: list[str], deps: dict[str, set[str]], cycles: list[list[str]] | None = None
+) -> tuple[list[str], set[str]]:
+    """Order `nodes` so each comes after its deps; return the order and the nodes in cycles
+    (and add each cycle met, as the path from a node back to it, to `cycles`)."""
     order: list[str] = []
     state: dict[str, int] = {}
     cyclic: set[str] = set()
@@ -346,7 +389,11 @@ def _topological(nodes: list[str], deps: dict[str, set[str]]) -> tuple[list[str]
                 state[node] = 2
                 order.append(node)
             elif state.get(child) == 1:
-                cyclic.update(n for n, _ in stack[[n for n, _ in stack].index(child) :])
+                path = [n for n, _ in stack]
+                path = path[path.index(child) :]
+                cyclic.update(path)
+                if cycles is not None:
+                    cycles.append([*path, child])
             elif child not in state:
                 state[child] = 1
                 stack.append((child, iter(sorted(deps.get(child, ())))))
@@ -369,7 +416,8 @@ def _order_names(packset: PackSet, kept: list[tuple[Pack, Path]]) -> list[Proble
     for did in packset.derived:
         compiled = packset.compiled.get(f"derived:{did}")
         deps[did] = set(compiled.names) if compiled else set()
-    order, cyclic = _topological(list(deps), deps)
+    cycles: list[list[str]] = []
+    order, cyclic = _topological(list(deps), deps, cycles)
     packset.eval_order = [n for n in order if n not in cyclic and n in deps]
     needed = {q for q in packset.questions if packset.compiled.get(f"show_if:{q}")}
     todo = list(needed)
@@ -387,7 +435,11 @@ def _order_names(packset: PackSet, kept: list[tuple[Pack, Path]]) -> list[Proble
             section, field_name = "derived", "expr"
         else:
             section, field_name = "scores", "questions"
-        problems.append(_problem_for(kept, section, name, field_name, "is part of a cycle"))
+        path = next(c for c in cycles if name in c)
+        start = path.index(name)  # the same cycle, from this name round to it
+        path = path[start:-1] + path[:start] + [name]
+        message = f"is part of a cycle: {' → '.join(path)}"
+        problems.append(_problem_for(kept, section, name, field_name, message))
     return problems
 
 
@@ -395,9 +447,9 @@ def _problem_for(
     kept: list[tuple[Pack, Path]], section: str, item_id: str, field_name: str, message: str
 ) -> Problem:
     for pack, file in kept:
-        for index, item in enumerate(getattr(pack, section)):
+        for item in getattr(pack, section):
             if item.id == item_id:
                 return Problem(
-                    str(file), f"{section}[{index}].{field_name}", f"{item_id!r} {message}"
+                    str(file), f"{section}.{item_id}.{field_name}", f"{item_id!r} {message}"
                 )
     return Problem("?", section, f"{item_id!r} {message}")
