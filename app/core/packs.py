@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core import expr
-from app.core.model import Derived, Gate, Pack, Question, Score
+from app.core.model import Derived, Gate, Pack, Question, Score, score_reads
 from app.core.packcache import PackCache
 from app.core.text import one_line
 
@@ -45,6 +45,7 @@ class PackSet:
     gates: dict[str, Gate] = field(default_factory=dict)
     gate_pack: dict[str, str] = field(default_factory=dict)
     derived: dict[str, Derived] = field(default_factory=dict)
+    derived_pack: dict[str, str] = field(default_factory=dict)
     scores: dict[str, Score] = field(default_factory=dict)
     score_pack: dict[str, str] = field(default_factory=dict)
     compiled: dict[str, expr.Expression] = field(default_factory=dict)
@@ -211,6 +212,7 @@ def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Probl
             packset.gate_pack[g.id] = pack.id
         for d in pack.derived:
             packset.derived[d.id] = d
+            packset.derived_pack[d.id] = pack.id
         for s in pack.scores:
             packset.scores[s.id] = s
             packset.score_pack[s.id] = pack.id
@@ -234,12 +236,16 @@ def _compile_pack(pack: Pack, file: Path, packset: PackSet, known: set[str]) -> 
     for key, location, source in items:
         if source is None:
             continue
-        compiled = expr.parse(source)  # already checked by the model
+        compiled = expr.parse(source, format=pack.format)  # already checked by the model
         unknown = sorted(compiled.names - known)
         if unknown:
             problems.append(
                 Problem(str(file), location, f"unknown name(s) {', '.join(unknown)} in {source!r}")
             )
+            continue
+        message = _lookup_problem(pack, compiled, packset)
+        if message:
+            problems.append(Problem(str(file), location, message))
             continue
         packset.compiled[key] = compiled
     for i, s in enumerate(pack.scores):
@@ -252,7 +258,34 @@ def _compile_pack(pack: Pack, file: Path, packset: PackSet, known: set[str]) -> 
                 problems.append(
                     Problem(str(file), f"scores[{i}].questions[{j}]", f"{qid!r} is not a scale")
                 )
+        for j, part in enumerate(s.items):
+            where = f"scores[{i}].items[{j}]"
+            name = part if isinstance(part, str) else part.id
+            if name not in known:
+                problems.append(Problem(str(file), where, f"unknown name {name!r}"))
+            elif name in packset.questions and not score_reads(packset.questions[name]):
+                question = packset.questions[name]
+                problems.append(
+                    Problem(str(file), where, f"{name!r} is a {question.kind} question without points")
+                )
     return problems
+
+
+def _lookup_problem(pack: Pack, compiled: expr.Expression, packset: PackSet) -> str | None:
+    """Why an expression's `sum()`, `points(q)` or `band(x)` cannot be used here, if it cannot."""
+    newer = sorted(compiled.calls & expr.FORMAT_2_FUNCTIONS)
+    if newer and pack.format < 2:
+        return f"{newer[0]}() needs `format = 2` at the top of the pack"
+    for function, name in sorted(compiled.lookups):
+        if function == "points":
+            question = packset.questions.get(name)
+            if question is None or not question.has_points():
+                return f"points({name}): {name!r} is not a question with points"
+        else:
+            owner = packset.scores.get(name) or packset.derived.get(name)
+            if owner is None or not owner.bands:
+                return f"band({name}): {name!r} is not a score or derived value with bands"
+    return None
 
 
 def _topological(nodes: list[str], deps: dict[str, set[str]]) -> tuple[list[str], set[str]]:
@@ -292,7 +325,7 @@ def _order_names(packset: PackSet, kept: list[tuple[Pack, Path]]) -> list[Proble
             compiled = packset.compiled.get(f"show_if:{q.id}")
             deps[q.id] = set(compiled.names) if compiled else set()
     for sid, score in packset.scores.items():
-        deps[sid] = set(score.questions)
+        deps[sid] = set(score.names())
     for did in packset.derived:
         compiled = packset.compiled.get(f"derived:{did}")
         deps[did] = set(compiled.names) if compiled else set()
@@ -313,7 +346,7 @@ def _order_names(packset: PackSet, kept: list[tuple[Pack, Path]]) -> list[Proble
         elif name in packset.derived:
             section, field_name = "derived", "expr"
         else:
-            section, field_name = "scores", "questions"
+            section, field_name = "scores", "items" if packset.scores[name].items else "questions"
         problems.append(_problem_for(kept, section, name, field_name, "is part of a cycle"))
     return problems
 
