@@ -26,6 +26,10 @@ MAX_LENGTH = 4000
 """Long enough for a 30-item rubric written out by hand with 64-character ids."""
 MAX_NODES = 600
 MAX_DEPTH = 24
+"""How deep brackets may nest."""
+MAX_TREE_DEPTH = 80
+"""How deep operators may nest: `a + b + c` is as deep as it has terms, so a 30-item sum
+written out fits; evaluation recurses this deep, a few frames a level."""
 MAX_NUMBER = 1e15
 """The largest magnitude a literal, an answer or any arithmetic result may have; beyond it a
 value is OutOfRange (int results could otherwise grow to millions of digits)."""
@@ -291,8 +295,8 @@ def _compile(node: ast.AST, ctx: _Context, depth: int) -> Compiled:
     count[0] += 1
     if count[0] > MAX_NODES:
         raise ExpressionError(f"more than {MAX_NODES} parts")
-    if depth > MAX_DEPTH:
-        raise ExpressionError(f"nested deeper than {MAX_DEPTH} levels")
+    if depth > MAX_TREE_DEPTH:
+        raise ExpressionError(f"nested deeper than {MAX_TREE_DEPTH} levels")
     sub = depth + 1
 
     if isinstance(node, ast.Constant):

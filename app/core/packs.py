@@ -266,7 +266,9 @@ def _compile_pack(pack: Pack, file: Path, packset: PackSet, known: set[str]) -> 
             elif name in packset.questions and not score_reads(packset.questions[name]):
                 question = packset.questions[name]
                 problems.append(
-                    Problem(str(file), where, f"{name!r} is a {question.kind} question without points")
+                    Problem(
+                        str(file), where, f"{name!r} is a {question.kind} question without points"
+                    )
                 )
     return problems
 
