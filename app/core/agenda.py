@@ -104,7 +104,7 @@ def inputs(packset: PackSet, gate_id: str) -> list[str]:
         if name in packset.derived:
             todo.extend(_names(packset, f"derived:{name}"))
         elif name in packset.scores:
-            todo.extend(packset.scores[name].questions)
+            todo.extend(packset.scores[name].names())
     return [qid for qid in packset.questions if qid in seen]
 
 

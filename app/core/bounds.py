@@ -49,7 +49,8 @@ def range_warnings(packset: PackSet, files: set[Path] | None = None) -> list[str
         if name in packset.questions:
             walk.names[name] = _question_interval(packset.questions[name])
         elif name in packset.scores:
-            walk.names[name] = (0.0, 3.0 * len(packset.scores[name].questions))
+            score = packset.scores[name]  # format 2 scores (items) are not bounded here
+            walk.names[name] = None if score.items else (0.0, 3.0 * len(score.questions))
         elif (compiled := packset.compiled.get(f"derived:{name}")) is not None:
             walk.names[name] = _interval(_tree(compiled.source), walk)
     out: list[str] = []

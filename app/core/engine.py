@@ -19,7 +19,7 @@ from typing import Any
 
 from app.core import expr
 from app.core.answers import expression_value
-from app.core.model import Band, Gate, Score
+from app.core.model import Band, Gate, Kind, PointsOf, Question, Score, ScoreMethod, find_band
 from app.core.packs import PackSet
 
 
@@ -86,7 +86,9 @@ class ScoreResult:
     value: float | None
     """None while a visible component is unanswered (or every component is hidden)."""
     band: Band | None
-    maximum: int
+    maximum: float | None
+    """The highest value the visible parts allow (3 a scale question in format 1); None when
+    a part has no known highest value (a number without `max`, a derived value)."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,7 @@ def _walk(
     visible: dict[str, bool] = {}
     scores: dict[str, ScoreResult] = {}
     faults: dict[str, str] = {}
+    formats = {pack.id: pack.format for pack in packset.packs}
     for name in packset.eval_order if order is None else order:
         question = packset.questions.get(name)
         if question is not None:
@@ -181,9 +184,21 @@ def _walk(
                 shown = condition is not None and condition.evaluate(values) is True
             visible[name] = shown
             values[name] = expression_value(question, answers.get(name)) if shown else expr.HIDDEN
+            if question.has_points():
+                values[f"points:{name}"] = points_value(question, values[name])
         elif name in packset.scores:
-            scores[name] = result = _score(packset.scores[name], values)
-            values[name] = _score_value(result, packset.scores[name], visible)
+            score = packset.scores[name]
+            fmt = formats.get(packset.score_pack.get(name, ""), 1)
+            if score.items:
+                result, values[name], fault = _combine(packset, score, values, scores, fmt)
+                scores[name] = result
+                if fault is not None:
+                    faults[name] = fault
+            else:
+                scores[name] = result = _score(score, values)
+                values[name] = _score_value(result, score, visible)
+            if score.bands:
+                values[f"band:{name}"] = _band_value(score.bands, values[name], fmt)
         else:
             compiled = packset.compiled.get(f"derived:{name}")
             if compiled is None:
@@ -192,7 +207,129 @@ def _walk(
             values[name], fault = _evaluate(compiled, values, faults, f"derived value {name!r}")
             if fault is not None:
                 faults[name] = fault
+            derived = packset.derived.get(name)
+            if derived is not None and derived.bands:
+                fmt = formats.get(packset.derived_pack.get(name, ""), 1)
+                values[f"band:{name}"] = _band_value(derived.bands, values[name], fmt)
     return values, visible, scores, faults
+
+
+def points_value(question: Question, value: Any) -> Any:
+    """What an answer (as an expression sees it) is worth: the chosen option's points, the
+    ticked options' sum (or max, by `points_of`; none ticked is 0), yes's or no's points."""
+    if value is expr.UNKNOWN or value is expr.HIDDEN:
+        return value
+    if question.kind is Kind.yes_no and question.points is not None:
+        if value == "yes":
+            return question.points.yes
+        return question.points.no if value == "no" else expr.UNKNOWN
+    worth = {o.id: o.points for o in question.options if o.points is not None}
+    if question.kind is Kind.multi and isinstance(value, tuple):
+        ticked = [worth[v] for v in value if v in worth]
+        if question.points_of is PointsOf.max:
+            return max(ticked, default=0)
+        return sum(ticked)
+    return worth.get(value, expr.UNKNOWN) if isinstance(value, str) else expr.UNKNOWN
+
+
+def _band_value(bands: list[Band], value: Any, fmt: int) -> Any:
+    """What `band(x)` reads: the label of the band `value` falls in; UNKNOWN or HIDDEN with
+    the value, and UNKNOWN for a value in no band or not a number."""
+    if value is expr.UNKNOWN or value is expr.HIDDEN:
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return expr.UNKNOWN
+    band = find_band(bands, value, fmt)
+    return band.label if band is not None else expr.UNKNOWN
+
+
+def _part_value(packset: PackSet, name: str, values: Mapping[str, Any]) -> Any:
+    """A score item's number: a question's points when it has them, else the value itself."""
+    question = packset.questions.get(name)
+    if question is not None and question.has_points():
+        return values.get(f"points:{name}", expr.UNKNOWN)
+    return values.get(name, expr.UNKNOWN)
+
+
+def _part_maximum(packset: PackSet, name: str, scores: Mapping[str, ScoreResult]) -> float | None:
+    question = packset.questions.get(name)
+    if question is None:
+        done = scores.get(name)
+        return done.maximum if done is not None else None
+    if question.kind is Kind.yes_no and question.points is not None:
+        return max(question.points.yes, question.points.no)
+    worth = [o.points for o in question.options if o.points is not None]
+    if worth:
+        if question.kind is Kind.multi and question.points_of is not PointsOf.max:
+            return max(0, sum(w for w in worth if w > 0))
+        return max(worth) if question.kind is Kind.choice else max(0, max(worth))
+    if question.kind is Kind.scale:
+        return 3
+    return question.max
+
+
+def combine(method: ScoreMethod, parts: list[tuple[float, float]]) -> float:
+    """`parts` (value, weight) combined by `method`; weights count for sum and weighted_mean.
+    Raises ZeroDivisionError for a weighted mean whose weights sum to 0."""
+    values = [v for v, _ in parts]
+    if method is ScoreMethod.sum:
+        return sum(v * w for v, w in parts)
+    if method is ScoreMethod.mean:
+        return sum(values) / len(values)
+    if method is ScoreMethod.weighted_mean:
+        return sum(v * w for v, w in parts) / sum(w for _, w in parts)
+    return min(values) if method is ScoreMethod.min else max(values)
+
+
+def _bounded_or_none(value: float) -> float | None:
+    return value if abs(value) <= expr.MAX_NUMBER else None
+
+
+def _combine(
+    packset: PackSet,
+    score: Score,
+    values: Mapping[str, Any],
+    scores: Mapping[str, ScoreResult],
+    fmt: int,
+) -> tuple[ScoreResult, Any, str | None]:
+    """A format 2 score: its result, its value for expressions and, if a fault made it
+    unknown, why. Hidden items are left out; any other unknown item makes it UNKNOWN."""
+    method = score.how()
+    parts: list[tuple[str, Any, float, float | None]] = []
+    for part in score.parts():
+        value = _part_value(packset, part.id, values)
+        if value is expr.HIDDEN:
+            continue
+        weight = 1 if part.weight is None else part.weight
+        parts.append((part.id, value, weight, _part_maximum(packset, part.id, scores)))
+    maximum: float | None = None
+    tops = [(top, w) for _, _, w, top in parts if top is not None and w >= 0]
+    if parts and len(tops) == len(parts):
+        try:
+            maximum = _bounded_or_none(combine(method, tops))
+        except ZeroDivisionError:
+            maximum = None
+
+    def result(total: float | None) -> ScoreResult:
+        band = find_band(score.bands, total, fmt) if total is not None else None
+        return ScoreResult(score.id, score.title, total, band, maximum)
+
+    if not parts:
+        return result(None), expr.HIDDEN, None
+    if any(v is expr.UNKNOWN for _, v, _, _ in parts):
+        return result(None), expr.UNKNOWN, None
+    numbers: list[tuple[float, float]] = []
+    for name, value, weight, _ in parts:
+        if not isinstance(value, (int, float)):
+            return result(None), expr.UNKNOWN, f"score {score.id!r}: {name!r} is not a number"
+        numbers.append((int(value) if isinstance(value, bool) else value, weight))
+    try:
+        total = combine(method, numbers)
+    except ZeroDivisionError:
+        return result(None), expr.UNKNOWN, f"score {score.id!r}: its weights add up to 0"
+    if not abs(total) <= expr.MAX_NUMBER:
+        return result(None), expr.UNKNOWN, f"score {score.id!r} is {expr.OUT_OF_RANGE}"
+    return result(total), total, None
 
 
 def evaluate(

@@ -41,7 +41,9 @@ def reading(packset: PackSet, evaluation: Evaluation, name: str, cut: bool = Tru
         text = format_number(value) + unit
         score = evaluation.scores.get(name)
         if score is not None and score.band is not None:
-            text += f" ({score.band.label})"
+            text += f" ({shorten(score.band.label)})"
+        elif isinstance(label := evaluation.values.get(f"band:{name}"), str):
+            text += f" ({shorten(label)})"  # a derived value's band (format 2)
         return text
     return shorten(str(value)) + unit
 

@@ -22,9 +22,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-MAX_LENGTH = 500
-MAX_NODES = 200
+MAX_LENGTH = 4000
+"""Long enough for a 30-item rubric written out by hand with 64-character ids."""
+MAX_NODES = 600
 MAX_DEPTH = 24
+"""How deep brackets may nest."""
+MAX_TREE_DEPTH = 80
+"""How deep operators may nest: `a + b + c` is as deep as it has terms, so a 30-item sum
+written out fits; evaluation recurses this deep, a few frames a level."""
 MAX_NUMBER = 1e15
 """The largest magnitude a literal, an answer or any arithmetic result may have; beyond it a
 value is OutOfRange (int results could otherwise grow to millions of digits)."""
@@ -136,6 +141,28 @@ def _round(value: Any, ndigits: Any = 0) -> Any:
     return round(value, ndigits)
 
 
+def _fn_sum(*args: Any) -> Any:
+    """The sum of numbers, given one by one or as one list: hidden ones are left out (as in a
+    score); UNKNOWN if any other is unknown; HIDDEN if all are hidden; true and false count 1
+    and 0."""
+    values = args[0] if len(args) == 1 and isinstance(args[0], tuple) else args
+    shown = [v for v in values if v is not HIDDEN]
+    if not shown and values:
+        return HIDDEN
+    if any(v is UNKNOWN for v in shown):
+        return UNKNOWN
+    total: Any = 0
+    for v in shown:
+        if not isinstance(v, (int, float)):
+            raise ValueFault("sum() takes numbers")
+        total = _arith(lambda a, b: a + b, total, int(v) if isinstance(v, bool) else v)
+    return total
+
+
+def _fn_lookup(value: Any) -> Any:  # pragma: no cover - points() and band() compile to lookups
+    return value
+
+
 FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int]] = {
     # name: (function, min args, max args)
     "answered": (_fn_answered, 1, 1),
@@ -146,10 +173,19 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int]] = {
     "max": (_fn_numeric("max", max), 2, 8),
     "abs": (_fn_numeric("abs", abs), 1, 1),
     "round": (_fn_numeric("round", _round), 1, 2),
+    # Format 2:
+    "sum": (_fn_sum, 1, 50),
+    "points": (_fn_lookup, 1, 1),
+    "band": (_fn_lookup, 1, 1),
 }
 """The whole vocabulary of callable names; anything else is rejected at load."""
 
 RESERVED_NAMES = frozenset(FUNCTIONS) | {"true", "false", "none", "and", "or", "not", "in"}
+FORMAT_2_FUNCTIONS = frozenset({"sum", "points", "band"})
+"""Functions a pack may call only with `format = 2`."""
+LOOKUPS = {"points": "points:", "band": "band:"}
+"""`points(q)` and `band(x)` read what the engine puts under these prefixes: a question's
+points, the label of the band a score or derived value falls in."""
 
 
 # -- compiling ---------------------------------------------------------------------------------
@@ -184,6 +220,10 @@ class Expression:
     source: str
     names: frozenset[str]
     _fn: Compiled
+    calls: frozenset[str] = frozenset()
+    """The functions it calls."""
+    lookups: frozenset[tuple[str, str]] = frozenset()
+    """`(function, name)` for each `points(name)` and `band(name)`."""
 
     def evaluate(self, env: Env) -> Any:
         """The value, UNKNOWN or HIDDEN. Faults of the values (x / 0, "a" < 1, beyond 1e15)
@@ -203,8 +243,19 @@ class Expression:
             return UNKNOWN, str(exc) or type(exc).__name__
 
 
-def parse(source: str) -> Expression:
-    """Check `source` against the whitelist and compile it; raise ExpressionError if it fails."""
+@dataclass
+class _Context:
+    names: set[str]
+    count: list[int]
+    booleans: bool = False
+    """Format 2: true and false are 1 and 0 in arithmetic (format 1: unknown)."""
+    calls: set[str] | None = None
+    lookups: set[tuple[str, str]] | None = None
+
+
+def parse(source: str, *, format: int = 1) -> Expression:
+    """Check `source` against the whitelist and compile it; raise ExpressionError if it fails.
+    `format` is the pack's format: from 2, true and false count as 1 and 0 in arithmetic."""
     if not isinstance(source, str):
         raise ExpressionError("an expression must be a string")
     if len(source) > MAX_LENGTH:
@@ -228,18 +279,24 @@ def parse(source: str) -> Expression:
         raise ExpressionError(f"does not parse: {exc.msg}") from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("too complex to parse") from None
-    names: set[str] = set()
-    count = [0]
-    fn = _compile(tree.body, names, count, 0)
-    return Expression(source=source, names=frozenset(names), _fn=fn)
+    ctx = _Context(set(), [0], format >= 2, set(), set())
+    fn = _compile(tree.body, ctx, 0)
+    return Expression(
+        source=source,
+        names=frozenset(ctx.names),
+        _fn=fn,
+        calls=frozenset(ctx.calls or ()),
+        lookups=frozenset(ctx.lookups or ()),
+    )
 
 
-def _compile(node: ast.AST, names: set[str], count: list[int], depth: int) -> Compiled:
+def _compile(node: ast.AST, ctx: _Context, depth: int) -> Compiled:
+    names, count = ctx.names, ctx.count
     count[0] += 1
     if count[0] > MAX_NODES:
         raise ExpressionError(f"more than {MAX_NODES} parts")
-    if depth > MAX_DEPTH:
-        raise ExpressionError(f"nested deeper than {MAX_DEPTH} levels")
+    if depth > MAX_TREE_DEPTH:
+        raise ExpressionError(f"nested deeper than {MAX_TREE_DEPTH} levels")
     sub = depth + 1
 
     if isinstance(node, ast.Constant):
@@ -268,24 +325,28 @@ def _compile(node: ast.AST, names: set[str], count: list[int], depth: int) -> Co
         return lambda env: env.get(ident, UNKNOWN)
 
     if isinstance(node, (ast.List, ast.Tuple)):
-        items = [_compile(elt, names, count, sub) for elt in node.elts]
+        items = [_compile(elt, ctx, sub) for elt in node.elts]
         if len(items) > 50:
             raise ExpressionError("a list may hold at most 50 items")
         return lambda env: tuple(item(env) for item in items)
 
     if isinstance(node, ast.BoolOp):
-        parts = [_compile(v, names, count, sub) for v in node.values]
+        parts = [_compile(v, ctx, sub) for v in node.values]
         if isinstance(node.op, ast.And):
             return lambda env: _and(parts, env)
         return lambda env: _or(parts, env)
 
     if isinstance(node, ast.UnaryOp):
-        operand = _compile(node.operand, names, count, sub)
+        operand = _compile(node.operand, ctx, sub)
         if isinstance(node.op, ast.Not):
             return lambda env: _not(operand(env))
         if isinstance(node.op, ast.USub):
+            if ctx.booleans:
+                return lambda env: _arith(lambda v: -v, _number(operand(env)))
             return lambda env: _arith(lambda v: -v, operand(env))
         if isinstance(node.op, ast.UAdd):
+            if ctx.booleans:
+                return lambda env: _arith(lambda v: +v, _number(operand(env)))
             return lambda env: _arith(lambda v: +v, operand(env))
         raise ExpressionError(f"operator {type(node.op).__name__} is not allowed")
 
@@ -294,8 +355,10 @@ def _compile(node: ast.AST, names: set[str], count: list[int], depth: int) -> Co
         if binop is None:
             what = "** (powers)" if isinstance(node.op, ast.Pow) else type(node.op).__name__
             raise ExpressionError(f"operator {what} is not allowed")
-        left = _compile(node.left, names, count, sub)
-        right = _compile(node.right, names, count, sub)
+        left = _compile(node.left, ctx, sub)
+        right = _compile(node.right, ctx, sub)
+        if ctx.booleans:
+            return lambda env: _arith(binop, _number(left(env)), _number(right(env)))
         return lambda env: _arith(binop, left(env), right(env))
 
     if isinstance(node, ast.Compare):
@@ -305,14 +368,14 @@ def _compile(node: ast.AST, names: set[str], count: list[int], depth: int) -> Co
             if op is None:
                 raise ExpressionError(f"comparison {type(op_node).__name__} is not allowed")
             ops.append(op)
-        left = _compile(node.left, names, count, sub)
-        rights = [_compile(c, names, count, sub) for c in node.comparators]
+        left = _compile(node.left, ctx, sub)
+        rights = [_compile(c, ctx, sub) for c in node.comparators]
         return lambda env: _compare(left, ops, rights, env)
 
     if isinstance(node, ast.IfExp):
-        test = _compile(node.test, names, count, sub)
-        body = _compile(node.body, names, count, sub)
-        orelse = _compile(node.orelse, names, count, sub)
+        test = _compile(node.test, ctx, sub)
+        body = _compile(node.body, ctx, sub)
+        orelse = _compile(node.orelse, ctx, sub)
 
         def if_exp(env: Env) -> Any:
             chosen = test(env)
@@ -334,13 +397,27 @@ def _compile(node: ast.AST, names: set[str], count: list[int], depth: int) -> Co
         function, low, high = FUNCTIONS[name]
         if not low <= len(node.args) <= high:
             raise ExpressionError(f"{name}() takes {low}–{high} arguments")
+        if ctx.calls is not None:
+            ctx.calls.add(name)
+        if name in LOOKUPS:
+            target = node.args[0]
+            if not isinstance(target, ast.Name) or target.id in FUNCTIONS:
+                raise ExpressionError(f"{name}() takes the id of a question, score or value")
+            ident = target.id
+            if ident.startswith("_"):
+                raise ExpressionError(f"name {ident!r} is not allowed")
+            names.add(ident)
+            if ctx.lookups is not None:
+                ctx.lookups.add((name, ident))
+            key = LOOKUPS[name] + ident
+            return lambda env: env.get(key, UNKNOWN)
         if name == "round" and len(node.args) == 2:
             # A literal is checked now; a name is checked when it is read (see `_round`).
             digits = _literal_int(node.args[1])
             literal = isinstance(node.args[1], (ast.Constant, ast.UnaryOp))
             if literal and (digits is None or not 0 <= digits <= 15):
                 raise ExpressionError("round() takes a number of digits from 0 to 15")
-        args = [_compile(a, names, count, sub) for a in node.args]
+        args = [_compile(a, ctx, sub) for a in node.args]
         return lambda env: function(*(a(env) for a in args))
 
     if isinstance(node, ast.Attribute):
@@ -379,6 +456,11 @@ def _arith(op: Callable[..., Any], *values: Any) -> Any:
     if not abs(result) <= MAX_NUMBER:  # `not <=` so nan is caught too
         raise OutOfRange()
     return result
+
+
+def _number(value: Any) -> Any:
+    """Format 2's arithmetic reads true and false as 1 and 0."""
+    return int(value) if isinstance(value, bool) else value
 
 
 def _bounded(value: Any) -> Any:

@@ -200,6 +200,23 @@ class Option:
 
     id: Identifier
     label: OptionLabel
+    points: Bound | None = None
+    """What choosing it is worth, for `points(q)` and scores (format 2); all options or none."""
+
+
+@pack_class
+class YesNoPoints:
+    """What each answer of a `yes_no` question is worth: `points = { yes = 1, no = 0 }`."""
+
+    yes: Bound
+    no: Bound
+
+
+class PointsOf(StrEnum):
+    """How a `multi` question's ticked options make its points."""
+
+    sum = "sum"
+    max = "max"
 
 
 @pack_class
@@ -226,6 +243,11 @@ class Question:
     prep: Flag = False
     """A fact to look up before the kickoff (a number from a system or a document: cost per
     call, p95 latency, traffic, budget), listed by `preflight agenda --prep`."""
+    points: YesNoPoints | None = None
+    """For `yes_no` (format 2): what yes and no are worth."""
+    points_of: PointsOf | None = None
+    """For a `multi` question with points (format 2): `sum` of the ticked options (the
+    default) or their `max`."""
 
     def __post_init__(self) -> None:
         kind = self.kind
@@ -249,11 +271,27 @@ class Question:
             raise ValueError(f"min and max only fit number questions, not {kind}")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min {self.min} is above max {self.max}")
+        self._check_points()
         if self.agree_within is not None:
             if kind is not Kind.number:
                 raise ValueError(f"agree_within only fits number questions, not {kind}")
             if self.agree_within < 0:
                 raise ValueError("agree_within cannot be negative")
+
+    def _check_points(self) -> None:
+        pointed = [o.id for o in self.options if o.points is not None]
+        if pointed and len(pointed) < len(self.options):
+            missing = ", ".join(o.id for o in self.options if o.points is None)
+            raise ValueError(f"every option needs points once one has them (missing: {missing})")
+        if self.points is not None and self.kind is not Kind.yes_no:
+            where = "on each option" if self.options else "only on yes_no questions"
+            raise ValueError(f"points for a {self.kind} question go {where}")
+        if self.points_of is not None and not (self.kind is Kind.multi and pointed):
+            raise ValueError("points_of only fits a multi question whose options have points")
+
+    def has_points(self) -> bool:
+        """Whether `points(q)` can read this question (format 2)."""
+        return self.points is not None or any(o.points is not None for o in self.options)
 
     def option_ids(self) -> list[str]:
         return [o.id for o in self.options]
@@ -308,11 +346,17 @@ class Derived:
     title: ShortText
     expr: Expression
     unit: ShortText | None = None
+    bands: list[Band] = field(default_factory=list)
+    """Labelled ranges of a numeric value (format 2), read with `band(id)`."""
 
 
 @pack_class
 class Band:
-    """A labelled range of a score; `min` and `max` are inclusive and either may be left open."""
+    """A labelled range of a score or derived value; either bound may be left open.
+
+    Format 1: `min` and `max` are both inclusive. Format 2: a band runs from `min` up to, not
+    including, `max`, except the highest band, which includes its `max`; the bands of one
+    value must neither overlap nor leave a gap between them (checked when the pack loads)."""
 
     label: ShortText
     min: Bound | None = None
@@ -321,21 +365,115 @@ class Band:
     def contains(self, value: float) -> bool:
         return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
 
+    def holds(self, value: float, highest: bool) -> bool:
+        """Format 2: `min <= value < max` (`<= max` for the highest band)."""
+        if self.min is not None and value < self.min:
+            return False
+        return self.max is None or value < self.max or (highest and value == self.max)
+
+
+def _low(band: Band) -> float:
+    return -float("inf") if band.min is None else band.min
+
+
+def find_band(bands: list[Band], value: float, format: int) -> Band | None:
+    """The band `value` falls in under the rules of pack format `format`, or None."""
+    if format < 2:
+        return next((b for b in bands if b.contains(value)), None)
+    ordered = sorted(bands, key=_low)
+    for index, band in enumerate(ordered):
+        if band.holds(value, index == len(ordered) - 1):
+            return band
+    return None
+
+
+def band_problem(bands: list[Band], format: int) -> str | None:
+    """What is wrong with a value's bands: an empty range, an overlap or (format 2) a gap."""
+    for band in bands:
+        if band.min is not None and band.max is not None:
+            if band.min > band.max or (format >= 2 and band.min == band.max):
+                return f"band {band.label!r} has min {band.min:g} not below max {band.max:g}"
+    ordered = sorted(bands, key=_low)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if a.max is None or b.min is None or a.max > b.min or (format < 2 and a.max == b.min):
+            return f"bands {a.label!r} and {b.label!r} overlap"
+        if format >= 2 and a.max < b.min:
+            return (
+                f"bands {a.label!r} and {b.label!r} leave a gap from {a.max:g} to {b.min:g} "
+                f"(a band's max is the next one's min)"
+            )
+    return None
+
+
+class ScoreMethod(StrEnum):
+    """How a score combines its items (format 2)."""
+
+    sum = "sum"
+    mean = "mean"
+    min = "min"
+    max = "max"
+    weighted_mean = "weighted_mean"
+
+
+@pack_class
+class ScoreItem:
+    """One part of a score: a question (scale, number, or one with points), a derived value or
+    another score, with an optional weight (for `sum` and `weighted_mean`)."""
+
+    id: Identifier
+    weight: Bound | None = None
+
 
 @pack_class
 class Score:
-    """The sum of several `scale` answers, read against bands (e.g. the deployability rubric)."""
+    """Several answers or values combined into one number, read against bands.
+
+    Format 1: `questions`, scale questions summed (e.g. the deployability rubric). Format 2:
+    `items` (ids, or `{ id, weight }` tables) combined by `method`."""
 
     id: Identifier
     title: ShortText
-    questions: Annotated[list[Identifier], Rule(non_empty=True)]
+    questions: list[Identifier] = field(default_factory=list)
+    """The scale questions summed (the format 1 form)."""
+    items: list[ScoreItem | Identifier] = field(default_factory=list)
+    """What the score combines (format 2): ids, or `{ id = "q", weight = 2 }`."""
+    method: ScoreMethod | None = None
+    """`sum` (the default), `mean`, `min`, `max` or `weighted_mean` (format 2)."""
     bands: list[Band] = field(default_factory=list)
 
-    def band_for(self, value: float) -> Band | None:
-        for band in self.bands:
-            if band.contains(value):
-                return band
-        return None
+    def __post_init__(self) -> None:
+        if bool(self.questions) == bool(self.items):
+            raise ValueError("a score needs either `questions` or `items` (format 2), not both")
+        parts = [i if isinstance(i, ScoreItem) else ScoreItem(id=i) for i in self.items]
+        object.__setattr__(self, "items", parts)  # the one shape from here on
+        ids = self.names()
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"score {self.id!r} lists {', '.join(dupes)} more than once")
+        weighted = [p.id for p in parts if p.weight is not None]
+        how = self.how()
+        if weighted and how not in (ScoreMethod.sum, ScoreMethod.weighted_mean):
+            raise ValueError(f"weights only fit the sum and weighted_mean methods, not {how}")
+        if how is ScoreMethod.weighted_mean and any(
+            p.weight is not None and p.weight <= 0 for p in parts
+        ):
+            raise ValueError("weighted_mean weights must be above 0")
+
+    def parts(self) -> list[ScoreItem]:
+        """The items, each a ScoreItem (the format 1 `questions` as items of weight 1)."""
+        if self.questions:
+            return [ScoreItem(id=q) for q in self.questions]
+        return [i if isinstance(i, ScoreItem) else ScoreItem(id=i) for i in self.items]
+
+    def names(self) -> list[str]:
+        """The ids the score reads."""
+        return [p.id for p in self.parts()]
+
+    def how(self) -> ScoreMethod:
+        return self.method or ScoreMethod.sum
+
+    def band_for(self, value: float, format: int = 1) -> Band | None:
+        return find_band(self.bands, value, format)
 
 
 @pack_class
@@ -380,6 +518,46 @@ class Pack:
                 kind = question_kinds.get(qid)
                 if kind is not None and kind is not Kind.scale:
                     raise ValueError(f"score {score.id!r} sums {qid!r}, which is not a scale")
+        if self.format < 2:
+            newer = self._format_2_keys()
+            if newer:
+                raise ValueError(f"{newer[0]} needs `format = 2` at the top of the pack")
+        by_id = {q.id: q for q in self.questions}
+        for score in self.scores:
+            for part in score.parts() if score.items else ():
+                question = by_id.get(part.id)
+                if question is not None and not score_reads(question):
+                    raise ValueError(
+                        f"score {score.id!r} reads {part.id!r}, a {question.kind} question "
+                        "without points (give its options points, or leave it out)"
+                    )
+        for owner, bands in [(s.id, s.bands) for s in self.scores] + [
+            (d.id, d.bands) for d in self.derived
+        ]:
+            problem = band_problem(bands, self.format)
+            if problem:
+                raise ValueError(f"{owner!r}: {problem}")
+
+    def _format_2_keys(self) -> list[str]:
+        """The keys of format 2 this pack uses, each with where (for the format 1 message)."""
+        out = []
+        for q in self.questions:
+            if q.has_points():
+                out.append(f"points (question {q.id!r})")
+            if q.points_of is not None:
+                out.append(f"points_of (question {q.id!r})")
+        for s in self.scores:
+            if s.items:
+                out.append(f"items (score {s.id!r})")
+            if s.method is not None:
+                out.append(f"method (score {s.id!r})")
+        out += [f"bands (derived value {d.id!r})" for d in self.derived if d.bands]
+        return out
+
+
+def score_reads(question: Question) -> bool:
+    """Whether a score may read `question`: a scale, a number, or one with points."""
+    return question.kind in (Kind.scale, Kind.number) or question.has_points()
 
 
 def receipt_title(receipt: str) -> str:
@@ -404,6 +582,8 @@ def pack_from_data(data: dict[str, Any]) -> Pack:
                 "kind": Kind(q["kind"]),
                 "options": [Option(**o) for o in q["options"]],
                 "receipts": [_receipt_id(r) for r in q["receipts"]],
+                "points": YesNoPoints(**q["points"]) if q.get("points") else None,
+                "points_of": PointsOf(q["points_of"]) if q.get("points_of") else None,
             }
         )
 
@@ -415,9 +595,19 @@ def pack_from_data(data: dict[str, Any]) -> Pack:
                 Gate(**g | {"level": Level(g["level"]), "receipt": _receipt_id(g["receipt"])})
                 for g in data["gates"]
             ],
-            "derived": [Derived(**d) for d in data["derived"]],
+            "derived": [
+                Derived(**d | {"bands": [Band(**b) for b in d["bands"]]}) for d in data["derived"]
+            ],
             "scores": [
-                Score(**s | {"bands": [Band(**b) for b in s["bands"]]}) for s in data["scores"]
+                Score(
+                    **s
+                    | {
+                        "bands": [Band(**b) for b in s["bands"]],
+                        "items": [ScoreItem(**i) for i in s["items"]],
+                        "method": ScoreMethod(s["method"]) if s["method"] else None,
+                    }
+                )
+                for s in data["scores"]
             ],
             "receipts": [
                 ReceiptDef(**r | {"present": Presence(r["present"])}) for r in data["receipts"]

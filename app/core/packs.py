@@ -24,6 +24,7 @@ from app.core.model import (
     Question,
     ReceiptDef,
     Score,
+    score_reads,
 )
 from app.core.packcache import PackCache
 from app.core.text import one_line
@@ -57,6 +58,7 @@ class PackSet:
     gates: dict[str, Gate] = field(default_factory=dict)
     gate_pack: dict[str, str] = field(default_factory=dict)
     derived: dict[str, Derived] = field(default_factory=dict)
+    derived_pack: dict[str, str] = field(default_factory=dict)
     scores: dict[str, Score] = field(default_factory=dict)
     score_pack: dict[str, str] = field(default_factory=dict)
     compiled: dict[str, expr.Expression] = field(default_factory=dict)
@@ -217,7 +219,7 @@ def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Probl
     for pack, file in entries:
         clash = []
         added: dict[str, ReceiptDef] = {}
-        for index, receipt in enumerate(pack.receipts):
+        for receipt in pack.receipts:
             known_as = receipts.get(receipt.id) or added.get(receipt.id)
             if known_as == receipt:
                 continue  # the same receipt declared again: one receipt
@@ -278,6 +280,7 @@ def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Probl
             packset.gate_pack[g.id] = pack.id
         for d in pack.derived:
             packset.derived[d.id] = d
+            packset.derived_pack[d.id] = pack.id
         for s in pack.scores:
             packset.scores[s.id] = s
             packset.score_pack[s.id] = pack.id
@@ -326,7 +329,7 @@ def _compile_pack(pack: Pack, file: Path, packset: PackSet, known: set[str]) -> 
     for key, location, source in items:
         if source is None:
             continue
-        compiled = expr.parse(source)  # already checked by the model
+        compiled = expr.parse(source, format=pack.format)  # already checked by the model
         unknown = sorted(compiled.names - known)
         if unknown:
             problems.append(
@@ -337,6 +340,10 @@ def _compile_pack(pack: Pack, file: Path, packset: PackSet, known: set[str]) -> 
                     + did_you_mean(unknown, known),
                 )
             )
+            continue
+        message = _lookup_problem(pack, compiled, packset)
+        if message:
+            problems.append(Problem(str(file), location, message))
             continue
         problems += [Problem(str(file), location, m) for m in lint.check(source, packset.questions)]
         packset.compiled[key] = compiled
@@ -354,6 +361,22 @@ def _compile_pack(pack: Pack, file: Path, packset: PackSet, known: set[str]) -> 
                 problems.append(
                     Problem(str(file), f"scores.{s.id}.questions", f"{qid!r} is not a scale")
                 )
+        for j, part in enumerate(s.items):
+            where = f"scores.{s.id}.items[{j}]"
+            name = part if isinstance(part, str) else part.id
+            if name not in known:
+                problems.append(
+                    Problem(
+                        str(file), where, f"unknown name {name!r}" + did_you_mean([name], known)
+                    )
+                )
+            elif name in packset.questions and not score_reads(packset.questions[name]):
+                question = packset.questions[name]
+                problems.append(
+                    Problem(
+                        str(file), where, f"{name!r} is a {question.kind} question without points"
+                    )
+                )
     return problems
 
 
@@ -366,6 +389,23 @@ def did_you_mean(names: list[str], known: Iterable[str]) -> str:
     if len(found) == 1 and len(names) == 1:
         return f"; did you mean {found[0][1]}?"
     return "; did you mean " + ", ".join(f"{m} for {n}" for n, m in found) + "?"
+
+
+def _lookup_problem(pack: Pack, compiled: expr.Expression, packset: PackSet) -> str | None:
+    """Why an expression's `sum()`, `points(q)` or `band(x)` cannot be used here, if it cannot."""
+    newer = sorted(compiled.calls & expr.FORMAT_2_FUNCTIONS)
+    if newer and pack.format < 2:
+        return f"{newer[0]}() needs `format = 2` at the top of the pack"
+    for function, name in sorted(compiled.lookups):
+        if function == "points":
+            question = packset.questions.get(name)
+            if question is None or not question.has_points():
+                return f"points({name}): {name!r} is not a question with points"
+        else:
+            owner = packset.scores.get(name) or packset.derived.get(name)
+            if owner is None or not owner.bands:
+                return f"band({name}): {name!r} is not a score or derived value with bands"
+    return None
 
 
 def _topological(
@@ -412,7 +452,7 @@ def _order_names(packset: PackSet, kept: list[tuple[Pack, Path]]) -> list[Proble
             compiled = packset.compiled.get(f"show_if:{q.id}")
             deps[q.id] = set(compiled.names) if compiled else set()
     for sid, score in packset.scores.items():
-        deps[sid] = set(score.questions)
+        deps[sid] = set(score.names())
     for did in packset.derived:
         compiled = packset.compiled.get(f"derived:{did}")
         deps[did] = set(compiled.names) if compiled else set()
@@ -434,7 +474,7 @@ def _order_names(packset: PackSet, kept: list[tuple[Pack, Path]]) -> list[Proble
         elif name in packset.derived:
             section, field_name = "derived", "expr"
         else:
-            section, field_name = "scores", "questions"
+            section, field_name = "scores", "items" if packset.scores[name].items else "questions"
         path = next(c for c in cycles if name in c)
         start = path.index(name)  # the same cycle, from this name round to it
         path = path[start:-1] + path[:start] + [name]

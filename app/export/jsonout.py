@@ -131,6 +131,7 @@ def document(data: PackData) -> dict[str, Any]:
         ],
         "derived": [
             {"id": d.id, "title": d.title, "value": _finite(ev.derived(d.id)), "unit": d.unit}
+            | ({"band": ev.derived(f"band:{d.id}")} if d.bands else {})
             for d in data.packset.derived.values()
         ],
         "gates": gates,

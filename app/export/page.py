@@ -12,6 +12,8 @@ listed by name "(in the appendix)".
 
 from __future__ import annotations
 
+import math
+
 from app.core.answers import display
 from app.core.engine import OPEN, SEVERITY, GateResult, GateState, severity
 from app.core.explain import because
@@ -340,12 +342,19 @@ def value_lines(data: PackData) -> list[str]:
     out = []
     for score in data.packset.scores.values():
         result = ev.scores[score.id]
+        fmt = _format(data, data.packset.score_pack.get(score.id))
         if result.value is None:
             reading = "not scored yet (a component is unanswered)"
+            if score.items and ev.faults.get(score.id):
+                reading = f"unknown ({ev.faults[score.id]})"
         else:
             band = result.band.label if result.band else "outside every band"
-            reading = f"{number(result.value)} of {result.maximum} — {band}"
-        bands = "; ".join(_band(b) for b in score.bands)
+            if not score.items:  # format 1, as it always read
+                reading = f"{number(result.value)} of {result.maximum} — {band}"
+            else:
+                top = f" of {number(result.maximum)}" if result.maximum is not None else ""
+                reading = f"{number(result.value)}{top}" + (f" — {band}" if score.bands else "")
+        bands = "; ".join(_band(b, fmt, b is _highest(score.bands)) for b in score.bands)
         out.append(f"{score.title}: {reading}" + (f" (bands: {bands})" if bands else ""))
     for pack in data.packset.packs:
         budgets = _budgets(data, pack)
@@ -363,6 +372,13 @@ def value_lines(data: PackData) -> list[str]:
                 out.append(f"{derived.title}: unknown{unit}" + (f" ({why})" if why else ""))
                 continue
             line = f"{derived.title}: {number(value)}{unit}"
+            if derived.bands:  # format 2: the band it falls in, then every band
+                label = ev.values.get(f"band:{derived.id}")
+                fmt = _format(data, data.packset.derived_pack.get(derived.id))
+                top = _highest(derived.bands)
+                every = "; ".join(_band(b, fmt, b is top) for b in derived.bands)
+                line += f" — {label if isinstance(label, str) else 'outside every band'}"
+                line += f" (bands: {every})"
             budget = budgets.get(derived.unit or "")
             if budget is not None:
                 # Words, not gate states: which gate (if any) reads this value is the pack's call.
@@ -372,7 +388,19 @@ def value_lines(data: PackData) -> list[str]:
     return out
 
 
-def _band(band) -> str:
+def _format(data: PackData, pack_id: str | None) -> int:
+    return next((p.format for p in data.packset.packs if p.id == pack_id), 1)
+
+
+def _highest(bands):
+    """The band with the highest `min`: in format 2 the one that includes its `max`."""
+    return max(bands, key=lambda b: -math.inf if b.min is None else b.min, default=None)
+
+
+def _band(band, fmt: int = 1, highest: bool = False) -> str:
+    if fmt >= 2 and band.max is not None and not highest:
+        start = f"{number(band.min)} to " if band.min is not None else ""
+        return f"{band.label} {start}under {number(band.max)}"
     if band.min is not None and band.max is not None:
         return f"{band.label} {number(band.min)}–{number(band.max)}"
     if band.min is not None:

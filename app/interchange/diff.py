@@ -121,22 +121,19 @@ def _reads(packset: PackSet, gate_id: str) -> set[str]:
     """The questions a gate's rule reads, through the derived values and scores it uses."""
     seen: set[str] = set()
     questions: set[str] = set()
-    todo = ["gate:" + gate_id]
+    gate = packset.compiled.get("gate:" + gate_id)
+    todo = list(gate.names) if gate is not None else []
     while todo:
-        key = todo.pop()
-        compiled = packset.compiled.get(key)
-        if compiled is None:
+        name = todo.pop()
+        if name in seen:
             continue
-        for name in compiled.names:
-            if name in seen:
-                continue
-            seen.add(name)
-            if name in packset.questions:
-                questions.add(name)
-            elif name in packset.scores:
-                questions.update(packset.scores[name].questions)
-            else:
-                todo.append("derived:" + name)
+        seen.add(name)
+        if name in packset.questions:
+            questions.add(name)
+        elif name in packset.scores:
+            todo.extend(packset.scores[name].names())  # questions, values, other scores
+        elif (compiled := packset.compiled.get("derived:" + name)) is not None:
+            todo.extend(compiled.names)
     return questions
 
 
