@@ -66,6 +66,55 @@ def choose_packs(packset: PackSet, ids: Iterable[str]) -> list[str]:
     return [i for i in in_use if i in wanted]
 
 
+def default_packs(packset: PackSet) -> list[str] | None:
+    """A team's default packs for a new assessment: `default = [ids]` in a `packset.toml` in a
+    folder holding packs in use (checked like `choose_packs`); None: every pack. Two such files
+    that disagree, or one that is broken, is an error naming the file and the field."""
+    from pathlib import Path
+
+    from app.core.packs import PACKSET_FILE
+
+    folders = dict.fromkeys(Path(source).parent for source in packset.sources.values())
+    found: dict[Path, list[str]] = {}
+    for folder in folders:
+        path = folder / PACKSET_FILE
+        if path.is_file():
+            found[path] = _read_packset_file(path, packset)
+    if not found:
+        return None
+    choices = list(found.items())
+    for path, ids in choices[1:]:
+        if ids != choices[0][1]:
+            raise PreflightError(
+                f"{one_line(str(choices[0][0]))} and {one_line(str(path))} name different "
+                "default packs; keep one packset.toml",
+                EXIT_USAGE,
+            )
+    return choices[0][1]
+
+
+def _read_packset_file(path: Any, packset: PackSet) -> list[str]:
+    import tomllib
+
+    name = one_line(str(path))
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PreflightError(f"{name}: cannot be read: {one_line(exc.strerror or exc)}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
+        raise PreflightError(f"{name}: not a TOML file: {one_line(exc)}", EXIT_USAGE) from None
+    ids = raw.get("default")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise PreflightError(
+            f'{name}: default: give a list of pack ids, e.g. default = ["acceptance", "data"]',
+            EXIT_USAGE,
+        )
+    try:
+        return choose_packs(packset, ids)
+    except PreflightError as exc:
+        raise PreflightError(f"{name}: default: {exc}", EXIT_USAGE) from None
+
+
 def _today() -> str:
     return dt.date.today().isoformat()
 

@@ -39,39 +39,3 @@ def packset_or_fail(args: argparse.Namespace) -> PackSet:
     if not result.packset.packs:
         raise PreflightError(f"no packs found in {', '.join(map(str, pack_paths(args)))}")
     return result.packset
-
-
-def default_selection(args: argparse.Namespace, packset: PackSet) -> list[str] | None:
-    """The team's default packs for a new assessment: `default = [ids]` in a `packset.toml` in
-    a questionnaires folder in use (the last folder given that has one); None: every pack."""
-    from app.core.packs import PACKSET_FILE
-
-    found = [p / PACKSET_FILE for p in pack_paths(args) if (p / PACKSET_FILE).is_file()]
-    if not found:
-        return None
-    return read_selection(found[-1], packset)
-
-
-def read_selection(path: Path, packset: PackSet) -> list[str]:
-    """The `default` list of a pack set file, checked against the packs in use; a problem is
-    an error naming the file and the field."""
-    import tomllib
-
-    from app.core.text import one_line
-    from app.errors import EXIT_USAGE
-    from app.session import choose_packs
-
-    name = one_line(str(path))
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PreflightError(f"{name}: cannot be read: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
-        raise PreflightError(f"{name}: not a TOML file: {one_line(exc)}") from None
-    ids = raw.get("default")
-    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        raise PreflightError(f'{name}: default: give a list of pack ids, e.g. default = ["data"]')
-    try:
-        return choose_packs(packset, ids)
-    except PreflightError as exc:
-        raise PreflightError(f"{name}: default: {exc}", EXIT_USAGE) from None

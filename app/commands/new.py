@@ -11,7 +11,7 @@ def add(sub, common) -> None:
         parents=[common],
         help="start a new assessment",
         description="Start a new assessment with the packs in use (or those --packs names, or "
-        "the default of a packset.toml in a questionnaires folder); prints its slug.",
+        "the default of a packset.toml in a folder of packs in use); prints its slug.",
     )
     parser.add_argument("name", help="a name people recognise, e.g. 'Support summariser'")
     parser.add_argument("--description", default="", help="one or two lines about the pilot")
@@ -25,15 +25,15 @@ def add(sub, common) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.commands._packs import default_selection, packset_or_fail
+    from app.commands._packs import packset_or_fail
     from app.commands._store import open_store
-    from app.session import Session, choose_packs
+    from app.session import Session, choose_packs, default_packs
 
     packset = packset_or_fail(args)
     if args.packs is not None:
         packs: list[str] | None = choose_packs(packset, args.packs.split(","))
     else:
-        packs = default_selection(args, packset)
+        packs = default_packs(packset)
     with open_store(args) as store:
         session = Session.create(store, packset, args.name, args.description, packs=packs)
     print(session.assessment.slug)
