@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Footer, Input, Label, Static
 
 from app.core.text import fit_words, one_line
 from app.errors import PreflightError
@@ -83,20 +83,23 @@ class NewAssessmentDialog(ModalScreen[NewAssessment | None]):
             yield Label("Description (optional)", classes="section")
             yield Input(id="description", placeholder="what the pilot does, for whom")
             if self.packset is not None:
-                yield Label("Packs (comma-separated ids)", classes="section")
-                yield Input(", ".join(chosen), id="packs")
+                # On one line (comma-separated ids), so the dialog with its error still fits
+                # 80×24.
+                with Horizontal(classes="field"):
+                    yield Label("Packs", classes="label")
+                    yield Input(", ".join(chosen), id="packs", compact=True)
                 yield Label(self._titles(chosen), id="pack-titles", classes="dim", markup=False)
-            yield Label(self.problem, id="error", markup=False)
+            yield Static(self.problem, id="error", markup=False)  # wraps: an error may be long
             yield Label("enter creates · tab next field · escape cancels", classes="dim")
         yield Footer()
 
     def _titles(self, ids: Sequence[str]) -> str:
         assert self.packset is not None
         titles = {p.id: one_line(p.title) for p in self.packset.packs}
-        shown = [f"{one_line(i)}: {titles[i]}" for i in ids if i in titles]
+        shown = [titles[i] for i in ids if i in titles]
         known = ", ".join(self._all_ids())
         line = " · ".join(shown) if shown else f"in use: {known}"
-        return fit_words(line, 200)
+        return fit_words(line, 54)  # the dialog's inner width: one line, cut at a word
 
     @on(Input.Changed, "#packs")
     def _packs_changed(self, event: Input.Changed) -> None:
@@ -119,13 +122,13 @@ class NewAssessmentDialog(ModalScreen[NewAssessment | None]):
     def _submit(self) -> None:
         name = one_line(self.query_one("#dialog-input", Input).value)
         if not name:
-            self.query_one("#error", Label).update("✗ Give the pilot a name (escape cancels)")
+            self.query_one("#error", Static).update("✗ Give the pilot a name (escape cancels)")
             self.query_one("#dialog-input", Input).focus()
             return
         try:
             packs = self._packs()
         except PreflightError as exc:
-            self.query_one("#error", Label).update(f"✗ {one_line(exc)}")
+            self.query_one("#error", Static).update(f"✗ {one_line(exc)}")
             self.query_one("#packs", Input).focus()
             return
         self.dismiss((name, self.query_one("#description", Input).value.strip(), packs))
