@@ -46,6 +46,75 @@ if TYPE_CHECKING:
     from app.interchange.changes import Moment
 
 
+def choose_packs(packset: PackSet, ids: Iterable[str]) -> list[str]:
+    """A selection of packs checked against the packs in use, in pack order: an id not in use,
+    none at all, or a pack left out that a chosen one reads, is a usage error saying which."""
+    wanted = [i.strip() for i in ids if i.strip()]
+    in_use = [pack.id for pack in packset.packs]
+    unknown = [i for i in wanted if i not in in_use]
+    if unknown or not wanted:
+        what = f"no pack {one_line(unknown[0])!r} in use" if unknown else "choose at least one pack"
+        raise PreflightError(f"{what}; the packs in use are {', '.join(in_use)}", EXIT_USAGE)
+    lacking = packset.needs(wanted)
+    if lacking:
+        pack, name, other = lacking[0]
+        raise PreflightError(
+            f"pack {one_line(pack)!r} needs pack {one_line(other)!r} (it reads "
+            f"{one_line(name)!r}); add it to the selection",
+            EXIT_USAGE,
+        )
+    return [i for i in in_use if i in wanted]
+
+
+def default_packs(packset: PackSet) -> list[str] | None:
+    """A team's default packs for a new assessment: `default = [ids]` in a `packset.toml` in a
+    folder holding packs in use (checked like `choose_packs`); None: every pack. Two such files
+    that disagree, or one that is broken, is an error naming the file and the field."""
+    from pathlib import Path
+
+    from app.core.packs import PACKSET_FILE
+
+    folders = dict.fromkeys(Path(source).parent for source in packset.sources.values())
+    found: dict[Path, list[str]] = {}
+    for folder in folders:
+        path = folder / PACKSET_FILE
+        if path.is_file():
+            found[path] = _read_packset_file(path, packset)
+    if not found:
+        return None
+    choices = list(found.items())
+    for path, ids in choices[1:]:
+        if ids != choices[0][1]:
+            raise PreflightError(
+                f"{one_line(str(choices[0][0]))} and {one_line(str(path))} name different "
+                "default packs; keep one packset.toml",
+                EXIT_USAGE,
+            )
+    return choices[0][1]
+
+
+def _read_packset_file(path: Any, packset: PackSet) -> list[str]:
+    import tomllib
+
+    name = one_line(str(path))
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PreflightError(f"{name}: cannot be read: {one_line(exc.strerror or exc)}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
+        raise PreflightError(f"{name}: not a TOML file: {one_line(exc)}", EXIT_USAGE) from None
+    ids = raw.get("default")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise PreflightError(
+            f'{name}: default: give a list of pack ids, e.g. default = ["acceptance", "data"]',
+            EXIT_USAGE,
+        )
+    try:
+        return choose_packs(packset, ids)
+    except PreflightError as exc:
+        raise PreflightError(f"{name}: default: {exc}", EXIT_USAGE) from None
+
+
 def _today() -> str:
     return dt.date.today().isoformat()
 
@@ -63,8 +132,29 @@ def summary_of(evaluation: Evaluation) -> Summary:
     )
 
 
+def packs_in_view(packset: PackSet, assessment: Assessment) -> PackSet:
+    """The packs in use that `assessment` is made of: all of them for one made before packs
+    could be chosen (or made with all); ids no longer in use are passed over, and a pack a
+    chosen one has come to need is taken along (a newer version may read more)."""
+    selection = assessment.pack_selection
+    if selection is None:
+        return packset
+    ids = packset.closed(selection)
+    if not ids:
+        shown = ", ".join(one_line(i) for i in selection) or "none"
+        raise PreflightError(
+            f"none of the packs of {one_line(assessment.slug)!r} is in use ({shown}); "
+            "add their folder with --questionnaires",
+            EXIT_USAGE,
+        )
+    return packset.select(ids)
+
+
 class Session:
-    """A `Store`, a `PackSet` and one `Assessment`, with the latest evaluation cached."""
+    """A `Store`, a `PackSet` and one `Assessment`, with the latest evaluation cached.
+
+    `packset` is the packs the assessment is made of (see `packs_in_view`); `packs_in_use`
+    every pack loaded, from which its selection can grow again."""
 
     def __init__(
         self,
@@ -74,7 +164,8 @@ class Session:
         today: Callable[[], str] = _today,
     ) -> None:
         self.store = store
-        self.packset = packset
+        self.packs_in_use = packset
+        self.packset = packs_in_view(packset, assessment)
         self._assessment = assessment
         self._today = today
         self._assessment_stale = False
@@ -92,10 +183,16 @@ class Session:
         name: str,
         description: str = "",
         today: Callable[[], str] = _today,
+        packs: Sequence[str] | None = None,
     ) -> Session:
-        """A new assessment of the packs in use, with its first summary cached (one write)."""
-        first = summary_of(evaluate(packset, {}))  # nothing answered, nothing waived yet
-        assessment = store.create(name, description, packs=packset.versions(), summary=first)
+        """A new assessment of the packs in use (or of those in `packs`, checked with
+        `choose_packs`), with its first summary cached (one write)."""
+        selection = None if packs is None else choose_packs(packset, packs)
+        chosen = packset.select(selection)
+        first = summary_of(evaluate(chosen, {}))  # nothing answered, nothing waived yet
+        assessment = store.create(
+            name, description, packs=chosen.versions(), summary=first, pack_selection=selection
+        )
         return cls(store, packset, assessment, today)
 
     @classmethod
@@ -124,7 +221,7 @@ class Session:
         day = today()
         active = {gid for gid, w in waivers.items() if w.active_on(day)}
         values = {qid: record.value for qid, record in answers.items()}
-        first = summary_of(evaluate(packset, values, active))
+        first = summary_of(evaluate(packs_in_view(packset, assessment), values, active))
         restored = store.restore(
             assessment,
             participants=participants,
@@ -188,6 +285,35 @@ class Session:
 
     def _values(self) -> dict[str, Any]:
         return {qid: record.value for qid, record in self.answers.items()}
+
+    # -- packs -------------------------------------------------------------------------------
+
+    def choose_packs(self, ids: Iterable[str]) -> tuple[int, int]:
+        """Make the assessment of the packs `ids` (checked like `choose_packs`); every answer
+        stays stored. Returns how many stored answers went out of view and came back into it."""
+        before = set(self.packset.questions)
+        selection = choose_packs(self.packs_in_use, ids)
+        chosen = self.packs_in_use.select(selection)
+        if len(selection) == len(self.packs_in_use.packs):
+            selection_or_all: list[str] | None = None  # every pack: later packs join too
+        else:
+            selection_or_all = selection
+        stored = set(self.answers)
+        after = set(chosen.questions)
+        waived = self.store.active_waivers(self.id, self._today())
+        self._assessment = self.store.set_pack_selection(
+            self.id,
+            selection_or_all,
+            chosen.versions(),
+            summary=lambda committed: summary_of(evaluate(chosen, committed, waived)),
+        )
+        self._assessment_stale = False
+        self.packset = chosen
+        self._answers = None
+        self._evaluation = None
+        self._waived = None
+        self._disputes = None
+        return len(stored & before - after), len(stored & after - before)
 
     def _evaluate(self, values: dict[str, Any], waived: set[str] | None = None) -> Evaluation:
         # Waivers change only through this session (or a refresh), so read them once, not on

@@ -11,6 +11,7 @@ COMMANDS = [
     "demo",
     "quick",
     "new",
+    "packs",
     "list_",
     "rename",
     "archive",

@@ -77,6 +77,7 @@ def report(
     from app.session import Session
 
     session = Session.open(store, packset, ref)
+    packset = session.packset  # the packs this assessment is made of
     day = today or session.today()
     if against is not None:
         return changes.against(

@@ -103,7 +103,8 @@ def run(args: argparse.Namespace) -> int:
             disputed=frozenset(into.disputes() if into else ()),
         )
         try:
-            outcome = plan(packset, target, sources)
+            # Into an assessment made of some packs: the merge is judged on those.
+            outcome = plan(into.packset if into else packset, target, sources)
         except MergeError as exc:
             raise PreflightError(str(exc), EXIT_USAGE) from None
         if into is None:  # a new assessment and its merge: both, or neither

@@ -4,8 +4,9 @@ Every front end (wizard, plain mode, answer files) goes through `check_value`, s
 that reaches the store has one shape per kind:
 
     yes_no   "yes" | "no" | "unknown"     scale   1 | 2 | 3
-    choice   option id                    number  int | float within bounds
+    choice   option id | "unknown"        number  int | float within bounds
     multi    [option ids] in pack order   text    str
+             | "unknown"
     person   {"name": str, "role": str}   date    "YYYY-MM-DD"
     evidence path or URL (str)
 """
@@ -43,6 +44,9 @@ def parse_text(question: Question, text: str) -> Any:
     if not raw:
         raise AnswerError("empty answer")
     kind = question.kind
+    if kind in (Kind.choice, Kind.multi) and question.unknown_allowed():
+        if raw.lower() in ("u", "?", "unknown"):
+            return check_value(question, "unknown")
     if kind is Kind.yes_no:
         lowered = raw.lower()
         value: Any = {"y": "yes", "n": "no", "u": "unknown", "?": "unknown"}.get(lowered, lowered)
@@ -95,7 +99,7 @@ def expression_value(question: Question, stored: Any) -> Any:
     """What an expression sees for a stored answer: "unknown" reads as UNKNOWN, a person by name."""
     if stored is None:
         return expr.UNKNOWN
-    if question.kind is Kind.yes_no and stored == "unknown":
+    if stored == "unknown" and question.kind in _MAY_BE_UNKNOWN:
         return expr.UNKNOWN
     if question.kind is Kind.person and isinstance(stored, dict):
         return stored.get("name", "")
@@ -119,6 +123,8 @@ def display(question: Question, stored: Any) -> str:
 
 def _display(question: Question, stored: Any) -> str:
     kind = question.kind
+    if stored == "unknown" and kind in (Kind.choice, Kind.multi):
+        return "unknown"
     if kind is Kind.choice:
         return question.option_label(stored)
     if kind is Kind.multi:
@@ -146,25 +152,45 @@ def _int_or_text(raw: str) -> Any:
         return raw
 
 
+_MAY_BE_UNKNOWN = (Kind.yes_no, Kind.choice, Kind.multi)
+
+
+def _is_unknown(question: Question, value: Any) -> bool:
+    """`value` is "unknown" and the question takes it (its `allow_unknown`)."""
+    return (
+        isinstance(value, str) and value.strip().lower() == "unknown" and question.unknown_allowed()
+    )
+
+
 def _check_yes_no(question: Question, value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, str) and value.strip().lower() in YES_NO:
-        return value.strip().lower()
-    raise AnswerError(f"expected yes, no or unknown, got {_show(value)}")
+        if value.strip().lower() != "unknown" or question.unknown_allowed():
+            return value.strip().lower()
+    allowed = "yes, no or unknown" if question.unknown_allowed() else "yes or no"
+    raise AnswerError(f"expected {allowed}, got {_show(value)}")
 
 
 def _check_choice(question: Question, value: Any) -> str:
     ids = question.option_ids()
     if isinstance(value, str) and value.strip() in ids:
         return value.strip()
-    raise AnswerError(f"expected one of {', '.join(ids)}; got {_show(value)}")
+    if _is_unknown(question, value):
+        return "unknown"
+    shown = ", ".join(ids) + (" or unknown" if question.unknown_allowed() else "")
+    raise AnswerError(f"expected one of {shown}; got {_show(value)}")
 
 
-def _check_multi(question: Question, value: Any) -> list[str]:
+def _check_multi(question: Question, value: Any) -> list[str] | str:
     ids = question.option_ids()
+    if _is_unknown(question, value):
+        return "unknown"
     if not isinstance(value, (list, tuple)):
-        raise AnswerError(f"expected a list of option ids ({', '.join(ids)}), got {_show(value)}")
+        unknown = ', or "unknown"' if question.unknown_allowed() else ""
+        raise AnswerError(
+            f"expected a list of option ids ({', '.join(ids)}){unknown}, got {_show(value)}"
+        )
     chosen = []
     for item in value:
         if not isinstance(item, str) or item.strip() not in ids:

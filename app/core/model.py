@@ -248,9 +248,14 @@ class Question:
     points_of: PointsOf | None = None
     """For a `multi` question with points (format 2): `sum` of the ticked options (the
     default) or their `max`."""
+    allow_unknown: Flag | None = None
+    """Whether "unknown" is an answer (format 2): unset, yes for yes_no only; true adds it to a
+    choice or multi question, false takes it from a yes_no one."""
 
     def __post_init__(self) -> None:
         kind = self.kind
+        if self.allow_unknown and kind not in (Kind.yes_no, Kind.choice, Kind.multi):
+            raise ValueError(f"allow_unknown only fits yes_no, choice and multi, not {kind}")
         if kind in (Kind.choice, Kind.multi):
             if len(self.options) < 2:
                 raise ValueError(f"a {kind} question needs at least two options")
@@ -295,6 +300,12 @@ class Question:
 
     def option_ids(self) -> list[str]:
         return [o.id for o in self.options]
+
+    def unknown_allowed(self) -> bool:
+        """Whether "unknown" answers this question (`allow_unknown`, else yes_no only)."""
+        if self.allow_unknown is None:
+            return self.kind is Kind.yes_no
+        return self.allow_unknown
 
     def option_label(self, option_id: str) -> str:
         for option in self.options:
@@ -512,6 +523,13 @@ class Pack:
                         f"({first}.{item.id})"
                     )
                 seen[item.id] = section
+        if self.format < 2:
+            for q in self.questions:
+                if q.allow_unknown is not None:
+                    raise ValueError(
+                        f"question {q.id!r}: allow_unknown needs `format = 2` at the top of "
+                        "the pack"
+                    )
         question_kinds = {q.id: q.kind for q in self.questions}
         for score in self.scores:
             for qid in score.questions:

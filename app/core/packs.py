@@ -88,6 +88,64 @@ class PackSet:
     def versions(self) -> dict[str, str]:
         return {pack.id: pack.version for pack in self.packs}
 
+    def needs(self, ids: Iterable[str]) -> list[tuple[str, str, str]]:
+        """What a selection of packs lacks: `(pack, name, other pack)` for each name a pack in
+        `ids` reads (in a show_if, a gate, a derived value or a score) that only a pack outside
+        `ids` defines; empty when the selection is closed under references."""
+        wanted = set(ids)
+        owner = dict(self.question_pack)
+        owner.update(self.score_pack)
+        for pack in self.packs:
+            owner.update((d.id, pack.id) for d in pack.derived)
+        readers: list[tuple[str, Iterable[str]]] = []
+        for key, compiled in self.compiled.items():
+            kind, _, item = key.partition(":")
+            readers.append(
+                (
+                    owner.get(item, "") if kind != "gate" else self.gate_pack.get(item, ""),
+                    compiled.names,
+                )
+            )
+        readers.extend((self.score_pack[sid], s.questions) for sid, s in self.scores.items())
+        found: set[tuple[str, str, str]] = set()
+        for reader, names in readers:
+            if reader not in wanted:
+                continue
+            for name in names:
+                other = owner.get(name)
+                if other is not None and other not in wanted:
+                    found.add((reader, name, other))
+        order = {pack.id: i for i, pack in enumerate(self.packs)}
+        return sorted(found, key=lambda f: (order.get(f[0], 0), f[1]))
+
+    def select(self, ids: Iterable[str] | None) -> PackSet:
+        """The packs in `ids` only (in pack order; ids not in use are passed over), indexed and
+        compiled afresh; None or every pack: this set itself. Raises `SelectionError` when a
+        chosen pack reads a name of a pack left out (see `needs`)."""
+        if ids is None:
+            return self
+        wanted = set(ids)
+        if all(pack.id in wanted for pack in self.packs):
+            return self
+        lacking = self.needs(wanted)
+        if lacking:
+            pack, name, other = lacking[0]
+            raise SelectionError(f"pack {pack!r} needs pack {other!r} (it reads {name!r})")
+        chosen = [(p, self.sources.get(p.id, Path(p.id))) for p in self.packs if p.id in wanted]
+        packset, _ = build_packset(chosen)  # checked as part of this set: nothing new to find
+        return packset
+
+    def closed(self, ids: Iterable[str]) -> list[str]:
+        """`ids` (those in use) with every pack they need, directly or not, in pack order."""
+        wanted = {pack.id for pack in self.packs} & set(ids)
+        while lacking := self.needs(wanted):
+            wanted.update(other for _, _, other in lacking)
+        return [pack.id for pack in self.packs if pack.id in wanted]
+
+
+class SelectionError(ValueError):
+    """A selection of packs that leaves out a pack one of them needs."""
+
 
 @dataclass
 class LoadResult:
@@ -101,10 +159,18 @@ class LoadResult:
         return not self.problems
 
 
+PACKSET_FILE = "packset.toml"
+"""A team's default selection of packs in a questionnaires folder (`default = [ids]`), not a
+pack: `pack_files` passes over it."""
+
+
 def pack_files(path: Path) -> list[Path]:
-    """The pack files a path names: a file itself, or the `*.toml` files directly in a folder."""
+    """The pack files a path names: a file itself, or the `*.toml` files directly in a folder
+    (but `packset.toml`)."""
     if path.is_dir():
-        return sorted(p for p in path.glob("*.toml") if p.is_file())
+        return sorted(
+            p for p in path.glob("*.toml") if p.is_file() and p.name.lower() != PACKSET_FILE
+        )
     return [path]
 
 

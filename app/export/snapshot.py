@@ -261,6 +261,8 @@ def snapshot_from_store(
 
     Read before the export being made is recorded, so "the last export" is the one before."""
     assessment = store.get(ref)
+    if assessment.pack_selection is not None:  # the packs it is made of (`preflight packs`)
+        packset = packset.select(packset.closed(assessment.pack_selection))
     answers = store.answers(assessment.id)
     data = make_snapshot(
         assessment,

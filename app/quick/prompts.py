@@ -71,16 +71,13 @@ def build(question: Question, current: Any = None, **kwargs: Any) -> questionary
 
 def select_choices(question: Question) -> list[Choice]:
     kind = question.kind
+    unknown = [Choice("unknown (find out later)", "unknown")] if question.unknown_allowed() else []
     if kind is Kind.yes_no:
-        return [
-            Choice("yes", "yes"),
-            Choice("no", "no"),
-            Choice("unknown (find out later)", "unknown"),
-        ]
+        return [Choice("yes", "yes"), Choice("no", "no"), *unknown]
     if kind is Kind.scale:
         levels = enumerate(question.levels, start=1)
         return [Choice(f"{n} — {one_line(label)}", n) for n, label in levels]
-    return [Choice(one_line(option.label), option.id) for option in question.options]
+    return [Choice(one_line(option.label), option.id) for option in question.options] + unknown
 
 
 def _select(question: Question, current: Any, **kwargs: Any) -> questionary.Question:
@@ -97,17 +94,21 @@ def _select(question: Question, current: Any, **kwargs: Any) -> questionary.Ques
 
 
 def _checkbox(question: Question, current: Any, **kwargs: Any) -> questionary.Question:
-    chosen = set(current or [])
+    chosen = set(current) if isinstance(current, list) else set()
     choices: list[Any] = [
         Choice(one_line(option.label), option.id, checked=option.id in chosen)
         for option in question.options
     ]
+    if question.unknown_allowed():  # ticked alone: the answer is "unknown"
+        choices.append(Choice("unknown (find out later)", "unknown", checked=current == "unknown"))
     choices += [Separator(), *(Choice(c.title, c.value) for c in NAV_CHOICES)]
 
     def validate(values: list[Any]) -> bool | str:
         navs = [v for v in values if isinstance(v, Nav)]
         if navs and (len(navs) > 1 or len(values) > 1):
             return "Tick ← back, skip or quit on its own (untick the options)"
+        if "unknown" in values and len(values) > 1:
+            return "Tick unknown on its own (untick the options)"
         return True
 
     return questionary.checkbox(
@@ -178,7 +179,9 @@ def read_answer(question: Question, raw: Any, current: Any = None) -> Any:
         return raw
     if question.kind is Kind.multi:
         navs = [v for v in raw if isinstance(v, Nav)]
-        return navs[0] if navs else check_value(question, list(raw))
+        if navs:
+            return navs[0]
+        return check_value(question, "unknown" if list(raw) == ["unknown"] else list(raw))
     if isinstance(raw, str) and raw.strip().lower() in TYPED:
         return TYPED[raw.strip().lower()]
     if question.kind in (Kind.yes_no, Kind.choice, Kind.scale):

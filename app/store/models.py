@@ -51,6 +51,8 @@ class Assessment:
     summary: Summary = dataclasses.field(default_factory=Summary)
     answering_as: str | None = None
     """The participant the wizard last answered as (kept across reopenings)."""
+    pack_selection: tuple[str, ...] | None = None
+    """The ids of the packs this assessment is made of; None: every pack in use."""
 
 
 @record

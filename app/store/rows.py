@@ -167,6 +167,19 @@ def _packs(text: str | None) -> dict[str, str]:
     return {str(k): str(v) for k, v in found.items()}
 
 
+def _selection(text: str | None) -> tuple[str, ...] | None:
+    """A `pack_selection` column: None (every pack) for NULL or a value of the wrong shape."""
+    if text is None:
+        return None
+    try:
+        found = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(found, list):
+        return None
+    return tuple(str(v) for v in found)
+
+
 def assessment(row: dict) -> Assessment:
     """The record for an `assessments` row (lists run to thousands of rows: kept cheap)."""
     return Assessment(
@@ -180,6 +193,7 @@ def assessment(row: dict) -> Assessment:
         updated_at=str(row["updated_at"]),
         summary=_summary(row.get("summary")),
         answering_as=row.get("answering_as"),
+        pack_selection=_selection(row.get("pack_selection")),
     )
 
 

@@ -296,6 +296,13 @@ def m0010_decisions(db: Database) -> None:
     db.execute("PRAGMA user_version = 10")
 
 
+def m0011_pack_selection(db: Database) -> None:
+    # The packs an assessment is made of (`preflight new --packs`, `preflight packs`): a JSON
+    # list of pack ids; NULL means every pack in use, which is what older assessments keep.
+    db.execute("ALTER TABLE assessments ADD COLUMN pack_selection TEXT")
+    db.execute("PRAGMA user_version = 11")
+
+
 STEPS = [
     ("0001_initial", m0001_initial),
     ("0002_summary_and_history_index", m0002_summary),
@@ -307,6 +314,7 @@ STEPS = [
     ("0008_settled_voices", m0008_settled_voices),
     ("0009_exports", m0009_exports),
     ("0010_decisions", m0010_decisions),
+    ("0011_pack_selection", m0011_pack_selection),
 ]
 """Every migration in order, by the name recorded in the database."""
 KNOWN = [name for name, _ in STEPS]

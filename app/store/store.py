@@ -203,8 +203,10 @@ class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
         description: str = "",
         packs: dict[str, str] | None = None,
         summary: Summary | None = None,
+        pack_selection: Sequence[str] | None = None,
     ) -> Assessment:
-        """A new assessment with a unique slug and its first cached `summary` (one write)."""
+        """A new assessment with a unique slug and its first cached `summary` (one write);
+        `pack_selection` the ids of the packs it is made of (None: every pack in use)."""
         name = _check_name(name)
         base = rows.slug_base(name)
         when = rows.now()
@@ -219,7 +221,8 @@ class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
             slug = rows.unique_slug(base, taken)
             cursor = db.execute(
                 "INSERT INTO assessments (slug, name, description, packs, archived, "
-                "created_at, updated_at, summary) VALUES (?, ?, ?, ?, 0, ?, ?, ?)",
+                "created_at, updated_at, summary, pack_selection) "
+                "VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)",
                 [
                     slug,
                     name,
@@ -228,6 +231,7 @@ class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
                     when,
                     when,
                     rows.dump(asdict(summary or Summary())),
+                    _selection_json(pack_selection),
                 ],
             )
             new_id = cursor.lastrowid
@@ -265,8 +269,8 @@ class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
                 )
             cursor = db.execute(
                 "INSERT INTO assessments (slug, name, description, packs, archived, "
-                "created_at, updated_at, summary, answering_as) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "created_at, updated_at, summary, answering_as, pack_selection) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     assessment.slug,
                     name,
@@ -277,6 +281,7 @@ class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
                     assessment.updated_at,
                     rows.dump(asdict(summary or Summary())),
                     assessment.answering_as,
+                    _selection_json(assessment.pack_selection),
                 ],
             )
             new_id = cursor.lastrowid
@@ -394,6 +399,26 @@ class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
                 "UPDATE assessments SET packs = ?, updated_at = ? WHERE id = ?",
                 [rows.dump(dict(packs)), rows.now(), target.id],
             )
+        return self.get(target.id)
+
+    def set_pack_selection(
+        self,
+        ref: int | str,
+        selection: Sequence[str] | None,
+        packs: dict[str, str],
+        summary: Summary | SummaryFor | None = None,
+    ) -> Assessment:
+        """Change which packs an assessment is made of (None: every pack in use), with the
+        versions now in view and the summary under them, in one write; answers stay as they
+        are (those to a pack left out come back when it is chosen again)."""
+        target = self.get(ref)
+        with self._write() as db:
+            db.execute(
+                "UPDATE assessments SET pack_selection = ?, packs = ?, updated_at = ? WHERE id = ?",
+                [_selection_json(selection), rows.dump(dict(packs)), rows.now(), target.id],
+            )
+            if summary is not None:
+                self._set_summary(target.id, summary)
         return self.get(target.id)
 
     def set_answering_as(self, assessment_id: int, name: str | None) -> None:
@@ -660,3 +685,7 @@ def _check_day(value: str, what: str) -> str:
         return parse_day(value)
     except DayError as exc:
         raise PreflightError(f"{what}: {exc}", EXIT_USAGE) from None
+
+
+def _selection_json(selection: Sequence[str] | None) -> str | None:
+    return None if selection is None else rows.dump(list(selection))

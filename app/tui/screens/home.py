@@ -245,17 +245,25 @@ class HomeScreen(Screen):
             self.app.open_assessment(slug)
 
     def action_new(self) -> None:
-        from app.tui.screens.dialogs import NewAssessmentDialog
+        from app.session import default_packs
+        from app.tui.screens.dialogs import NewAssessment, NewAssessmentDialog
 
-        def create(given: tuple[str, str] | None) -> None:
+        packset = self.app.packset
+        problem = ""
+        try:
+            default = default_packs(packset)
+        except PreflightError as exc:
+            default, problem = None, f"✗ {one_line(exc)}"
+
+        def create(given: NewAssessment | None) -> None:
             if not given:
                 self._say("Nothing created.")
                 return
-            name, description = given
+            name, description, packs = given
             try:
                 from app.session import Session
 
-                session = Session.create(self.app.store, self.app.packset, name, description)
+                session = Session.create(self.app.store, packset, name, description, packs=packs)
             except PreflightError as exc:
                 self._say(f"✗ Not created: {one_line(exc)}")
                 return
@@ -263,7 +271,7 @@ class HomeScreen(Screen):
             self.reload()
             self.app.open_assessment(session.assessment.slug)
 
-        self.app.push_screen(NewAssessmentDialog(), create)
+        self.app.push_screen(NewAssessmentDialog(packset, default, problem), create)
 
     def action_rename(self) -> None:
         from app.tui.screens.dialogs import TextDialog

@@ -48,9 +48,12 @@ class ChoiceList(OptionList):
 
     def on_key(self, event: Key) -> None:
         key = event.key
-        if self.kind is Kind.yes_no and key in YES_NO_KEYS:
+        if self.kind is Kind.yes_no and key in YES_NO_KEYS and YES_NO_KEYS[key] in self.values:
             event.stop()
             self.post_message(self.Picked(YES_NO_KEYS[key]))
+        elif key == "u" and "unknown" in self.values:  # a choice whose pack allows unknown
+            event.stop()
+            self.post_message(self.Picked("unknown"))
         elif key.isdigit() and 1 <= int(key) <= len(self.values):
             event.stop()
             self.post_message(self.Picked(self.values[int(key) - 1]))
@@ -65,11 +68,12 @@ class TickList(OptionList):
     """Options of a multi-choice question: ☑ ticked, ☐ not (a symbol, never colour alone).
 
     Space (or a digit) ticks the highlighted (or numbered) option and posts the new selection;
-    enter asks for the next question.
+    enter asks for the next question. Where the pack allows unknown, a last row "Unknown (u)"
+    (or the key u) answers "unknown", which unticks the options (and ticking one unticks it).
     """
 
     class Ticked(Message):
-        def __init__(self, chosen: list[str]) -> None:
+        def __init__(self, chosen: list[str] | str) -> None:
             super().__init__()
             self.chosen = chosen
 
@@ -77,24 +81,44 @@ class TickList(OptionList):
         super().__init__(markup=False, compact=True, **kwargs)
         self.question: Question | None = None
         self.chosen: set[str] = set()
+        self.unknown = False
+        """The answer is "unknown" (only where the question allows it)."""
 
-    def show(self, question: Question, stored: list[str] | None) -> None:
+    def _rows(self) -> int:
+        assert self.question is not None
+        return len(self.question.options) + (1 if self.question.unknown_allowed() else 0)
+
+    def show(self, question: Question, stored: list[str] | str | None) -> None:
         self.question = question
-        self.chosen = set(stored or [])
-        self.set_options(Option(self._prompt(i)) for i in range(len(question.options)))
+        self.unknown = stored == "unknown"
+        self.chosen = set(stored) if isinstance(stored, list) else set()
+        self.set_options(Option(self._prompt(i)) for i in range(self._rows()))
         self.highlighted = 0
 
     def _prompt(self, index: int) -> Text:
         assert self.question is not None
+        if index == len(self.question.options):
+            return Text(f"{'☑' if self.unknown else '☐'} u  Unknown")
         option = self.question.options[index]
         box = "☑" if option.id in self.chosen else "☐"
         return Text(f"{box} {index + 1}  {one_line(option.label)}")
 
     def toggle(self, index: int) -> None:
         assert self.question is not None
+        options = len(self.question.options)
+        if index == options:
+            self.unknown = not self.unknown
+            self.chosen = set()
+            for row in range(self._rows()):
+                self.replace_option_prompt_at_index(row, self._prompt(row))
+            self.post_message(self.Ticked("unknown" if self.unknown else []))
+            return
         option_id = self.question.options[index].id
         self.chosen ^= {option_id}
         self.replace_option_prompt_at_index(index, self._prompt(index))
+        if self.unknown:
+            self.unknown = False
+            self.replace_option_prompt_at_index(options, self._prompt(options))
         self.post_message(self.Ticked([o for o in self.question.option_ids() if o in self.chosen]))
 
     class Done(Message):
@@ -113,6 +137,9 @@ class TickList(OptionList):
         elif event.key.isdigit() and 1 <= int(event.key) <= len(self.question.options):
             event.stop()
             self.toggle(int(event.key) - 1)
+        elif event.key == "u" and self.question.unknown_allowed():
+            event.stop()
+            self.toggle(len(self.question.options))
 
     @on(OptionList.OptionSelected)
     def _clicked(self, event: OptionList.OptionSelected) -> None:
@@ -187,12 +214,18 @@ class AnswerInput(Vertical):
                 Option(Text(("● " if v == stored else "  ") + label)) for label, v in labels
             )
             choices.highlighted = values.index(stored) if stored in values else 0
-            keys = "y / n / u" if kind is Kind.yes_no else f"1–{len(values)}"
+            keys = "y / n / u" if kind is Kind.yes_no else f"1–{len(question.options or values)}"
+            if kind is Kind.yes_no and "unknown" not in values:
+                keys = "y / n"
+            elif kind is Kind.choice and "unknown" in values:
+                keys += " / u"
             hint = f"{keys} answers (or ↑↓ enter)"
             choices.focus(scroll_visible=False)
         elif multi.display:
             multi.show(question, stored)
             hint = "space or 1–9 ticks (saved at once); enter goes on"
+            if question.unknown_allowed():
+                hint = "space or 1–9 ticks, u unknown (saved at once); enter goes on"
             multi.focus(scroll_visible=False)
         else:
             typed.placeholder = PLACEHOLDERS[kind]
@@ -307,11 +340,13 @@ class AnswerInput(Vertical):
 def _choices(question: Question) -> tuple[list[tuple[str, Any]], list[Any]]:
     labels: list[tuple[str, Any]]
     if question.kind is Kind.yes_no:
-        labels = [("Yes  (y)", "yes"), ("No  (n)", "no"), ("Unknown  (u)", "unknown")]
+        labels = [("Yes  (y)", "yes"), ("No  (n)", "no")]
     elif question.kind is Kind.scale:
         labels = [(f"{i}  {one_line(label)}", i) for i, label in enumerate(question.levels, 1)]
     else:
         labels = [(f"{i}  {one_line(o.label)}", o.id) for i, o in enumerate(question.options, 1)]
+    if question.kind is not Kind.scale and question.unknown_allowed():
+        labels.append(("Unknown  (u)" if question.kind is Kind.yes_no else "u  Unknown", "unknown"))
     return labels, [value for _, value in labels]
 
 
