@@ -120,7 +120,8 @@ def test_a_gate_blocks_a_declared_receipt_and_the_page_shows_it(tmp_path):
     assert rows == [rows[0]] and "◐ PARTIAL" in rows[0] and "| 1 |" in rows[0]
     assert "| Red-team log | ◐ PARTIAL |" in page
     # the shipped rows first, the declared ones after them, in pack order
-    assert page.index("| Change & adoption plan |") < page.index("| Model card |")
+    assert page.index("| Eval plan |") < page.index("| Model card |")
+    assert "| Change & adoption plan |" not in page  # nothing in these packs shows it
     assert page.index("| Model card |") < page.index("| Red-team log |")
 
     answered = _snapshot(

@@ -75,6 +75,16 @@ class PackSet:
     receipt_pack: dict[str, str] = field(default_factory=dict)
     """Declared receipt id → the first pack in use that declares it (shipped ones: none)."""
 
+    def shelf(self) -> dict[str, ReceiptDef]:
+        """The receipts the page lists: those a question evidences or a gate blocks in the
+        packs in use, and every one a pack in use declares, in shelf order. An assessment of
+        a team's own packs alone does not list six shipped receipts nothing can show."""
+        named = {r for q in self.questions.values() for r in q.receipts}
+        named |= {g.receipt for g in self.gates.values()}
+        return {
+            rid: r for rid, r in self.receipts.items() if rid in named or rid in self.receipt_pack
+        }
+
     def receipt_title(self, receipt_id: str) -> str:
         found = self.receipts.get(receipt_id)
         return found.title if found is not None else receipt_id

@@ -330,7 +330,7 @@ def _receipts(data: PackData) -> list[str]:
         )
     header = ["Receipt", "Status", "Answered", "Open gates", "Evidence"]
     # A declared receipt with a rule of its own says so, a paragraph each, after the common rule.
-    rules = [receipt_rule(r) for r in data.packset.receipts.values()]
+    rules = [receipt_rule(r) for r in data.packset.shelf().values()]
     own = [
         line for rule in rules if rule for line in ("", escape.text(rule, cell=False, start=True))
     ]

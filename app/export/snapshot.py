@@ -340,7 +340,7 @@ def receipt_shelf(
     """The receipts in use and their status (see RECEIPT_RULE, and `receipt_rule` for one a
     pack declares with another rule)."""
     out = []
-    for receipt, definition in packset.receipts.items():
+    for receipt, definition in packset.shelf().items():
         questions = [
             q
             for pack in packset.packs
