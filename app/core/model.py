@@ -174,7 +174,9 @@ class ReceiptDef:
     """One receipt: an artifact a pilot must be able to show before production."""
 
     id: Identifier
+    """The receipt's id, unique across the receipts in use; questions and gates name it."""
     title: TitleText
+    """How the receipts table names it (at most 32 characters)."""
     present: Presence = Presence.all_required
     """What makes it present (see `Presence`)."""
 
@@ -199,7 +201,9 @@ class Option:
     """One choice of a `choice` or `multi` question."""
 
     id: Identifier
+    """The option's id: what answer files, expressions and the stored answer use."""
     label: OptionLabel
+    """What people see and the receipts pack prints."""
     points: Bound | None = None
     """What choosing it is worth, for `points(q)` and scores (format 2); all options or none."""
 
@@ -209,7 +213,9 @@ class YesNoPoints:
     """What each answer of a `yes_no` question is worth: `points = { yes = 1, no = 0 }`."""
 
     yes: Bound
+    """Points for a yes."""
     no: Bound
+    """Points for a no."""
 
 
 class PointsOf(StrEnum):
@@ -222,19 +228,27 @@ class PointsOf(StrEnum):
 @pack_class
 class Question:
     id: QuestionId
+    """Unique across all packs in use (lowercase, a-z0-9_); expressions name it."""
     text: LongText
+    """The question as asked."""
     help: LongText
     """Why the question matters, one or two lines, with the figure where there is one."""
     kind: Kind
+    """yes_no, choice, multi, scale (1-3), number, text, person, date or evidence."""
     required: Flag = True
+    """An unanswered required question keeps the verdict INCOMPLETE."""
     show_if: Expression | None = None
+    """Asked only while this expression holds; a hidden answer is kept but not counted."""
     options: list[Option] = field(default_factory=list)
     """For `choice` and `multi`: the options, in display order."""
     levels: list[ShortText] = field(default_factory=list)
     """For `scale`: exactly three labels, for levels 1, 2 and 3."""
     unit: ShortText | None = None
+    """Shown after a number (`ms`, `USD`, `%`); a currency or % sign is then read too."""
     min: Bound | None = None
+    """The smallest number accepted (`number` questions)."""
     max: Bound | None = None
+    """The largest number accepted (`number` questions)."""
     receipts: list[Receipt] = field(default_factory=list)
     """The receipts this answer is evidence for."""
     agree_within: Bound | None = None
@@ -329,8 +343,11 @@ class Gate:
     """A rule that blocks (red) or weakens (amber) the move to production when its condition holds."""
 
     id: Identifier
+    """Unique across all packs in use."""
     title: ShortText
+    """What the gate is about, as the page and the wizard name it."""
     level: Level
+    """`red` blocks production, `amber` weakens it."""
     when: Expression
     """The condition under which the gate fires, e.g. `p95_latency_ms > latency_sla_ms`."""
     why: ShortText
@@ -338,6 +355,7 @@ class Gate:
     fix: ShortText
     """What clears it, in one line."""
     receipt: Receipt
+    """The receipt this gate blocks while it fires."""
     short: TitleText | None = None
     """A title of at most 32 characters for narrow places (the wizard's gate panel, the board)."""
     go_no_go: Flag = False
@@ -354,9 +372,13 @@ class Derived:
     """A value computed from answers, such as monthly cost at 10x traffic."""
 
     id: Identifier
+    """Unique across all packs in use; expressions name it."""
     title: ShortText
+    """How the page names it."""
     expr: Expression
+    """The expression computing it: a number, text or true/false."""
     unit: ShortText | None = None
+    """Shown after the value."""
     bands: list[Band] = field(default_factory=list)
     """Labelled ranges of a numeric value (format 2), read with `band(id)`."""
 
@@ -370,8 +392,11 @@ class Band:
     value must neither overlap nor leave a gap between them (checked when the pack loads)."""
 
     label: ShortText
+    """The band's name: what `band(x)` returns and the page shows."""
     min: Bound | None = None
+    """The lowest value in the band (inclusive); leave it out for an open bottom."""
     max: Bound | None = None
+    """Format 2: up to, not including, this (the highest band includes it); format 1: inclusive."""
 
     def contains(self, value: float) -> bool:
         return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
@@ -432,7 +457,9 @@ class ScoreItem:
     another score, with an optional weight (for `sum` and `weighted_mean`)."""
 
     id: Identifier
+    """A question (scale, number, or with points), a derived value or another score."""
     weight: Bound | None = None
+    """Its weight (`sum` and `weighted_mean` only; default 1)."""
 
 
 @pack_class
@@ -443,7 +470,9 @@ class Score:
     `items` (ids, or `{ id, weight }` tables) combined by `method`."""
 
     id: Identifier
+    """Unique across all packs in use; expressions name it."""
     title: ShortText
+    """How the page names it."""
     questions: list[Identifier] = field(default_factory=list)
     """The scale questions summed (the format 1 form)."""
     items: list[ScoreItem | Identifier] = field(default_factory=list)
@@ -451,6 +480,7 @@ class Score:
     method: ScoreMethod | None = None
     """`sum` (the default), `mean`, `min`, `max` or `weighted_mean` (format 2)."""
     bands: list[Band] = field(default_factory=list)
+    """Labelled ranges of the score, contiguous in format 2."""
 
     def __post_init__(self) -> None:
         if bool(self.questions) == bool(self.items):
@@ -492,13 +522,21 @@ class Pack:
     """One questionnaire: an area of the assessment."""
 
     id: Identifier
+    """The pack's id (lowercase, a-z0-9_): `new --packs` and `preflight packs` name it."""
     title: ShortText
+    """The area's name, as the wizard and the page show it."""
     version: Version
+    """Its version (`1`, `1.2`, `1.2.3`), recorded with every export."""
     description: LongText
+    """What the area checks, in a sentence or two."""
     questions: Annotated[list[Question], Rule(non_empty=True)]
+    """The questions, in the order asked."""
     gates: list[Gate] = field(default_factory=list)
+    """Rules that block (red) or weaken (amber) the move to production."""
     derived: list[Derived] = field(default_factory=list)
+    """Values computed from answers, such as monthly cost at 10x traffic."""
     scores: list[Score] = field(default_factory=list)
+    """Scores combining answers and derived values, read against bands."""
     receipts: Annotated[list[ReceiptDef], Rule(max_length=MAX_RECEIPTS)] = field(
         default_factory=list
     )
