@@ -109,7 +109,7 @@ def test_good_file_red_gate_is_no_go(db, tmp_path):
 
 def test_stdin_not_a_terminal(db):
     slug = new(db)
-    result = run_cli("quick", slug, db=db, input="yes\n")
+    result = run_cli("quick", slug, db=db, input="yes\n", env={"TERM": "xterm"})
     assert result.returncode == 2
     assert "needs a terminal" in result.stderr and "--answers FILE" in result.stderr
     assert "Traceback" not in result.stderr
@@ -129,6 +129,7 @@ def test_interactive_command_ends_with_verdict(db, monkeypatch, capsys):
 
     slug = new(db)
     monkeypatch.setenv("PREFLIGHT_DB", str(db))
+    monkeypatch.setenv("TERM", "xterm")  # TERM=dumb would turn the screen-reader mode on
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
     with create_pipe_input() as pipe:
         pipe.send_text("Acme" + ENTER + "\x1b[B" + ENTER + QUIT)
@@ -137,7 +138,7 @@ def test_interactive_command_ends_with_verdict(db, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert code == 1
     assert "✗ RED  No data processing agreement" in out
-    assert "Stopped; 2 answer(s) saved this run." in out
+    assert "Stopped; 2 questions answered this run." in out
     assert "✗ NO-GO —" in out
     from app.store import Store
 

@@ -44,6 +44,7 @@ def test_answer_see_red_gate_go_back_skip_quit(db):
         result, printed = walk(session, packs, keys)
     assert result.ending == "quit"
     assert result.saved == ["vendor_name", "vendor_dpa_signed", "vendor_dpa_signed"]
+    assert result.questions == 2  # the summary counts questions, not writes
     red = "✗ RED  No data processing agreement — fix: Sign the provider's DPA and link it as evidence."
     assert red in printed
     assert any(line.startswith("✔ CLEAR  No data processing agreement") for line in printed)
@@ -157,6 +158,22 @@ def test_every_kind_through_its_prompt(db, tmp_path):
         "k_evidence": "https://wiki.example/x",
     }
     assert "✗ RED  Too many tickets — fix: Cut the queue below 50." in printed
+    assert "  saved: X • Z" in printed  # the checkbox's own echo says only "done (2 selections)"
+    # Refused typed answers: one plain line each, above the prompt asked again.
+    assert (
+        "✗ Not saved: 120 tickets is above the maximum of 100 tickets (or :back, :skip or :quit)"
+        in printed
+    )
+
+
+def test_y_n_u_answer_a_yes_no_list_at_once(db, tmp_path):
+    packs = packset(kinds_folder(tmp_path))
+    with assessment(db, packs) as session:
+        slug = session.assessment.slug
+        result, _ = walk(session, packs, "u" + BACK + "n" + QUIT)
+        assert result.saved == ["k_yes", "k_yes"] and result.questions == 1
+        result, _ = walk(session, packs, BACK + "y" + QUIT)
+    assert stored(db, packs, slug) == {"k_yes": "yes"}
 
 
 def test_text_prompt_commands_and_defaults(db, tmp_path):
@@ -181,10 +198,12 @@ def test_multi_nav_box_must_be_alone(db, tmp_path):
     with assessment(db, packs) as session:
         session.answer("k_yes", "yes")
         session.answer("k_choice", "a")
-        # Tick X and "quit": refused; untick X, Enter → quit.
-        keys = SPACE + UP + SPACE + ENTER + DOWN + SPACE + ENTER
-        result, _ = walk(session, packs, keys)
+        # Tick X and "quit": refused (a plain line above the prompt asked again, with both
+        # still ticked and the pointer back on X); untick X, Enter → quit.
+        keys = SPACE + UP + SPACE + ENTER + SPACE + ENTER
+        result, printed = walk(session, packs, keys)
     assert result.ending == "quit"
+    assert "✗ Not saved: tick ← back, skip or quit on its own (untick the options)" in printed
 
 
 def test_back_at_first_question_stays(db):

@@ -4,6 +4,10 @@ Interactive by default (questionary); `--answers FILE` applies a TOML or JSON an
 instead. Either way it ends with the verdict and `check`'s exit codes: 0 GO or CONDITIONAL,
 1 NO-GO, 3 INCOMPLETE; 2 for usage errors (no terminal, unknown area); 4 when an answer file
 is refused (nothing applied). Ctrl-C keeps every answer given and exits 130.
+
+`--screen-reader` (on by itself under TERM=dumb) asks with plain numbered lines and typed
+answers instead (`app.quick.plain`): no prompt_toolkit, no escape sequences, no redraw; it
+also reads answers piped into standard input, one a line, and stops cleanly at its end.
 """
 
 from __future__ import annotations
@@ -14,6 +18,10 @@ EPILOG = """\
 keys: arrows and Enter in lists; space ticks boxes. Every list ends with '← back', 'skip'
 and 'quit'; in typed answers enter :back, :skip or :quit (:b, :s, :q). Enter on a shown
 answer keeps it. Ctrl-C stops at once; everything answered so far is already saved.
+In yes/no lists y, n and u answer at once.
+--screen-reader (on by itself when TERM=dumb): numbered choices printed once, the answer
+typed on one line (1, y, n, u, a number, text; several choices as '1 3'; b, s, q move;
+Enter keeps the shown answer or skips); nothing is redrawn or coloured.
 """
 
 
@@ -44,7 +52,19 @@ def add(sub, common) -> None:
         help="apply a TOML or JSON answer file instead of asking (all or nothing; exit 4 "
         "if it has any problem)",
     )
+    parser.add_argument(
+        "--screen-reader",
+        action="store_true",
+        help="plain numbered lines and typed answers, no redraw or colour (on when TERM=dumb)",
+    )
     parser.set_defaults(handler=run)
+
+
+def screen_reader_wanted(args: argparse.Namespace) -> bool:
+    """`--screen-reader`, or a terminal that says it can do nothing else (TERM=dumb)."""
+    import os
+
+    return bool(getattr(args, "screen_reader", False)) or os.environ.get("TERM") == "dumb"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
     from app.commands._store import open_store
     from app.errors import EXIT_USAGE, PreflightError
 
-    if not args.answers and not sys.stdin.isatty():
+    screen_reader = screen_reader_wanted(args)
+    if not args.answers and not screen_reader and not sys.stdin.isatty():
         raise PreflightError(
             "quick asks questions and needs a terminal; standard input is not one. "
             "To answer from a file: preflight quick SLUG --answers FILE",
@@ -71,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     from app.quick import lines
     from app.session import Session
 
-    colour = lines.use_colour(sys.stdout)
+    colour = lines.use_colour(sys.stdout) and not screen_reader
     with open_store(args) as store:
         session = Session.open(store, packset, args.slug)
         name = _participant(session, args.answered_as)
@@ -106,9 +127,11 @@ def run(args: argparse.Namespace) -> int:
                 only_unanswered=args.only_unanswered,
                 answered_by=name,
                 colour=colour,
+                screen_reader=screen_reader,
             ).run()
             print()
-            saved = f"{len(result.saved)} answer(s) saved this run"
+            count = result.questions
+            saved = f"{count} question{'' if count == 1 else 's'} answered this run"
             if result.ending == "interrupted":
                 print(f"Interrupted; {saved}. Run the same command to carry on.")
                 return 130

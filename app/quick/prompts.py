@@ -6,27 +6,34 @@ questionary has no "back" (its issue #81), so navigation is part of every prompt
 - text prompts (number, text, person, date, evidence) take `:back`, `:skip`, `:quit`
   (or `:b`, `:s`, `:q`) typed in place of an answer.
 Each prompt's instruction says so. `ask` returns a stored-shape value or a `Nav`.
+
+In a yes/no list the keys y, n and u answer at once (as in the wizard). A refused answer is
+printed as one plain `✗ Not saved: …` line above the prompt asked again, never in a bottom
+toolbar (which pads the raw output and redraws). The prompt prefix is `›` (QMARK), not `?`,
+which reads as the `? UNKNOWN` state.
 """
 
 from __future__ import annotations
 
-from enum import Enum
+from collections.abc import Callable
 from typing import Any
 
 import questionary
 from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.styles import Style
 from questionary import Choice, Separator
 
 from app.core.answers import AnswerError, check_value, display, parse_text
 from app.core.model import Kind, Question
 from app.core.text import one_line
+from app.quick.nav import HINTS, TEXT_NAV, TYPED, Nav, not_saved, text_hint
 
+__all__ = ["HINTS", "QMARK", "TEXT_NAV", "TYPED", "Nav", "ask", "read_answer", "text_hint"]
 
-class Nav(Enum):
-    back = "back"
-    skip = "skip"
-    quit = "quit"
+QMARK = "›"
+"""Before every prompt; questionary's `?` is the symbol of the `? UNKNOWN` state."""
+YES_NO_KEYS = {"y": "yes", "n": "no", "u": "unknown"}
 
 
 NAV_CHOICES = [
@@ -34,39 +41,62 @@ NAV_CHOICES = [
     Choice("skip", value=Nav.skip),
     Choice("quit", value=Nav.quit),
 ]
-TYPED = {
-    ":back": Nav.back,
-    ":b": Nav.back,
-    ":skip": Nav.skip,
-    ":s": Nav.skip,
-    ":quit": Nav.quit,
-    ":q": Nav.quit,
-}
-TEXT_NAV = ":back, :skip or :quit"
 _PLACEHOLDER = Style([("placeholder", "fg:ansibrightblack italic")])
-HINTS = {
-    Kind.text: "text",
-    Kind.person: "Name (role)",
-    Kind.date: "YYYY-MM-DD",
-    Kind.evidence: "a path or URL",
-}
 
 
-def ask(question: Question, current: Any = None, **kwargs: Any) -> Any:
+def ask(
+    question: Question, current: Any = None, out: Callable[[str], None] = print, **kwargs: Any
+) -> Any:
     """Ask one question; the answer in stored shape, or a Nav. Ctrl-C raises KeyboardInterrupt.
 
-    `kwargs` go to questionary (tests pass `input=` and `output=` here or use an app session).
+    A refused answer prints `✗ Not saved: …` through `out` and asks again. `kwargs` go to
+    questionary (tests pass `input=` and `output=` here or use an app session).
     """
-    return read_answer(question, build(question, current, **kwargs).unsafe_ask(), current)
+    retry: Any = None
+    while True:
+        raw = build(question, current, retry=retry, **kwargs).unsafe_ask()
+        problem = refusal(question, raw, current)
+        if problem is None:
+            try:
+                return read_answer(question, raw, current)
+            except AnswerError as exc:
+                problem = str(exc)
+        out(not_saved(problem))
+        retry = raw  # asked again with what was typed or ticked, to be mended
 
 
-def build(question: Question, current: Any = None, **kwargs: Any) -> questionary.Question:
+def refusal(question: Question, raw: Any, current: Any = None) -> str | None:
+    """Why what a prompt returned cannot be taken (None when it can)."""
+    if isinstance(raw, list):
+        navs = [v for v in raw if isinstance(v, Nav)]
+        if navs and (len(navs) > 1 or len(raw) > 1):
+            return "tick ← back, skip or quit on its own (untick the options)"
+        if "unknown" in raw and len(raw) > 1:
+            return "tick unknown on its own (untick the options)"
+        return None
+    if not isinstance(raw, str) or question.kind in (Kind.yes_no, Kind.choice, Kind.scale):
+        return None
+    if raw.strip().lower() in TYPED or (not raw.strip() and current is not None):
+        return None
+    if not raw.strip():
+        return f"type an answer, or {TEXT_NAV}"
+    try:
+        parse_text(question, raw)
+    except AnswerError as exc:
+        return f"{exc} (or {TEXT_NAV})"
+    return None
+
+
+def build(
+    question: Question, current: Any = None, retry: Any = None, **kwargs: Any
+) -> questionary.Question:
+    """The prompt for `question`; `retry` is a refused answer the prompt starts from."""
     kind = question.kind
     if kind in (Kind.yes_no, Kind.choice, Kind.scale):
         return _select(question, current, **kwargs)
     if kind is Kind.multi:
-        return _checkbox(question, current, **kwargs)
-    return _text(question, current, **kwargs)
+        return _checkbox(question, current, retry, **kwargs)
+    return _text(question, current, retry, **kwargs)
 
 
 def select_choices(question: Question) -> list[Choice]:
@@ -84,65 +114,71 @@ def _select(question: Question, current: Any, **kwargs: Any) -> questionary.Ques
     choices: list[Any] = select_choices(question)
     default = current if current in [c.value for c in choices] else None
     choices += [Separator(), *NAV_CHOICES]
-    return questionary.select(
+    keys = {k: v for k, v in YES_NO_KEYS.items() if v in [c.value for c in choices]}
+    letters = f"{', '.join(keys)} answers; " if question.kind is Kind.yes_no else ""
+    prompt = questionary.select(
         one_line(question.text),
         choices=choices,
         default=default,
-        instruction="(↑↓ Enter; ← back · skip · quit at the end)",
+        qmark=QMARK,
+        instruction=f"({letters}↑↓ Enter; ← back · skip · quit at the end)",
         **kwargs,
     )
+    if question.kind is Kind.yes_no:
+        bindings = prompt.application.key_bindings
+        assert isinstance(bindings, KeyBindings)
+        for key, value in keys.items():
+            bindings.add(key, eager=True)(_answer_with(value))
+    return prompt
 
 
-def _checkbox(question: Question, current: Any, **kwargs: Any) -> questionary.Question:
+def _answer_with(value: str) -> Callable[[Any], None]:
+    def answer(event: Any) -> None:
+        event.app.exit(result=value)
+
+    return answer
+
+
+def _checkbox(
+    question: Question, current: Any, retry: Any = None, **kwargs: Any
+) -> questionary.Question:
+    if isinstance(retry, list):
+        current = retry
     chosen = set(current) if isinstance(current, list) else set()
     choices: list[Any] = [
         Choice(one_line(option.label), option.id, checked=option.id in chosen)
         for option in question.options
     ]
     if question.unknown_allowed():  # ticked alone: the answer is "unknown"
-        choices.append(Choice("unknown (find out later)", "unknown", checked=current == "unknown"))
-    choices += [Separator(), *(Choice(c.title, c.value) for c in NAV_CHOICES)]
-
-    def validate(values: list[Any]) -> bool | str:
-        navs = [v for v in values if isinstance(v, Nav)]
-        if navs and (len(navs) > 1 or len(values) > 1):
-            return "Tick ← back, skip or quit on its own (untick the options)"
-        if "unknown" in values and len(values) > 1:
-            return "Tick unknown on its own (untick the options)"
-        return True
-
+        unknown = current == "unknown" or "unknown" in chosen
+        choices.append(Choice("unknown (find out later)", "unknown", checked=unknown))
+    choices += [
+        Separator(),
+        *(Choice(c.title, c.value, checked=c.value in chosen) for c in NAV_CHOICES),
+    ]
     return questionary.checkbox(
         one_line(question.text),
         choices=choices,
-        validate=validate,
+        qmark=QMARK,
         instruction="(space ticks, Enter confirms; none ticked is an answer; "
         "tick ← back, skip or quit alone to move)",
         **kwargs,
     )
 
 
-def _text(question: Question, current: Any, **kwargs: Any) -> questionary.Question:
+def _text(
+    question: Question, current: Any, retry: Any = None, **kwargs: Any
+) -> questionary.Question:
     # The current answer is a placeholder, not pre-filled text: Enter on an empty line keeps
     # it, and `:back` typed at once is a command rather than text appended to the old answer.
     shown = _text_default(question, current)
-
-    def validate(text: str) -> bool | str:
-        if text.strip().lower() in TYPED or (not text.strip() and shown):
-            return True
-        if not text.strip():
-            return f"Type an answer, or {TEXT_NAV}"
-        try:
-            parse_text(question, text)
-        except AnswerError as exc:
-            return f"{exc} (or {TEXT_NAV})"
-        return True
-
     keep = "; Enter keeps the answer shown" if shown else ""
     return questionary.text(
         one_line(question.text),
-        validate=validate,
+        qmark=QMARK,
         instruction=f"[{text_hint(question)}; {TEXT_NAV}{keep}]",
         placeholder=FormattedText([("class:placeholder", shown)]) if shown else None,
+        default=retry if isinstance(retry, str) else "",
         style=_PLACEHOLDER,
         **kwargs,
     )
@@ -154,21 +190,6 @@ def _text_default(question: Question, current: Any) -> str:
     if question.kind is Kind.number:
         return str(current)
     return "".join(ch if ch.isprintable() else " " for ch in display(question, current))
-
-
-def text_hint(question: Question) -> str:
-    if question.kind is not Kind.number:
-        return HINTS[question.kind]
-    parts = ["a number"]
-    if question.unit:
-        parts.append(f"in {one_line(question.unit)}")
-    if question.min is not None and question.max is not None:
-        parts.append(f"{question.min:g} to {question.max:g}")
-    elif question.min is not None:
-        parts.append(f"at least {question.min:g}")
-    elif question.max is not None:
-        parts.append(f"at most {question.max:g}")
-    return ", ".join(parts)
 
 
 def read_answer(question: Question, raw: Any, current: Any = None) -> Any:

@@ -4,6 +4,10 @@ Answers go through `Session.answer`, so a value given here is the very row the w
 gate changes are printed the moment they happen. A question the respondents of a merge answered
 differently shows every answer before its prompt, and answering it settles the disagreement. Visibility is re-read before every step, so
 a question hidden by `show_if` is skipped and appears as soon as an answer shows it.
+
+Two askers: questionary lists and prompts (`app.quick.prompts`, loaded only when used), or
+with `screen_reader` plain numbered lines and typed answers (`app.quick.plain`), which load no
+prompt_toolkit at all. Help is wrapped at word boundaries to the terminal width.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ from typing import Any, Protocol
 from app.core.answers import display
 from app.core.disputes import Dispute
 from app.core.engine import Evaluation, GateChange
+from app.core.model import Kind, Question
 from app.core.packs import PackSet
 from app.core.text import one_line
-from app.quick import lines
-from app.quick.prompts import Nav, ask
+from app.quick import lines, plain
+from app.quick.nav import Nav, wrapped
 
 
 class SessionLike(Protocol):
@@ -39,7 +44,12 @@ class WalkResult:
     ending: str
     """"done" (ran off the end), "quit" (chose quit) or "interrupted" (Ctrl-C)."""
     saved: list[str] = field(default_factory=list)
-    """Question ids answered (or changed) in this run, in order."""
+    """Question ids answered (or changed) in this run, in order (a question twice if changed twice)."""
+
+    @property
+    def questions(self) -> int:
+        """How many distinct questions this run answered."""
+        return len(set(self.saved))
 
 
 @dataclass
@@ -53,6 +63,10 @@ class Walk:
     colour: bool = False
     prompt_kwargs: dict[str, Any] = field(default_factory=dict)
     """Passed to every questionary prompt (tests hand in `input=` and `output=`)."""
+    screen_reader: bool = False
+    """Plain numbered lines and typed answers (`app.quick.plain`) instead of questionary."""
+    read: Callable[[], str] = plain.read_line
+    """Where the screen-reader asker reads one typed line (EOFError at the end)."""
 
     def __post_init__(self) -> None:
         self.order = [
@@ -119,11 +133,8 @@ class Walk:
                 qid = self.order[index]
                 self._header(qid)
                 current = self.session.answers.get(qid)
-                value = ask(
-                    self.packset.questions[qid],
-                    current.value if current is not None else None,
-                    **self.prompt_kwargs,
-                )
+                question = self.packset.questions[qid]
+                value = self._ask(question, current.value if current is not None else None)
                 if value is Nav.quit:
                     return WalkResult("quit", saved)
                 if value is Nav.back:
@@ -133,6 +144,10 @@ class Walk:
                     disputed = qid in self.session.disputes()
                     _, changed = self.session.answer(qid, value, answered_by=self.answered_by)
                     saved.append(qid)
+                    if self.screen_reader or question.kind is Kind.multi:
+                        self.out(
+                            plain.echo(question, value)
+                        )  # the checkbox says "done (2 selections)"
                     if disputed:  # the answer settled it, in the same transaction
                         self.out(lines.settled_line(self.packset, qid, value))
                     for line in lines.gate_lines(changed, self.colour):
@@ -145,6 +160,13 @@ class Walk:
             return WalkResult("quit", saved)
         return WalkResult("done", saved)
 
+    def _ask(self, question: Question, current: Any) -> Any:
+        if self.screen_reader:
+            return plain.ask(question, current, out=self.out, read=self.read)
+        from app.quick.prompts import ask
+
+        return ask(question, current, out=self.out, **self.prompt_kwargs)
+
     def _header(self, qid: str) -> None:
         pack_id = self.packset.question_pack[qid]
         pack = self.packset.pack(pack_id)
@@ -154,7 +176,8 @@ class Walk:
         optional = "  (optional)" if not question.required else ""
         self.out("")
         self.out(f"{one_line(pack.title)} · {position} of {len(shown)}{optional}")
-        self.out(f"  why: {one_line(question.help)}")
+        for row in wrapped(question.help, "  why: "):
+            self.out(row)
         current = self.session.answers.get(qid)
         if current is not None and current.value is not None:
             self.out(f"  now: {one_line(display(question, current.value))}")
