@@ -706,13 +706,14 @@ def build(
     are in the report, never raised. Raises PortfolioError when `out` cannot be written to."""
     built_at = now()
     day = today or dt.date.today().isoformat()
-    files = expand(sources)
     out_resolved = out.resolve()
-    for path, _, _ in files:
-        if path.exists() and path.resolve() == out_resolved:
+    for source in sources:
+        if source.path.exists() and source.path.resolve() == out_resolved:
             raise PortfolioError(
                 f"{one_line(out)} is one of the sources; write the portfolio elsewhere"
             )
+    # The portfolio kept in a folder it is built from is not one of that folder's sources.
+    files = [f for f in expand(sources) if not (f[0].exists() and f[0].resolve() == out_resolved)]
     if out.is_dir():
         raise PortfolioError(f"cannot write {one_line(out)}: a folder has that name")
     if out.exists() and out.stat().st_size == 0:
