@@ -472,6 +472,26 @@ def test_rebuild_replaces_never_duplicates(tmp_path, tiny, files, portfolio):
     assert len(query(portfolio, "SELECT * FROM builds")) == 4
 
 
+def test_rebuild_keeps_known_files_without_evaluating_them(tmp_path, tiny, files, monkeypatch):
+    from app.portfolio import build as module
+
+    out = tmp_path / "p.db"
+    build([Source(files[0].parent)], out, tiny)
+    before = query(out, "SELECT * FROM pilots ORDER BY id")
+
+    def no_evaluation(*args, **kwargs):
+        raise AssertionError("evaluated a pilot the portfolio already holds")
+
+    monkeypatch.setattr(module, "evaluate", no_evaluation)
+    again = build([Source(files[0].parent)], out, tiny)
+    assert (again.total("unchanged"), again.total("added"), again.total("replaced")) == (3, 0, 0)
+    assert query(out, "SELECT * FROM pilots ORDER BY id") == before
+    # A waiver that lapses after the build (so the verdict may move): evaluated again.
+    build([Source(files[1])], out, tiny, today=day(9))
+    with pytest.raises(AssertionError, match="evaluated"):
+        build([Source(files[1])], out, tiny, today=day(12))
+
+
 def test_an_output_that_is_not_a_portfolio_is_refused(tmp_path, tiny, files):
     from app.portfolio.build import PortfolioError
 

@@ -75,6 +75,9 @@ class Pilot:
     gates: list[tuple[Any, ...]]
     waivers: list[tuple[Any, ...]]
     answers: list[tuple[Any, ...]]
+    kept: bool = False
+    """Known already: the portfolio holds this very state, evaluated with these packs; only
+    `identity`, `team`, `last_change` and `source_digest` are set, and its rows stay."""
 
     @property
     def identity(self) -> str:
@@ -332,10 +335,17 @@ def _file_sha256(path: Path) -> str:
 
 
 def read_file(
-    path: Path, team: str, packset: PackSet, installed: list[dict[str, Any]], today: str
+    path: Path,
+    team: str,
+    packset: PackSet,
+    installed: list[dict[str, Any]],
+    today: str,
+    known: Mapping[str, str] | None = None,
 ) -> SourceReport:
     """One assessment file: checked as `preflight import` checks it (damaged, edited, newer,
-    answers that do not fit their questions: a problem), then evaluated."""
+    answers that do not fit their questions: a problem), then evaluated, unless `known`
+    (digest → the day the portfolio evaluated it with these packs) holds it and no waiver of
+    it has lapsed since: then it is a kept pilot, not evaluated again."""
     report = SourceReport(str(path), "file", team)
     try:
         st = path.stat()
@@ -353,6 +363,18 @@ def read_file(
         report.problem = str(exc)
         return report
     report.digest = found.digest  # the SHA-256 of its content, checked by `read`
+    built_day = (known or {}).get(found.digest)
+    if built_day is not None and not any(
+        built_day <= w.expires < today for w in found.waivers.values()
+    ):
+        row = {
+            "identity": identity(found.assessment.slug, found.assessment.created_at),
+            "team": team,
+            "last_change": found.assessment.updated_at,
+            "source_digest": found.digest,
+        }
+        report.pilots.append(Pilot(row, [], [], [], kept=True))
+        return report
     bad = bundle.value_problems(found, packset)
     if bad:
         report.problem = f"{len(bad)} answer(s) do not fit their questions: {bad[0]}"
@@ -472,11 +494,16 @@ def read_database(
 
 
 def read_source(
-    path: Path, team: str, packset: PackSet, installed: list[dict[str, Any]], today: str
+    path: Path,
+    team: str,
+    packset: PackSet,
+    installed: list[dict[str, Any]],
+    today: str,
+    known: Mapping[str, str] | None = None,
 ) -> SourceReport:
     if kind_of(path) == "database":
         return read_database(path, team, packset, installed, today)
-    return read_file(path, team, packset, installed, today)
+    return read_file(path, team, packset, installed, today, known)
 
 
 def read_all(
@@ -484,12 +511,13 @@ def read_all(
     packset: PackSet,
     installed: list[dict[str, Any]],
     day: str,
+    known: Mapping[str, str] | None = None,
 ) -> list[SourceReport]:
     """A report per file, in the order given (each source read on its own: one that fails is
     its own problem). One process: on the 2-CPU benchmark machine forked readers gained
     nothing (1.87 s against 1.95 s for 1,000 files)."""
     todo = [(str(path), team) for path, team, problem in files if problem is None]
-    read = [read_source(Path(p), team, packset, installed, day) for p, team in todo]
+    read = [read_source(Path(p), team, packset, installed, day, known) for p, team in todo]
     done = iter(read)
     out = []
     for path, team, problem in files:
@@ -636,7 +664,7 @@ def write(
             if last_change > pilot.last_change:
                 report.older += 1
                 continue
-            if (
+            if pilot.kept or (
                 digest == pilot.row["source_digest"]
                 and same_packs
                 and not _waiver_lapsed(pilot, built[:10], today)
@@ -649,6 +677,8 @@ def write(
                 continue
             conn.execute("DELETE FROM pilots WHERE id = ?", (pid,))
             report.replaced += 1
+        elif pilot.kept:  # cannot be: a kept pilot's digest came from a row of the portfolio
+            raise PortfolioError(f"{one_line(report.path)}: a kept pilot is not in the portfolio")
         else:
             report.added += 1
         row = {**pilot.row, "source_id": sid, "built_at": built_at}
@@ -674,6 +704,25 @@ def write(
             sum(1 for r in reports if r.problem is not None),
         ),
     )
+
+
+def _known(out: Path, installed: list[dict[str, Any]]) -> dict[str, str]:
+    """Each pilot's source digest → the day it was evaluated, when the portfolio's last build
+    had the packs installed now (else nothing is known: every pilot is evaluated again)."""
+    conn = sqlite3.connect(f"file:{quote(str(out.resolve()))}?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "builds" not in tables:
+            return {}
+        last = conn.execute("SELECT packs_sha FROM builds ORDER BY id DESC LIMIT 1").fetchone()
+        if last is None or last[0] != _packs_sha(installed):
+            return {}
+        return {
+            digest: built[:10]
+            for digest, built in conn.execute("SELECT source_digest, built_at FROM pilots")
+        }
+    finally:
+        conn.close()
 
 
 def _waiver_lapsed(pilot: Pilot, built_day: str, today: str) -> bool:
@@ -723,7 +772,8 @@ def build(
             f"{one_line(out)} exists and is not a portfolio; choose another --out (nothing written)"
         )
     installed = bundle.packs_in_use(packset)
-    reports = read_all(files, packset, installed, day)
+    known = _known(out, installed) if out.exists() else {}
+    reports = read_all(files, packset, installed, day, known)
     if out.exists():
         conn = _connect(out)
         try:
