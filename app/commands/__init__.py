@@ -26,6 +26,7 @@ COMMANDS = [
     "agenda",
     "diff",
     "verify",
+    "portfolio",
     "validate",
     "schema",
     "questions",

@@ -3,7 +3,8 @@
 Dates are ISO strings (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ`); foreign keys are declared and
 switched on at build. Gates, waivers and answers belong to a pilot and go with it (ON DELETE
 CASCADE), so replacing a pilot on rebuild replaces its rows. The views compare with
-`date('now')`, so they answer "today" whenever they are read, not when the file was built.
+`date('now')`, so they answer "today" whenever they are read, not when the file was built,
+and leave archived pilots out (they are in `pilots`, with `archived` = 1).
 """
 
 from __future__ import annotations
@@ -94,6 +95,20 @@ CREATE TABLE IF NOT EXISTS answers (
     answered_at TEXT
 )"""
 
+BUILDS_SQL = """
+CREATE TABLE IF NOT EXISTS builds (
+    id INTEGER PRIMARY KEY,
+    built_at TEXT NOT NULL,
+    preflight TEXT NOT NULL,
+    packs TEXT NOT NULL,
+    packs_sha TEXT NOT NULL,
+    sources INTEGER NOT NULL,
+    pilots INTEGER NOT NULL,
+    problems INTEGER NOT NULL
+)"""
+"""One row per build: when, with which Preflight and installed packs (`packs_sha` tells a
+rebuild whether a pilot kept as is would be evaluated the same way)."""
+
 INDEXES_SQL = """
 CREATE INDEX IF NOT EXISTS gates_pilot ON gates(pilot_id);
 CREATE INDEX IF NOT EXISTS gates_state ON gates(state, gate);
@@ -103,10 +118,12 @@ CREATE INDEX IF NOT EXISTS waivers_expires ON waivers(expires);
 CREATE INDEX IF NOT EXISTS answers_pilot ON answers(pilot_id);
 CREATE INDEX IF NOT EXISTS pilots_source ON pilots(source_id)"""
 
-TABLES = ("sources", "pilots", "gates", "waivers", "answers")
+TABLES = ("sources", "pilots", "gates", "waivers", "answers", "builds")
 """The tables, parents first (the order rows are written in)."""
 
-SCHEMA_SQL = ";\n".join((SOURCES_SQL, PILOTS_SQL, GATES_SQL, WAIVERS_SQL, ANSWERS_SQL, INDEXES_SQL))
+SCHEMA_SQL = ";\n".join(
+    (SOURCES_SQL, PILOTS_SQL, GATES_SQL, WAIVERS_SQL, ANSWERS_SQL, BUILDS_SQL, INDEXES_SQL)
+)
 """Every table and index, as one script (idempotent: IF NOT EXISTS)."""
 
 FTS_COLUMNS = ("value", "note", "text")
@@ -114,31 +131,32 @@ FTS_COLUMNS = ("value", "note", "text")
 
 VIEWS: dict[str, str] = {
     "blockers": """
-SELECT g.gate AS gate,
-       MAX(g.title) AS title,
-       MAX(g.pack) AS pack,
-       COUNT(DISTINCT g.pilot_id) AS pilots_blocked,
-       GROUP_CONCAT(p.name, ', ') AS pilots,
-       (SELECT GROUP_CONCAT(t, ', ') FROM (
-            SELECT DISTINCT p2.team AS t FROM gates g2 JOIN pilots p2 ON p2.id = g2.pilot_id
-            WHERE g2.gate = g.gate AND g2.state = 'red' ORDER BY p2.team)) AS teams
-FROM gates g JOIN pilots p ON p.id = g.pilot_id
-WHERE g.state = 'red'
-GROUP BY g.gate
-ORDER BY pilots_blocked DESC, g.gate""",
+SELECT r.gate AS gate,
+       MAX(r.title) AS title,
+       MAX(r.pack) AS pack,
+       COUNT(*) AS pilots_blocked,
+       GROUP_CONCAT(r.name, ', ') AS pilots,
+       (SELECT GROUP_CONCAT(t.team, ', ') FROM (
+            SELECT DISTINCT p2.team AS team FROM gates g2 JOIN pilots p2 ON p2.id = g2.pilot_id
+            WHERE g2.gate = r.gate AND g2.state = 'red' AND p2.archived = 0
+            ORDER BY p2.team) AS t) AS teams
+FROM (SELECT g.gate, g.title, g.pack, p.name FROM gates g JOIN pilots p ON p.id = g.pilot_id
+      WHERE g.state = 'red' AND p.archived = 0 ORDER BY g.gate, p.name, p.id) AS r
+GROUP BY r.gate
+ORDER BY pilots_blocked DESC, r.gate""",
     "followups_overdue": """
 SELECT p.team AS team, p.name AS pilot, p.slug AS slug, g.gate AS gate, g.title AS title,
        g.owner AS owner, g.due AS due, g.status AS status,
        CAST(julianday(date('now')) - julianday(g.due) AS INTEGER) AS days_overdue
 FROM gates g JOIN pilots p ON p.id = g.pilot_id
-WHERE g.due IS NOT NULL AND g.due < date('now') AND COALESCE(g.status, '') <> 'done'
+WHERE p.archived = 0 AND g.due IS NOT NULL AND g.due < date('now') AND COALESCE(g.status, '') <> 'done'
 ORDER BY days_overdue DESC, p.team, p.name, g.gate""",
     "waivers_expiring": """
 SELECT p.team AS team, p.name AS pilot, p.slug AS slug, w.gate AS gate, w.approver AS approver,
        w.reason AS reason, w.expires AS expires,
        CAST(julianday(date(w.expires)) - julianday(date('now')) AS INTEGER) AS days_left
 FROM waivers w JOIN pilots p ON p.id = w.pilot_id
-WHERE w.expires IS NOT NULL
+WHERE p.archived = 0 AND w.expires IS NOT NULL
   AND date(w.expires) >= date('now') AND date(w.expires) <= date('now', '+30 days')
 ORDER BY w.expires, p.team, p.name, w.gate""",
     "stale_pilots": """
@@ -146,7 +164,7 @@ SELECT p.team AS team, p.name AS pilot, p.slug AS slug, p.verdict AS verdict,
        p.last_change AS last_change,
        CAST(julianday(date('now')) - julianday(date(p.last_change)) AS INTEGER) AS days_since
 FROM pilots p
-WHERE date(p.last_change) <= date('now', '-60 days')
+WHERE p.archived = 0 AND date(p.last_change) <= date('now', '-60 days')
 ORDER BY days_since DESC, p.team, p.name""",
 }
 """Each view's name and its SELECT (created as `CREATE VIEW name AS ...`)."""
@@ -162,7 +180,7 @@ def create(db: Database) -> None:
 def enable_fts(db: Database) -> None:
     """Full-text search over the answers (FTS5 table `answers_fts`, kept current by triggers)."""
     if "answers_fts" not in db.table_names():
-        db["answers"].enable_fts(list(FTS_COLUMNS), fts_version="FTS5", create_triggers=True)
+        db.table("answers").enable_fts(list(FTS_COLUMNS), fts_version="FTS5", create_triggers=True)
 
 
 def create_views(db: Database) -> None:
