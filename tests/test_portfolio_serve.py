@@ -59,6 +59,7 @@ def build_portfolio(path: Path) -> Path:
             "amber": 0,
             "unknown": 0,
             "waived": 0,
+            "archived": 0,
             "last_change": last_change,
             "packs": "{}",
             "source_id": 1 if team == "Ops" else 2,
@@ -72,6 +73,7 @@ def build_portfolio(path: Path) -> Path:
             pilot(2, "Risk", "Summariser", "NO-GO", 1, day(-5)),
             pilot(3, "Risk", "Classifier", "GO", 0, day(-61)),
             pilot(4, "Ops", "Drafting", "CONDITIONAL", 0, day(0)),
+            {**pilot(5, "Ops", "Shelved", "NO-GO", 1, day(-200)), "archived": 1},
         ]
     )
 
@@ -96,6 +98,8 @@ def build_portfolio(path: Path) -> Path:
             gate(2, "dpia", "DPIA done", "red", "Cy", day(5), "open"),
             gate(3, "dpia", "DPIA done", "clear", "Di", day(-1)),
             gate(4, "training", "Staff trained", "amber", "Ana", day(-3), "open"),
+            # Archived: in the tables, in no question a lead asks of the live pilots.
+            gate(5, "dpia", "DPIA done", "red", "Ed", day(-30), "open"),
         ]
     )
     db["waivers"].insert_all(
@@ -128,6 +132,13 @@ def build_portfolio(path: Path) -> Path:
                 "pack": "security",
                 "text": "Is there a vendor contract?",
                 "value": "No contract yet",
+            },
+            {
+                "pilot_id": 5,
+                "question": "vendor",
+                "pack": "security",
+                "text": "Is there a vendor contract?",
+                "value": "Shelved before signing",
             },
         ]
     )
@@ -254,7 +265,7 @@ def test_untouched_60_days(portfolio):
 @pytest.mark.parametrize(
     ("q", "pilots"),
     [
-        ("contract", ["Chatbot", "Summariser"]),
+        ("contract", ["Chatbot", "Shelved", "Summariser"]),  # archived ones too
         ("acme", ["Chatbot"]),
         ("legal", ["Chatbot"]),  # the note
         ("yet contract", ["Summariser"]),  # every word, any order
@@ -422,7 +433,7 @@ def test_the_real_datasette_serves_the_portfolio(portfolio, tmp_path):
         except urllib.error.HTTPError as refused:
             status = refused.code
         assert status >= 400
-        assert len(json.loads(_get(f"{base}/portfolio/pilots.json?_shape=array")[1])) == 4
+        assert len(json.loads(_get(f"{base}/portfolio/pilots.json?_shape=array")[1])) == 5
     finally:
         proc.terminate()
         try:
