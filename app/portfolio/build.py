@@ -380,8 +380,15 @@ def read_file(
 
 def _snapshot(path: Path, copy: Path) -> None:
     """Copy the database at `path` into `copy` through a read-only connection (never writes
-    or migrates the source; a consistent snapshot even while another process writes)."""
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    or migrates the source; a consistent snapshot even while another process writes).
+
+    While a writer has the database open its `-wal` file exists: then we read as any reader
+    does (`mode=ro`, SQLite's locks). Without one the main file holds everything, and it is
+    opened `immutable`, so not even the `-wal`/`-shm` files a WAL reader makes appear beside
+    the source (a write-protected folder or a read-only medium reads the same way)."""
+    resolved = path.resolve()
+    live = Path(f"{resolved}-wal").exists()
+    uri = f"file:{quote(str(resolved))}?{'mode=ro' if live else 'immutable=1'}"
     src = sqlite3.connect(uri, uri=True)
     try:
         tables = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
