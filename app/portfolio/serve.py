@@ -10,6 +10,7 @@ JavaScript, so a page fetches nothing from the internet.
 
 from __future__ import annotations
 
+import argparse
 import ipaddress
 import sqlite3
 import sys
@@ -72,6 +73,19 @@ def _argument(args: Any, *names: str, default: Any = None) -> Any:
         if value is not None:
             return value
     return default
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The serve options, for the `preflight portfolio serve` parser (cheap: no Datasette)."""
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}, this machine only; anything else "
+        "is reachable by others, and Datasette has no authentication)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
+    )
 
 
 def run(args: Any) -> int:
