@@ -138,7 +138,7 @@ def serve(path: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int
             "has no authentication: anyone who reaches this port can read the whole portfolio.",
             file=sys.stderr,
         )
-    print(f"Serving {one_line(str(path))} read-only at {url(host, port)}  (Ctrl-C stops)")
+    print(f"Serving {one_line(str(path))} read-only at {one_line(url(host, port))}  (Ctrl-C stops)")
     sys.stdout.flush()
 
     config = uvicorn.Config(
