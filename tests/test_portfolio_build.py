@@ -394,6 +394,14 @@ def test_a_folder_is_one_team(tmp_path, tiny, files):
     assert [r["kind"] for r in query(out, "SELECT kind FROM sources")] == ["file"] * 3
 
 
+def test_a_portfolio_in_its_source_folder_is_not_a_source(tmp_path, tiny, files):
+    out = files[0].parent / "portfolio.db"
+    build([Source(files[0].parent)], out, tiny)
+    again = build([Source(files[0].parent)], out, tiny)
+    assert not again.problems and again.total("unchanged") == 3
+    assert len(query(out, "SELECT * FROM sources")) == 3
+
+
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

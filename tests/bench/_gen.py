@@ -224,3 +224,88 @@ def history_db(work: Path, demo_db: Path) -> Path:
         )
     conn.close()
     return path
+
+
+PORTFOLIO_FILES = 1000
+PORTFOLIO_TEAMS = 10
+
+
+def portfolio_files(work: Path, demo_db: Path, count: int = PORTFOLIO_FILES) -> list[Path]:
+    """`count` assessment files of the five packs (~74 answers each, with their history), in
+    one folder per team (`PORTFOLIO_TEAMS` of them), as teams would `share` them for a
+    portfolio: each its own pilot (slug, creation time), about one answer in eight changed and
+    revised once more in the history, last changed over the past 120 days, follow-ups due from
+    a month ago to a month ahead and the demo's waivers expiring over the next two months."""
+    import datetime as dt
+
+    from app.interchange import bundle
+
+    base_path = respondent_files(work, demo_db, count=1)[0].with_name("demo.preflight.json")
+    base = json.loads(base_path.read_text())
+    from app.core.packs import load_packs
+    from app.core.paths import shipped_dir
+
+    gate_ids = list(load_packs([shipped_dir()]).packset.gates)
+    rng = random.Random(1000)
+    today = dt.date.today()
+    root = work / "portfolio-sources"
+    out = []
+    for i in range(count):
+        content = json.loads(json.dumps(base))
+        team = root / f"team-{i % PORTFOLIO_TEAMS:02d}"
+        team.mkdir(parents=True, exist_ok=True)
+        changed = (today - dt.timedelta(days=rng.randint(0, 120))).isoformat() + "T10:00:00Z"
+        info = content["assessment"]
+        info["slug"] = f"pilot-{i:04d}"
+        info["name"] = f"Pilot {i:04d}"
+        info["created_at"] = f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:00:{i % 60:02d}Z"
+        info["updated_at"] = changed
+        history = content["history"]
+        for answer in content["answers"]:
+            answer["answered_at"] = changed
+            value = answer["value"]
+            if rng.random() < 0.125:
+                new = value
+                if value == "yes":
+                    new = "no"
+                elif isinstance(value, int) and not isinstance(value, bool) and value > 1:
+                    new = value - 1
+                if new != value:
+                    history.append(
+                        {
+                            "question_id": answer["question_id"],
+                            "old_value": value,
+                            "new_value": new,
+                            "note": "revised",
+                            "changed_by": answer["answered_by"],
+                            "changed_at": changed,
+                        }
+                    )
+                    answer["value"] = new
+        gates = sorted(gate_ids)
+        content["followups"] = [
+            {
+                "gate_id": gid,
+                "owner": f"Owner {rng.randint(1, 40)}",
+                "due": (today + dt.timedelta(days=rng.randint(-30, 30))).isoformat(),
+                "status": rng.choice(["open", "in_progress", "done"]),
+                "note": None,
+                "updated_at": changed,
+            }
+            for gid in rng.sample(gates, 6)
+        ]
+        content["waivers"] = [
+            {
+                "gate_id": gid,
+                "reason": "Accepted for the pilot phase",
+                "approver": f"Approver {rng.randint(1, 9)}",
+                "expires": (today + dt.timedelta(days=rng.randint(-5, 60))).isoformat(),
+                "created_at": changed,
+            }
+            for gid in rng.sample(gates, 2)
+        ]
+        content["digest"] = bundle.digest(content)
+        path = team / f"pilot-{i:04d}.preflight.json"
+        path.write_bytes(bundle.dumps(content))
+        out.append(path)
+    return out

@@ -313,6 +313,116 @@ def wizard_keys(count: int, work: Path, bulk: bool) -> tuple[list[float], list[f
         store.close()
 
 
+# -- portfolio -------------------------------------------------------------------------------
+
+
+def portfolio_bench(work: Path, rounds: int) -> dict[str, object]:
+    """`portfolio build` of 1,000 assessment files (ten team folders) against a baseline that
+    executemany-inserts the same rows into the same tables (the portfolio's own DDL, FTS
+    triggers included) with plain sqlite3 in one transaction; then the `blockers` and
+    `followups_overdue` views' SELECTs on that portfolio, in-process, median of 20.
+
+    Both sides run in this process, round-robin, `rounds` times each (medians reported)."""
+    import sqlite3
+
+    from _gen import portfolio_files
+
+    from app.core.packs import load_packs
+    from app.core.paths import shipped_dir
+    from app.portfolio import schema
+    from app.portfolio.build import Source, build
+
+    demo_db = work / "portfolio-demo.db"
+    subprocess.run(
+        cli("--db", str(demo_db), "demo", "--no-open"),
+        env=ENV,
+        cwd=work,
+        check=True,
+        capture_output=True,
+    )
+    files = portfolio_files(work, demo_db)
+    folders = sorted({f.parent for f in files})
+    packset = load_packs([shipped_dir()]).packset
+    out = work / "portfolio.db"
+
+    def run_build() -> float:
+        out.unlink(missing_ok=True)
+        started = time.perf_counter()
+        report = build([Source(f) for f in folders], out, packset)
+        took = time.perf_counter() - started
+        assert not report.problems and report.total("added") == len(files), report.summary()
+        return took
+
+    run_build()  # warm-up: page cache, imports, compiled pack expressions
+    conn = sqlite3.connect(out)
+    master = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid"
+    ).fetchall()
+    # The baseline's best plain order: tables and indexes, the rows, then the full-text index
+    # filled in one statement, its triggers and the views (as the build does it).
+    first = [sql for kind, name, sql in master if kind in ("table", "index") and "_fts" not in name]
+    fts = next(sql for kind, name, sql in master if name == "answers_fts")
+    after = [sql for kind, name, sql in master if kind in ("trigger", "view")]
+    tables = [*schema.TABLES]
+    data = {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables}
+    conn.close()
+    counts = {t: len(rows) for t, rows in data.items()}
+    base_out = work / "baseline.db"
+
+    def run_baseline() -> float:
+        base_out.unlink(missing_ok=True)
+        started = time.perf_counter()
+        db = sqlite3.connect(base_out, isolation_level=None)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("BEGIN")
+        for statement in first:
+            db.execute(statement)
+        for table in tables:
+            rows = data[table]
+            if rows:
+                marks = ", ".join("?" for _ in rows[0])
+                db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+        db.execute(fts)
+        db.execute(
+            "INSERT INTO answers_fts (rowid, value, note, text) "
+            "SELECT id, value, note, text FROM answers"
+        )
+        for statement in after:
+            db.execute(statement)
+        db.execute("COMMIT")
+        db.close()
+        return time.perf_counter() - started
+
+    built: list[float] = []
+    based: list[float] = []
+    for _ in range(rounds):
+        based.append(run_baseline())
+        built.append(run_build())
+    conn = sqlite3.connect(out)
+    queries: dict[str, float] = {}
+    for view in ("blockers", "followups_overdue"):
+        select = f"SELECT * FROM ({schema.VIEWS[view]})"
+        conn.execute(select).fetchall()
+        times = []
+        for _ in range(20):
+            started = time.perf_counter()
+            conn.execute(select).fetchall()
+            times.append(time.perf_counter() - started)
+        queries[view] = statistics.median(times)
+    found = {v: len(conn.execute(f"SELECT * FROM {v}").fetchall()) for v in schema.VIEWS}
+    conn.close()
+    return {
+        "build": statistics.median(built),
+        "baseline": statistics.median(based),
+        "counts": counts,
+        "queries": queries,
+        "found": found,
+        "files": len(files),
+        "size": out.stat().st_size,
+    }
+
+
 # -- report ----------------------------------------------------------------------------------
 
 
@@ -349,7 +459,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=11, help="cold starts per variant")
     parser.add_argument("--keys", type=int, default=150, help="keypresses per variant")
-    parser.add_argument("--only", default="cold,keys", help="cold, keys or both")
+    parser.add_argument(
+        "--only", default="cold,keys,portfolio", help="cold, keys, portfolio (comma-separated)"
+    )
+    parser.add_argument("--builds", type=int, default=5, help="portfolio builds (and baselines)")
     parser.add_argument("--small", action="store_true", help="skip the 10,000-assessment db")
     opts = parser.parse_args()
     parts = set(opts.only.split(","))
@@ -425,6 +538,37 @@ def main() -> None:
                 f"({opts.rounds} rounds each, medians; peak RSS: home demo "
                 f"{rss['home (demo db)'] / 1024:.0f} MiB, check "
                 f"{rss['check demo'] / 1024:.0f} MiB)"
+            )
+        if "portfolio" in parts:
+            got = portfolio_bench(work, opts.builds)
+            took, base = float(got["build"]), float(got["baseline"])  # type: ignore[arg-type]
+            counts: dict[str, int] = got["counts"]  # type: ignore[assignment]
+            total = sum(counts.values())
+            row(
+                f"`preflight portfolio build`, {got['files']} files (5 packs, history) vs "
+                "executemany of the same rows",
+                ms(took),
+                ms(base),
+                took / base,
+                "≤ 2× baseline",
+                took <= 2 * base,
+            )
+            queries: dict[str, float] = got["queries"]  # type: ignore[assignment]
+            for view, seconds in queries.items():
+                row(
+                    f"`{view}` view on that portfolio, in-process: median of 20",
+                    ms(seconds),
+                    "—",
+                    seconds / 0.050,
+                    "≤ 50 ms",
+                    seconds <= 0.050,
+                )
+            print(
+                f"(portfolio: {total:,} rows — "
+                + ", ".join(f"{n:,} {t}" for t, n in counts.items())
+                + f"; {total / took:,.0f} rows/s built, {total / base:,.0f} rows/s baseline; "
+                f"{int(got['size']) / 1e6:.0f} MB; view rows: {got['found']}; "
+                f"medians of {opts.builds} builds)"
             )
         if "keys" in parts:
             subprocess.run(
