@@ -48,6 +48,9 @@ def add(sub, common) -> None:
         description="Serve a portfolio with Datasette.",
     )
     serve.add_argument("portfolio", nargs="?", metavar="FILE", help="the portfolio to serve")
+    from app.portfolio.serve import add_arguments  # --host, --port (no Datasette loaded)
+
+    add_arguments(serve)
     serve.set_defaults(handler=run_serve)
 
 
@@ -90,11 +93,6 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    import sys
+    from app.portfolio import serve
 
-    try:
-        from app.portfolio import serve  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        print("preflight portfolio serve: not built yet", file=sys.stderr)
-        return 2
     return int(serve.run(args) or 0)
