@@ -599,3 +599,24 @@ def test_a_database_open_in_a_wizard_is_read_as_a_snapshot(tmp_path, tiny):
         report = build([Source(db)], out, tiny)
         assert not report.problems
         assert query(out, "SELECT red FROM pilots") == [{"red": 1}]
+
+
+def test_an_assessment_whose_packs_are_not_installed_leaves_only_itself_out(tmp_path, tiny):
+    from app.core.paths import shipped_dir
+
+    shipped = load_packs([shipped_dir()]).packset
+    db = tmp_path / "team-c.db"
+    with Store.open(db) as store:
+        Session.create(store, shipped, "Chosen", packs=["acceptance"])  # not in `tiny`
+        Session.create(store, shipped, "Every pack")
+    out = tmp_path / "p.db"
+    report = build([Source(db)], out, tiny)
+    assert [s.path for s in report.problems] == [str(db)]  # said, and the build exits 1
+    (source,) = report.sources
+    assert source.problem is None
+    assert [p.split(":")[0] for p in source.left_out] == ["chosen"]
+    assert "left out chosen:" in source.line() and "acceptance" in source.line()
+    assert "1 assessment(s) left out" in report.summary()
+    assert [r["slug"] for r in query(out, "SELECT slug FROM pilots")] == ["every-pack"]
+    (row,) = query(out, "SELECT assessments, problem FROM sources")
+    assert row["assessments"] == 1 and row["problem"].startswith("left out chosen:")

@@ -86,7 +86,7 @@ def run_build(args: argparse.Namespace) -> int:
     except PortfolioError as exc:
         raise PreflightError(str(exc), EXIT_USAGE) from None
     for source in report.sources:
-        stream = sys.stderr if source.problem is not None else sys.stdout
+        stream = sys.stderr if source.problem is not None or source.left_out else sys.stdout
         print(source.line(), file=stream)
     print(f"{one_line(args.out)}: {report.summary()}")
     return 1 if report.problems else 0

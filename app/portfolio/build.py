@@ -104,6 +104,8 @@ class SourceReport:
     older: int = 0
     """Superseded: pilots the portfolio or another source holds in the same or a newer state
     (a later source wins a tie), so these rows were not written."""
+    left_out: list[str] = field(default_factory=list)
+    """Assessments of a database that could not be read ("slug: why"); the others are built."""
 
     def line(self) -> str:
         """One line for the terminal (user text cleaned)."""
@@ -113,7 +115,10 @@ class SourceReport:
         parts = [f"{self.added} added", f"{self.replaced} replaced", f"{self.unchanged} unchanged"]
         if self.older:
             parts.append(f"{self.older} superseded")
-        return f"{head}: {len(self.pilots)} pilot(s): " + ", ".join(parts)
+        line = f"{head}: {len(self.pilots)} pilot(s): " + ", ".join(parts)
+        for why in self.left_out:
+            line += f"; left out {one_line(why)}"
+        return line
 
 
 @dataclass
@@ -124,7 +129,11 @@ class BuildReport:
 
     @property
     def problems(self) -> list[SourceReport]:
-        return [s for s in self.sources if s.problem is not None]
+        """Sources skipped, or with assessments left out: the build says so and exits 1."""
+        return [s for s in self.sources if s.problem is not None or s.left_out]
+
+    def total_left_out(self) -> int:
+        return sum(len(s.left_out) for s in self.sources)
 
     def total(self, what: str) -> int:
         return sum(int(getattr(s, what)) for s in self.sources)
@@ -139,7 +148,10 @@ class BuildReport:
         )
         if self.total("older"):
             line += f", {self.total('older')} superseded"
-        skipped = self.problems
+        left_out = self.total_left_out()
+        if left_out:
+            line += f"; {left_out} assessment(s) left out"
+        skipped = [s for s in self.sources if s.problem is not None]
         if skipped:
             names = ", ".join(one_line(s.path) for s in skipped[:5])
             more = " …" if len(skipped) > 5 else ""
@@ -482,9 +494,9 @@ def read_database(
                         )
                     )
                 except PreflightError as exc:
-                    report.problem = f"{one_line(assessment.slug)}: {exc}"
-                    report.pilots = []
-                    return report
+                    # One assessment that cannot be read (its packs are not installed here)
+                    # leaves it out, not the rest of its team's database.
+                    report.left_out.append(f"{one_line(assessment.slug)}: {exc}")
         except (sqlite3.Error, OSError) as exc:
             report.problem = str(exc).replace(str(copy), one_line(path))
             report.pilots = []
@@ -633,7 +645,7 @@ def write(
             report.digest,
             built_at,
             len(report.pilots),
-            report.problem,
+            report.problem or ("; ".join(f"left out {w}" for w in report.left_out) or None),
         )
         sid = known_sources.get(report.path)
         if sid is None:
@@ -701,7 +713,7 @@ def write(
             packs_sha,
             len(reports),
             count,
-            sum(1 for r in reports if r.problem is not None),
+            sum(1 for r in reports if r.problem is not None or r.left_out),
         ),
     )
 
