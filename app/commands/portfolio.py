@@ -48,7 +48,7 @@ def add(sub, common) -> None:
         description="Serve a portfolio with Datasette.",
     )
     serve.add_argument("portfolio", nargs="?", metavar="FILE", help="the portfolio to serve")
-    from app.portfolio.serve import add_arguments  # --host, --port (no Datasette loaded)
+    from app.portfolio.options import add_arguments  # --host, --port (no Datasette, no SQLite)
 
     add_arguments(serve)
     serve.set_defaults(handler=run_serve)

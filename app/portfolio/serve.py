@@ -10,7 +10,6 @@ JavaScript, so a page fetches nothing from the internet.
 
 from __future__ import annotations
 
-import argparse
 import ipaddress
 import sqlite3
 import sys
@@ -20,10 +19,10 @@ from typing import Any
 from app.core.text import one_line
 from app.errors import EXIT_ERROR, EXIT_USAGE
 from app.portfolio import metadata
+from app.portfolio.options import DEFAULT_HOST, DEFAULT_PORT
 
 PROG = "preflight portfolio serve"
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8001
+
 INSTALL_HINT = f'{PROG}: Datasette is not installed; pip install "ai-preflight[portfolio]"'
 
 SETTINGS: dict[str, Any] = {
@@ -73,19 +72,6 @@ def _argument(args: Any, *names: str, default: Any = None) -> Any:
         if value is not None:
             return value
     return default
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The serve options, for the `preflight portfolio serve` parser (cheap: no Datasette)."""
-    parser.add_argument(
-        "--host",
-        default=DEFAULT_HOST,
-        help=f"address to listen on (default {DEFAULT_HOST}, this machine only; anything else "
-        "is reachable by others, and Datasette has no authentication)",
-    )
-    parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
-    )
 
 
 def run(args: Any) -> int:
