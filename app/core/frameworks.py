@@ -70,9 +70,7 @@ def frameworks() -> dict[str, Framework]:
         if raw.get("framework") != key:
             raise ValueError(f"{key}.toml: framework is {raw.get('framework')!r}, not {key!r}")
         items = {i["id"]: Item(i["id"], i["title"], i["section"]) for i in raw["items"]}
-        out[key] = Framework(
-            key, raw["name"], raw["version"], raw["unit"], raw["source"], items
-        )
+        out[key] = Framework(key, raw["name"], raw["version"], raw["unit"], raw["source"], items)
     return out
 
 
@@ -88,8 +86,16 @@ def tag_problem(tag: str) -> str | None:
     key, item = split_tag(tag)
     if key not in known:
         every = [f"{k}:{i}" for k, fw in known.items() for i in fw.items]
-        close = difflib.get_close_matches(tag, every, n=1) or difflib.get_close_matches(
-            key, list(known), n=1
+        # The whole tag near a known one, else (no framework named) an item of any list.
+        close = (
+            difflib.get_close_matches(tag, every, n=1)
+            or [
+                f"{k}:{found[0]}"
+                for k, fw in known.items()
+                if (
+                    found := difflib.get_close_matches(item or tag, list(fw.items), n=1, cutoff=0.8)
+                )
+            ][:1]
         )
         hint = f"did you mean {close[0]}? " if close else ""
         return (
@@ -220,7 +226,9 @@ def coverage(
             key, iid = split_tag(tag)
             if key in marks and iid in marks[key]:
                 pack = packset.question_pack[qid]
-                marks[key][iid].questions.append(QuestionMark(qid, pack, question.text, state, refs))
+                marks[key][iid].questions.append(
+                    QuestionMark(qid, pack, question.text, state, refs)
+                )
     for gid, gate in packset.gates.items():
         result = evaluation.gates.get(gid)
         state = result.state.value if result is not None else "unknown"

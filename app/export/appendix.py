@@ -365,7 +365,9 @@ def _coverage(data: PackData) -> list[str]:
         for item in cov.items:
             if not item.touched:
                 continue
-            questions = [f"{q.id} ({_QUESTION_STATE.get(q.state, q.state)})" for q in item.questions]
+            questions = [
+                f"{q.id} ({_QUESTION_STATE.get(q.state, q.state)})" for q in item.questions
+            ]
             gates = [f"{g.id} ({g.state})" for g in item.gates]
             links = [escape.link(ref) for q in item.questions for ref in q.evidence]
             rows.append(
@@ -380,7 +382,9 @@ def _coverage(data: PackData) -> list[str]:
         header = ["Item", "In short", "Questions", "Gates", "Evidence"]
         lines += table(header, rows)
         missing = ", ".join(i.id for i in cov.untouched)
-        text = f"Nothing covers: {missing}." if missing else f"Every one of the {fw.unit} is covered."
+        text = (
+            f"Nothing covers: {missing}." if missing else f"Every one of the {fw.unit} is covered."
+        )
         lines += ["", escape.text(text, cell=False, start=True)]
     return lines
 

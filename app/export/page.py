@@ -82,9 +82,9 @@ def _layout(
         tail = _tail(data, sections, dropped) + extra
         used = _count(head) + _count(tail) + _count(foot) + 1  # + the seal line
         gates = _gates(data, MAX_LINES - used, **how)
-        if gates is not None:
-            break
-    return gates or [], tail, step
+        if gates is not None or step == len(tries) - 1:
+            return gates or [], tail, step
+    raise AssertionError("unreachable: the last try always returns")
 
 
 def _tail(data: PackData, sections: list[list[str]], dropped: int) -> list[str]:
