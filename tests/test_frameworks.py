@@ -188,18 +188,23 @@ def test_coverage_counts_the_demo():
     data = demo_data()
     evidence = {qid: [] for qid in data.packset.questions}
     evidence["data_reality_doc"] = ["https://example.com/reality"]
-    found = coverage(data.packset, data.evaluation, evidence)
+    values = {qid: r.value for qid, r in data.answers.items()}
+    found = coverage(data.packset, data.evaluation, values, evidence)
     assert [c.framework.key for c in found] == list(ORDER)
     nist = found[0]
     owners = next(i for i in nist.items if i.item.id == "GOVERN 2.1")
     assert {q.id for q in owners.questions} >= {"eval_owner", "kpi_owner", "production_owner"}
     assert [g.id for g in owners.gates] == ["no_kpi_owner"]
     assert owners.touched and not owners.evidenced
+    states = {q.id: q.state for i in nist.items for q in i.questions}
+    assert states["error_rate_accepted"] == "unknown"  # the demo's one "unknown" answer
+    assert states["data_flows_approved"] == "unanswered"
+    assert states["eu_risk_class"] == "hidden"  # not asked: the system does not serve the EU
     assert nist.evidenced == 1  # only MAP 2.3 has a link here
     assert 0 < nist.touched < len(nist.items)
     assert len(nist.untouched) == len(nist.items) - nist.touched
     assert nist.line().startswith(f"NIST AI RMF 1.0: {nist.touched} of 72 subcategories touched")
-    only = coverage(data.packset, data.evaluation, evidence, only="eu-ai-act")
+    only = coverage(data.packset, data.evaluation, values, evidence, only="eu-ai-act")
     assert [c.framework.key for c in only] == ["eu-ai-act"]
 
 
@@ -313,7 +318,7 @@ def test_hostile_evidence_stays_literal_on_the_terminal(capsys):
     data = demo_data()
     evidence = {qid: [] for qid in data.packset.questions}
     evidence["data_reality_doc"] = [HOSTILE]
-    found = coverage(data.packset, data.evaluation, evidence)
+    found = coverage(data.packset, data.evaluation, {}, evidence)
     print_coverage(("Pilot\x1b[2J\nname", "demo"), found)
     out = capsys.readouterr().out
     assert "\x1b" not in out

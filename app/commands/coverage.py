@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     evidence = {
         qid: evidence_refs(q.kind, answers.get(qid)) for qid, q in packset.questions.items()
     }
-    found = coverage(packset, evaluation, evidence, only=args.framework)
+    values = {qid: record.value for qid, record in answers.items()}
+    found = coverage(packset, evaluation, values, evidence, only=args.framework)
     if args.json:
         from app.core.text import terminal_json
 

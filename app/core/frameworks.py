@@ -126,7 +126,8 @@ class QuestionMark:
     pack: str
     text: str
     state: str
-    """answered, unknown (answered "unknown"), unanswered, or hidden (not asked here)."""
+    """answered, unknown (answered "unknown"), unanswered (an open disagreement too), or
+    hidden (not asked here)."""
     evidence: list[str]
 
 
@@ -198,12 +199,13 @@ class FrameworkCoverage:
 def coverage(
     packset: PackSet,
     evaluation: Evaluation,
+    answers: Mapping[str, Any],
     evidence: Mapping[str, Sequence[str]],
     only: str | None = None,
 ) -> list[FrameworkCoverage]:
     """Per framework (or only the one keyed `only`), per item, the questions and gates in use
-    that evidence it, with their states; `evidence` is question id → the references its
-    answer carries."""
+    that evidence it, with their states; `answers` is question id → stored value (as
+    `evaluate` reads them), `evidence` question id → the references its answer carries."""
     from app.core.agenda import is_answered
 
     known = frameworks()
@@ -217,7 +219,7 @@ def coverage(
             state = "hidden"
         elif is_answered(evaluation, qid):
             state = "answered"
-        elif evaluation.values.get(qid) == "unknown":
+        elif answers.get(qid) == "unknown":
             state = "unknown"
         else:
             state = "unanswered"

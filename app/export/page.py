@@ -464,7 +464,8 @@ def framework_coverage(data: PackData) -> list[FrameworkCoverage]:
         qid: evidence_refs(q.kind, data.answers.get(qid))
         for qid, q in data.packset.questions.items()
     }
-    return coverage(data.packset, data.evaluation, evidence)
+    values = {qid: record.value for qid, record in data.answers.items()}
+    return coverage(data.packset, data.evaluation, values, evidence)
 
 
 def _coverage(data: PackData) -> list[str]:
