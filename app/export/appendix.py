@@ -355,8 +355,6 @@ def _coverage(data: PackData) -> list[str]:
         fw = cov.framework
         lines += [
             "",
-            f"### {escape.text(fw.name, cell=False)} {escape.text(fw.version, cell=False)}",
-            "",
             f"{escape.text(cov.line(), cell=False, start=True)}.\\",
             f"Source: {escape.text(fw.source, cell=False)}.",
             "",
