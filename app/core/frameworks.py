@@ -187,12 +187,12 @@ class FrameworkCoverage:
         return [i.item for i in self.items if not i.touched]
 
     def line(self) -> str:
-        """`NIST AI RMF 1.0: 31 of 72 subcategories touched, 9 with evidence, 4 with an open
-        gate`: the page's one line for it."""
+        """`NIST AI RMF 1.0: 31 of 72 subcategories touched (4 with an open gate), 9 with
+        evidence`: the page's one line for it."""
         fw = self.framework
         return (
-            f"{fw.name} {fw.version}: {self.touched} of {len(self.items)} {fw.unit} touched, "
-            f"{self.evidenced} with evidence, {self.open_gates} with an open gate"
+            f"{fw.name} {fw.version}: {self.touched} of {len(self.items)} {fw.unit} touched "
+            f"({self.open_gates} with an open gate), {self.evidenced} with evidence"
         )
 
 
