@@ -24,6 +24,7 @@ COMMANDS = [
     "import_",
     "merge",
     "agenda",
+    "coverage",
     "diff",
     "verify",
     "portfolio",

@@ -123,6 +123,9 @@ Bound = Annotated[float, Rule(check=_within_limit)]
 Receipt = Annotated[str, Rule(pattern=ID_PATTERN)]
 """A receipt's id: one of the shipped receipts (`DEFAULT_RECEIPTS`) or one a pack in use
 declares under `[[receipts]]` (checked across packs by `app.core.packs.build_packset`)."""
+FrameworkTag = Annotated[str, Rule(non_empty=True, max_length=80, check=_one_line)]
+"""`framework:item`, e.g. `nist-ai-rmf:MEASURE 2.3`: an item of a shipped framework list
+(`questionnaires/frameworks/`, checked at load by `app.core.packs.build_packset`)."""
 
 
 class Presence(StrEnum):
@@ -265,6 +268,9 @@ class Question:
     allow_unknown: Flag | None = None
     """Whether "unknown" is an answer (format 2): unset, yes for yes_no only; true adds it to a
     choice or multi question, false takes it from a yes_no one."""
+    frameworks: list[FrameworkTag] = field(default_factory=list)
+    """The framework items this answer evidences, `framework:item` (`nist-ai-rmf:GOVERN 2.1`,
+    `eu-ai-act:Art. 14`, `iso-42001:A.3.2`); metadata only, in either format."""
 
     def __post_init__(self) -> None:
         kind = self.kind
@@ -360,6 +366,8 @@ class Gate:
     """A title of at most 32 characters for narrow places (the wizard's gate panel, the board)."""
     go_no_go: Flag = False
     """One of the go/no-go checks: marked ◆ on screen, "Go/no-go: " before its title on paper."""
+    frameworks: list[FrameworkTag] = field(default_factory=list)
+    """The framework items this gate evidences when clear, `framework:item` (as on questions)."""
 
     @property
     def full_title(self) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 
 from app.core.model import Pack, pack_from_data
 
-FORMAT = f"preflight-packs-4 python-{sys.version_info[0]}.{sys.version_info[1]}".encode()
+FORMAT = f"preflight-packs-5 python-{sys.version_info[0]}.{sys.version_info[1]}".encode()
 SOURCES = ("model.py", "expr.py", "packfile.py", "packs.py", "text.py", "bounds.py")
 """The modules whose rules a cached pack passed; a change to any of them empties the cache."""
 MAX_ENTRIES = 64

@@ -365,6 +365,7 @@ def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Probl
     for pack, file in kept:
         problems.extend(_compile_pack(pack, file, packset, known))
         problems.extend(_check_receipts(pack, file, receipts))
+        problems.extend(_check_frameworks(pack, file))
     problems.extend(_order_names(packset, kept))
     return packset, problems
 
@@ -385,6 +386,25 @@ def _check_receipts(pack: Pack, file: Path, receipts: dict[str, ReceiptDef]) -> 
         )
         for location, rid in named
         if rid not in receipts
+    ]
+
+
+def _check_frameworks(pack: Pack, file: Path) -> list[Problem]:
+    """Every framework tag names an item of a shipped framework list (`app.core.frameworks`)."""
+    named = [
+        (f"{section}.{item.id}.frameworks[{j}]", tag)
+        for section, items in (("questions", pack.questions), ("gates", pack.gates))
+        for item in items
+        for j, tag in enumerate(item.frameworks)
+    ]
+    if not named:
+        return []  # the lists are read only for packs that tag something
+    from app.core.frameworks import tag_problem
+
+    return [
+        Problem(str(file), location, problem)
+        for location, tag in named
+        if (problem := tag_problem(tag)) is not None
     ]
 
 

@@ -17,7 +17,7 @@ from app.core.states import badge, verdict_badge
 from app.core.summary import VERDICT_MEANING
 from app.export import escape
 from app.export.common import table, waiver_text
-from app.export.page import value_lines
+from app.export.page import framework_coverage, value_lines
 from app.export.seal import digest_line, pack_ref, ref_comment, seal
 from app.export.snapshot import (
     RECEIPT_RULE,
@@ -41,6 +41,7 @@ def render_appendix(data: PackData) -> str:
     lines += _decisions(data)
     lines += _gates(data) + _receipts(data)
     lines += _values(data)
+    lines += _coverage(data)
     for pack in data.packset.packs:
         lines += _area(data, pack)
     lines += _orphans(data)
@@ -341,6 +342,52 @@ def _values(data: PackData) -> list[str]:
     values = value_lines(data)
     lines = [f"- {escape.text(v, cell=False, start=True)}" for v in values]
     return ["", "## Scores and costs", "", *lines] if values else []
+
+
+def _coverage(data: PackData) -> list[str]:
+    """Per framework: its line, its source, a row for each item the packs cover (the questions
+    and gates tagged with it, their states, the evidence links), then the items nothing covers."""
+    found = framework_coverage(data)
+    if not found:
+        return []
+    lines = ["", "## Framework coverage"]
+    for cov in found:
+        fw = cov.framework
+        lines += [
+            "",
+            f"{escape.text(cov.line(), cell=False, start=True)}.\\",
+            f"Source: {escape.text(fw.source, cell=False)}.",
+            "",
+        ]
+        rows = []
+        for item in cov.items:
+            if not item.touched:
+                continue
+            questions = [
+                f"{q.id} ({_QUESTION_STATE.get(q.state, q.state)})" for q in item.questions
+            ]
+            gates = [f"{g.id} ({g.state})" for g in item.gates]
+            links = [escape.link(ref) for q in item.questions for ref in q.evidence]
+            rows.append(
+                [
+                    escape.text(item.item.id),
+                    escape.text(item.item.title),
+                    escape.text(", ".join(questions)),
+                    escape.text(", ".join(gates)),
+                    ", ".join(links),
+                ]
+            )
+        header = ["Item", "In short", "Questions", "Gates", "Evidence"]
+        lines += table(header, rows)
+        missing = ", ".join(i.id for i in cov.untouched)
+        text = (
+            f"Nothing covers: {missing}." if missing else f"Every one of the {fw.unit} is covered."
+        )
+        lines += ["", escape.text(text, cell=False, start=True)]
+    return lines
+
+
+_QUESTION_STATE = {"hidden": "not asked"}
 
 
 def _area(data: PackData, pack) -> list[str]:

@@ -9,7 +9,10 @@ left out for one never merged. An assessment with a decision log carries `decisi
 when there is none, so earlier packs keep their bytes). A pack exported from a store carries
 `changes_since_last_export`: null on the first export, else what changed since the last one.
 When a pack in use declares receipts, `declared_receipts` gives each one's title, rule and pack
-(the `receipts` list has their status, like the shipped ones').
+(the `receipts` list has their status, like the shipped ones'). When a pack in use tags
+questions or gates with framework items, `coverage` gives, per framework, its counts, each
+covered item with its questions and gates and their states, and the items nothing covers
+(`app.core.frameworks.as_dict`; left out when nothing is tagged).
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.answers import display
 from app.core.disputes import Dispute
+from app.core.frameworks import as_dict
 from app.export.common import waiver_text
+from app.export.page import framework_coverage
 from app.export.seal import json_seal, pack_ref
 from app.export.snapshot import RECEIPT_RULE, PackData, receipt_rule
 
@@ -149,6 +154,8 @@ def document(data: PackData) -> dict[str, Any]:
             }
             for rid, pack_id in data.packset.receipt_pack.items()
         ]
+    if found := framework_coverage(data):  # framework tags (untagged packs keep their bytes)
+        doc["coverage"] = as_dict(found)
     if data.respondents or data.disputes:  # a merged assessment (unmerged ones read as before)
         doc["respondents"] = [
             {

@@ -5,9 +5,10 @@ and sent to the appendix. Sections in priority order: header (pilot, date, packs
 participants), verdict (on a merged assessment with the count of open disagreements; after a
 previous export, one line of what changed since: the appendix has the detail), success
 definition, blocking gates (one short block each: state, title, why, the values behind it,
-fix, owner, due, waiver), receipts shelf, areas, scores and derived values, digest. The
-gates get the lines the other sections leave, most severe first; the ones that do not fit are
-listed by name "(in the appendix)".
+fix, owner, due, waiver), receipts shelf, areas, scores and derived values, framework
+coverage (one line a framework, when a pack in use tags anything), digest. The gates get the
+lines the other sections leave, most severe first; the ones that do not fit are listed by name
+"(in the appendix)".
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ import math
 from app.core.answers import display
 from app.core.engine import OPEN, SEVERITY, GateResult, GateState, severity
 from app.core.explain import because
+from app.core.frameworks import FrameworkCoverage, coverage, tagged
 from app.core.model import Kind
 from app.core.states import badge, verdict_badge
 from app.core.summary import VERDICT_MEANING
 from app.export import escape
 from app.export.common import Safe, join_fit, number, row, table, waiver_text
 from app.export.seal import digest_line, ref_comment, seal
-from app.export.snapshot import SHELF_BADGES, PackData, decision_words
+from app.export.snapshot import SHELF_BADGES, PackData, decision_words, evidence_refs
 
 MAX_LINES = 60
 """Non-blank lines: blank lines only separate Markdown blocks."""
@@ -48,21 +50,41 @@ def render_page(data: PackData) -> str:
     head = _header(data) + _verdict(data) + _success(data)
     foot = ["", digest_line(data.digest, data.version)]
     sections = [_areas(data), _values(data)]
-    # Tried in order: every red gate in full, keeping as many of the areas and scores as that
-    # allows; then any gates in full; last, as many gate names as fit.
+    gates, tail, step = _layout(data, head, foot, sections, [])
+    # The framework coverage comes last, in the room the gates shown in full leave: it may
+    # turn an amber or unknown gate block into a name (as the areas and scores do), but not
+    # cost a red gate its block nor move the areas or scores out. Else one line says it is
+    # in the appendix, else nothing (the appendix always has it).
+    coverage = _coverage(data)
+    for extra in (coverage, ["", "Framework coverage: in the appendix."]) if coverage else ():
+        tried = _layout(data, head, foot, sections, extra)
+        if tried[2] == step:
+            gates, tail, step = tried
+            break
+    return seal("\n".join(head + gates + tail + foot) + "\n")
+
+
+def _layout(
+    data: PackData, head: list[str], foot: list[str], sections: list[list[str]], extra: list[str]
+) -> tuple[list[str], list[str], int]:
+    """The gates and what follows them (`extra` last) within the page's lines, and which of
+    the tries below made them fit.
+
+    Tried in order: every red gate in full, keeping as many of the areas and scores as that
+    allows; then any gates in full; last, as many gate names as fit."""
     tries = [
         (dropped, {"reds_in_full": strict})
         for strict in (True, False)
         for dropped in range(len(sections) + 1)
     ]
     tries.append((len(sections), {"squeeze": True}))
-    for dropped, how in tries:
-        tail = _tail(data, sections, dropped)
+    for step, (dropped, how) in enumerate(tries):
+        tail = _tail(data, sections, dropped) + extra
         used = _count(head) + _count(tail) + _count(foot) + 1  # + the seal line
         gates = _gates(data, MAX_LINES - used, **how)
-        if gates is not None:
-            break
-    return seal("\n".join(head + (gates or []) + tail + foot) + "\n")
+        if gates is not None or step == len(tries) - 1:
+            return gates or [], tail, step
+    raise AssertionError("unreachable: the last try always returns")
 
 
 def _tail(data: PackData, sections: list[list[str]], dropped: int) -> list[str]:
@@ -430,4 +452,28 @@ def _values(data: PackData) -> list[str]:
         lines += escape.wrap(value, WIDTH, "- ", "  ")
     if len(values) > MAX_VALUES:
         lines += ["", f"…and {len(values) - MAX_VALUES} more in the appendix."]
+    return lines
+
+
+def framework_coverage(data: PackData) -> list[FrameworkCoverage]:
+    """The framework crosswalk of the assessment (`app.core.frameworks.coverage`); empty when
+    no pack in use tags a question or gate, so such packs export as before."""
+    if not tagged(data.packset):
+        return []
+    evidence = {
+        qid: evidence_refs(q.kind, data.answers.get(qid))
+        for qid, q in data.packset.questions.items()
+    }
+    values = {qid: record.value for qid, record in data.answers.items()}
+    return coverage(data.packset, data.evaluation, values, evidence)
+
+
+def _coverage(data: PackData) -> list[str]:
+    """One line a framework: how many of its items the packs touch, how many have evidence."""
+    found = framework_coverage(data)
+    if not found:
+        return []
+    lines = ["", "## Framework coverage", ""]
+    for cov in found:
+        lines += escape.wrap(cov.line(), WIDTH, "- ", "  ")
     return lines

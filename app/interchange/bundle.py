@@ -102,6 +102,7 @@ def question_hash(question: Question) -> str:
     written before it was added still match the packs they were answered against."""
     definition = dataclasses.asdict(question)
     definition.pop("prep", None)  # a meeting hint, not part of what is asked
+    definition.pop("frameworks", None)  # a crosswalk tag, not part of what is asked
     if definition.get("agree_within") is None:
         definition.pop("agree_within", None)
     return _sha256(canonical_json(definition))
