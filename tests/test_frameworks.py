@@ -12,6 +12,7 @@ import pytest
 
 from app.commands.coverage import FRAMEWORK_KEYS
 from app.commands.coverage import _print as print_coverage
+from app.core.engine import GateState
 from app.core.frameworks import ORDER, coverage, folder, frameworks, split_tag, tag_problem
 from app.core.model import pack_from_data
 from app.core.packs import load_packs, pack_files
@@ -19,7 +20,9 @@ from app.core.paths import shipped_dir
 from app.export.appendix import render_appendix
 from app.export.jsonout import render_json
 from app.export.page import MAX_LINES, WIDTH, render_page
+from app.export.snapshot import make_snapshot
 from app.interchange.bundle import question_hash
+from app.store.models import Waiver
 from tests.export_demo import demo_data, shipped_packset
 from tests.export_support import STAMP
 from tests.export_support import record as make_record
@@ -269,8 +272,48 @@ def test_unknown_slug_is_a_usage_error(demo_db, cli):
 # -- Exports ---------------------------------------------------------------------------------
 
 
-def test_the_page_has_one_line_a_framework_within_budget():
-    page = render_page(demo_data())
+def _fits(page: str) -> None:
+    assert sum(1 for line in page.splitlines() if line.strip()) <= MAX_LINES
+    assert all(len(line) <= WIDTH for line in page.splitlines())
+
+
+def test_a_full_page_sums_the_frameworks_up_in_one_line_and_keeps_every_gate_block():
+    data = demo_data()
+    page = render_page(data)
+    _fits(page)
+    assert "## Framework coverage" not in page  # no room for a line a framework
+    summary = " ".join(page.split("Framework coverage: ", 1)[1].split("\n\n", 1)[0].split())
+    for name in ("NIST AI RMF 1.0 ", "EU AI Act 2024/1689 ", "ISO/IEC 42001 2023 "):
+        assert name in summary
+    assert summary.endswith("(per item in the appendix).")
+    # The coverage never costs a red or go/no-go gate its block (why, because, fix).
+    for result in data.evaluation.gates.values():
+        if result.state in (GateState.red, GateState.unknown, GateState.amber) and (
+            result.state is GateState.red or result.gate.go_no_go
+        ):
+            assert f"· {result.gate.full_title}** · owner" in page
+
+
+def test_a_page_with_room_has_one_line_a_framework():
+    data = demo_data()
+    # The same demo with every gate but the red ones waived: room for the coverage lines.
+    waived = {
+        gid: Waiver(
+            assessment_id=1,
+            gate_id=gid,
+            reason="a test",
+            approver="Auditor",
+            expires="2099-01-01",
+            created_at="2026-01-01T00:00:00Z",
+        )
+        for gid, result in data.evaluation.gates.items()
+        if result.state in (GateState.amber, GateState.unknown)
+    }
+    roomy = make_snapshot(
+        data.assessment, data.participants, data.answers, {}, waived, data.packset
+    )
+    page = render_page(roomy)
+    _fits(page)
     section = page.split("## Framework coverage", 1)[1].split("Digest:", 1)[0]
     lines = [line for line in section.splitlines() if line.strip()]
     assert [line.split(":")[0] for line in lines] == [
@@ -278,9 +321,6 @@ def test_the_page_has_one_line_a_framework_within_budget():
         "- EU AI Act 2024/1689",
         "- ISO/IEC 42001 2023",
     ]
-    assert sum(1 for line in page.splitlines() if line.strip()) <= MAX_LINES
-    assert all(len(line) <= WIDTH for line in page.splitlines())
-    # Red gates keep their blocks: the coverage never costs one.
     assert page.index("**✗ RED") < page.index("## Framework coverage")
 
 

@@ -195,6 +195,15 @@ class FrameworkCoverage:
             f"({self.open_gates} with an open gate), {self.evidenced} with evidence"
         )
 
+    def short(self) -> str:
+        """`NIST AI RMF 1.0 32/72 touched, 7 with evidence`: its part of the page's one-line
+        summary, where a line a framework does not fit."""
+        fw = self.framework
+        return (
+            f"{fw.name} {fw.version} {self.touched}/{len(self.items)} touched, "
+            f"{self.evidenced} with evidence"
+        )
+
 
 def coverage(
     packset: PackSet,

@@ -19,7 +19,7 @@ from app.core.answers import display
 from app.core.engine import OPEN, SEVERITY, GateResult, GateState, severity
 from app.core.explain import because
 from app.core.frameworks import FrameworkCoverage, coverage, tagged
-from app.core.model import Kind
+from app.core.model import GO_NO_GO_PREFIX, Kind
 from app.core.states import badge, verdict_badge
 from app.core.summary import VERDICT_MEANING
 from app.export import escape
@@ -51,14 +51,15 @@ def render_page(data: PackData) -> str:
     foot = ["", digest_line(data.digest, data.version)]
     sections = [_areas(data), _values(data)]
     gates, tail, step = _layout(data, head, foot, sections, [])
-    # The framework coverage comes last, in the room the gates shown in full leave: it may
-    # turn an amber or unknown gate block into a name (as the areas and scores do), but not
-    # cost a red gate its block nor move the areas or scores out. Else one line says it is
-    # in the appendix, else nothing (the appendix always has it).
-    coverage = _coverage(data)
-    for extra in (coverage, ["", "Framework coverage: in the appendix."]) if coverage else ():
+    # The framework coverage comes last, in the room the gates leave: it never costs a red
+    # or go/no-go gate its block (why, because, fix), nor moves the areas or scores out; an
+    # amber or unknown gate may be named instead, as the areas and scores allow. A line a
+    # framework; where those do not fit, one line for them all; else a line saying it is in
+    # the appendix (which always has it), else nothing.
+    kept = _blocks_kept(gates)
+    for extra in _coverage(data):
         tried = _layout(data, head, foot, sections, extra)
-        if tried[2] == step:
+        if tried[2] == step and kept <= set(tried[0]):
             gates, tail, step = tried
             break
     return seal("\n".join(head + gates + tail + foot) + "\n")
@@ -468,12 +469,26 @@ def framework_coverage(data: PackData) -> list[FrameworkCoverage]:
     return coverage(data.packset, data.evaluation, values, evidence)
 
 
-def _coverage(data: PackData) -> list[str]:
-    """One line a framework: how many of its items the packs touch, how many have evidence."""
+def _blocks_kept(gates: list[str]) -> set[str]:
+    """The first lines of the red and go/no-go gate blocks shown: nothing may cost them."""
+    red = f"- **{escape.text(badge('red'))}"
+    return {
+        line
+        for line in gates
+        if line.startswith(red) or (line.startswith("- **") and GO_NO_GO_PREFIX in line)
+    }
+
+
+def _coverage(data: PackData) -> list[list[str]]:
+    """The ways to show the framework coverage on the page, longest first: a line a framework
+    (how many of its items the packs touch, with an open gate, with evidence), one line for
+    them all, a line pointing to the appendix. None when no pack in use tags anything."""
     found = framework_coverage(data)
     if not found:
         return []
-    lines = ["", "## Framework coverage", ""]
+    full = ["", "## Framework coverage", ""]
     for cov in found:
-        lines += escape.wrap(cov.line(), WIDTH, "- ", "  ")
-    return lines
+        full += escape.wrap(cov.line(), WIDTH, "- ", "  ")
+    summary = "Framework coverage: " + " · ".join(cov.short() for cov in found)
+    short = ["", *escape.wrap(summary + " (per item in the appendix).", WIDTH, "", "")]
+    return [full, short, ["", "Framework coverage: in the appendix."]]
