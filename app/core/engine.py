@@ -440,9 +440,10 @@ def evaluate_changed(
     missing_moved = any(
         areas[p].required_missing != previous.areas[p].required_missing for p in areas
     )
-    if moved or missing_moved:
-        said = {r.ref: r.text for r in previous.reasons if r.state != "unanswered"}
-        verdict, reasons = _verdict(packset, gates, areas, said)
+    if missing_moved:
+        verdict, reasons = _verdict(packset, gates, areas)
+    elif moved:
+        verdict, reasons = _verdict_moved(previous, gates)
     else:
         verdict, reasons = previous.verdict, list(previous.reasons)
     return Evaluation(
@@ -587,13 +588,45 @@ def _area(
     )
 
 
-def _verdict(
-    packset: PackSet,
-    gates: Mapping[str, GateResult],
-    areas: Mapping[str, AreaProgress],
-    said: Mapping[str, str] | None = None,
+def _verdict_moved(
+    previous: Evaluation, gates: Mapping[str, GateResult]
 ) -> tuple[Verdict, list[Reason]]:
-    """The verdict and its reasons; `said`: gate id → the text of its reason, where known."""
+    """`_verdict` when only gate states moved since `previous`: the unanswered questions'
+    reasons are those of `previous`, and a gate that stays blocking keeps its reason."""
+    said: dict[tuple[str, str], Reason] = {}
+    tail: list[Reason] = []
+    for index, reason in enumerate(previous.reasons):
+        if reason.state == "unanswered":
+            tail = previous.reasons[index:]
+            break
+        said[reason.state, reason.ref] = reason
+    blocking: dict[GateState, list[GateResult]] = {state: [] for state in BLOCKING}
+    for result in gates.values():
+        found = blocking.get(result.state)
+        if found is not None:
+            found.append(result)
+    reasons: list[Reason] = []
+    for state, results in blocking.items():
+        for result in results:
+            gate = result.gate
+            known = said.get((state.value, gate.id))
+            if known is None:
+                known = Reason(state.value, f"{gate.full_title} — {gate.why}", gate.id)
+            reasons.append(known)
+    if blocking[GateState.red]:
+        verdict = Verdict.no_go
+    elif blocking[GateState.unknown] or tail:
+        verdict = Verdict.incomplete
+    elif blocking[GateState.amber]:
+        verdict = Verdict.conditional
+    else:
+        verdict = Verdict.go
+    return verdict, reasons + tail
+
+
+def _verdict(
+    packset: PackSet, gates: Mapping[str, GateResult], areas: Mapping[str, AreaProgress]
+) -> tuple[Verdict, list[Reason]]:
     reasons: list[Reason] = []
     blocking: dict[GateState, list[GateResult]] = {state: [] for state in BLOCKING}
     for result in gates.values():
@@ -603,10 +636,7 @@ def _verdict(
     for state, results in blocking.items():
         for result in results:
             gate = result.gate
-            text = said.get(gate.id) if said else None
-            if text is None:
-                text = f"{gate.full_title} — {gate.why}"
-            reasons.append(Reason(state.value, text, gate.id))
+            reasons.append(Reason(state.value, f"{gate.full_title} — {gate.why}", gate.id))
     for area in areas.values():
         for qid in area.required_missing:
             text = f"Unanswered ({area.title}): {packset.questions[qid].text}"
