@@ -22,7 +22,14 @@ from app.core.decisions import (
     override_problem,
     text_problem,
 )
-from app.core.engine import Evaluation, GateChange, GateState, changes, evaluate
+from app.core.engine import (
+    Evaluation,
+    GateChange,
+    GateState,
+    changes,
+    evaluate,
+    evaluate_changed,
+)
 from app.core.packs import PackSet
 from app.core.text import name_key, one_line
 from app.errors import EXIT_USAGE, PreflightError
@@ -322,6 +329,13 @@ class Session:
             self._waived = self.store.active_waivers(self.id, self._today())
         return evaluate(self.packset, values, self._waived if waived is None else waived)
 
+    def _evaluate_from(self, before: Evaluation, values: dict[str, Any]) -> Evaluation:
+        """`_evaluate(values)` worked out from `before` (this session's evaluation): only what
+        reads an answer that differs is computed again (the answer and clear keys)."""
+        if self._waived is None:
+            self._waived = self.store.active_waivers(self.id, self._today())
+        return evaluate_changed(self.packset, before, values, self._waived)
+
     def _check(self, question_id: str, value: Any) -> Any:
         question = self.packset.questions.get(question_id)
         if question is None:
@@ -363,7 +377,7 @@ class Session:
         stored = self._check(question_id, value)
         before = self.evaluation
         values = self._values() | {question_id: stored}
-        committed = self._summary_for(values, self._evaluate(values))
+        committed = self._summary_for(values, self._evaluate_from(before, values))
         record = self.store.save_answer(
             self.id,
             question_id,
@@ -382,7 +396,7 @@ class Session:
         before = self.evaluation
         values = self._values()
         values.pop(question_id, None)
-        committed = self._summary_for(values, self._evaluate(values))
+        committed = self._summary_for(values, self._evaluate_from(before, values))
         self.store.clear_answer(self.id, question_id, answered_by=answered_by, summary=committed)
         self.answers.pop(question_id, None)
         return self._moved(before, committed)

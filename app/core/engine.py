@@ -13,7 +13,7 @@ to run on every keypress. Rules users rely on:
 from __future__ import annotations
 
 from collections.abc import Mapping, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -134,6 +134,10 @@ class Evaluation:
     reasons: list[Reason] = field(default_factory=list)
     faults: dict[str, str] = field(default_factory=dict)
     """Derived values that are unknown because of a fault, by id: why (empty when none is)."""
+    answers: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """The stored answers it was worked out from (what `evaluate_changed` compares against)."""
+    waived: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    """The active waivers it counted."""
 
     def gates_in(self, *states: GateState) -> list[GateResult]:
         wanted = set(states)
@@ -176,42 +180,58 @@ def _walk(
     faults: dict[str, str] = {}
     formats = {pack.id: pack.format for pack in packset.packs}
     for name in packset.eval_order if order is None else order:
-        question = packset.questions.get(name)
-        if question is not None:
-            shown = True
-            if question.show_if is not None:
-                condition = packset.compiled.get(f"show_if:{name}")
-                shown = condition is not None and condition.evaluate(values) is True
-            visible[name] = shown
-            values[name] = expression_value(question, answers.get(name)) if shown else expr.HIDDEN
-            if question.has_points():
-                values[f"points:{name}"] = points_value(question, values[name])
-        elif name in packset.scores:
-            score = packset.scores[name]
-            fmt = formats.get(packset.score_pack.get(name, ""), 1)
-            if score.items:
-                result, values[name], fault = _combine(packset, score, values, scores, fmt)
-                scores[name] = result
-                if fault is not None:
-                    faults[name] = fault
-            else:
-                scores[name] = result = _score(score, values)
-                values[name] = _score_value(result, score, visible)
-            if score.bands:
-                values[f"band:{name}"] = _band_value(score.bands, values[name], fmt)
-        else:
-            compiled = packset.compiled.get(f"derived:{name}")
-            if compiled is None:
-                values[name] = expr.UNKNOWN
-                continue
-            values[name], fault = _evaluate(compiled, values, faults, f"derived value {name!r}")
+        _step(packset, name, answers, values, visible, scores, faults, formats)
+    return values, visible, scores, faults
+
+
+def _step(
+    packset: PackSet,
+    name: str,
+    answers: Mapping[str, Any],
+    values: dict[str, Any],
+    visible: dict[str, bool],
+    scores: dict[str, ScoreResult],
+    faults: dict[str, str],
+    formats: Mapping[str, int],
+) -> None:
+    """Work out one name of `eval_order` (everything it reads already is), in place: its value
+    and those of `points(...)`/`band(...)` on it, its visibility, score and fault."""
+    faults.pop(name, None)
+    question = packset.questions.get(name)
+    if question is not None:
+        shown = True
+        if question.show_if is not None:
+            condition = packset.compiled.get(f"show_if:{name}")
+            shown = condition is not None and condition.evaluate(values) is True
+        visible[name] = shown
+        values[name] = expression_value(question, answers.get(name)) if shown else expr.HIDDEN
+        if question.has_points():
+            values[f"points:{name}"] = points_value(question, values[name])
+    elif name in packset.scores:
+        score = packset.scores[name]
+        fmt = formats.get(packset.score_pack.get(name, ""), 1)
+        if score.items:
+            result, values[name], fault = _combine(packset, score, values, scores, fmt)
+            scores[name] = result
             if fault is not None:
                 faults[name] = fault
-            derived = packset.derived.get(name)
-            if derived is not None and derived.bands:
-                fmt = formats.get(packset.derived_pack.get(name, ""), 1)
-                values[f"band:{name}"] = _band_value(derived.bands, values[name], fmt)
-    return values, visible, scores, faults
+        else:
+            scores[name] = result = _score(score, values)
+            values[name] = _score_value(result, score, visible)
+        if score.bands:
+            values[f"band:{name}"] = _band_value(score.bands, values[name], fmt)
+    else:
+        compiled = packset.compiled.get(f"derived:{name}")
+        if compiled is None:
+            values[name] = expr.UNKNOWN
+            return
+        values[name], fault = _evaluate(compiled, values, faults, f"derived value {name!r}")
+        if fault is not None:
+            faults[name] = fault
+        derived = packset.derived.get(name)
+        if derived is not None and derived.bands:
+            fmt = formats.get(packset.derived_pack.get(name, ""), 1)
+            values[f"band:{name}"] = _band_value(derived.bands, values[name], fmt)
 
 
 def points_value(question: Question, value: Any) -> Any:
@@ -337,29 +357,176 @@ def evaluate(
 ) -> Evaluation:
     """Work out everything the screens show from `answers` (question id → stored value)."""
     values, visible, scores, faults = _walk(packset, answers)
-    gates: dict[str, GateResult] = {}
-    for gid, gate in packset.gates.items():
-        compiled = packset.compiled.get(f"gate:{gid}")
-        outcome, fault = (
-            _evaluate(compiled, values, faults, "its condition")
-            if compiled
-            else (expr.UNKNOWN, None)
-        )
-        if outcome is expr.HIDDEN:
-            fired = GateState.inactive
-        elif outcome is expr.UNKNOWN:
-            fired = GateState.unknown
-        elif outcome:
-            fired = GateState(gate.level.value)
-        else:
-            fired = GateState.clear
-        blocking = fired in BLOCKING
-        state = GateState.waived if blocking and gid in waived else fired
-        gates[gid] = GateResult(gate, packset.gate_pack[gid], state, fired, fault)
-
+    gates = {gid: _gate(packset, gid, values, faults, waived) for gid in packset.gates}
     areas = {pack.id: _area(pack.id, packset, answers, visible, gates) for pack in packset.packs}
     verdict, reasons = _verdict(packset, gates, areas)
-    return Evaluation(visible, values, gates, scores, areas, verdict, reasons, faults)
+    return Evaluation(
+        visible,
+        values,
+        gates,
+        scores,
+        areas,
+        verdict,
+        reasons,
+        faults,
+        answers=dict(answers),
+        waived=frozenset(waived),
+    )
+
+
+def evaluate_changed(
+    packset: PackSet,
+    previous: Evaluation,
+    answers: Mapping[str, Any],
+    waived: Set[str] = frozenset(),
+    changed: Set[str] | None = None,
+) -> Evaluation:
+    """`evaluate(packset, answers, waived)`, worked out from `previous` (an evaluation of the
+    same pack set): only what reads a changed answer, directly or not, is computed again, and
+    the area counts move by difference. `changed`: the question ids whose answers differ from
+    those `previous` was made from (None: found by comparing). Other waivers than `previous`
+    counted mean a full evaluation. `previous` is left as it was."""
+    if frozenset(waived) != previous.waived:
+        return evaluate(packset, answers, waived)
+    before = previous.answers
+    if changed is None:
+        changed = {q for q in before.keys() | answers.keys() if before.get(q) != answers.get(q)}
+    changed = {q for q in changed if q in packset.questions}
+    if not changed:
+        return evaluate(packset, answers, waived) if answers != before else previous
+    nodes, readers = packset.dependants(changed)
+    values = dict(previous.values)
+    visible = dict(previous.visible)
+    scores = dict(previous.scores)
+    faults = dict(previous.faults)
+    formats = {pack.id: pack.format for pack in packset.packs}
+    for name in nodes:
+        _step(packset, name, answers, values, visible, scores, faults, formats)
+    if faults.keys() != previous.faults.keys():  # in eval_order, as a full evaluation has them
+        faults = {n: faults[n] for n in packset.eval_order if n in faults}
+    gates = dict(previous.gates)
+    moved: list[tuple[GateResult, GateResult]] = []
+    for gid in readers:
+        result = _gate(packset, gid, values, faults, waived)
+        old = gates[gid]
+        if (result.state, result.fired, result.reason) != (old.state, old.fired, old.reason):
+            gates[gid] = result
+            if result.state is not old.state:
+                moved.append((old, result))
+    areas = dict(previous.areas)
+    touched = {q for q in nodes if q in packset.questions} | changed
+    for pack_id in {packset.question_pack[q] for q in touched}:
+        areas[pack_id] = _area_moved(
+            packset,
+            areas[pack_id],
+            [q for q in touched if packset.question_pack[q] == pack_id],
+            before,
+            answers,
+            previous.visible,
+            visible,
+        )
+    for old, new in moved:
+        area = areas[new.pack_id]
+        counts = {s: 0 for s in (GateState.red, GateState.amber, GateState.unknown)}
+        for state, step in ((old.state, -1), (new.state, 1)):
+            if state in counts:
+                counts[state] += step
+        areas[new.pack_id] = replace(
+            area,
+            red=area.red + counts[GateState.red],
+            amber=area.amber + counts[GateState.amber],
+            unknown_gates=area.unknown_gates + counts[GateState.unknown],
+        )
+    missing_moved = any(
+        areas[p].required_missing != previous.areas[p].required_missing for p in areas
+    )
+    if missing_moved:
+        verdict, reasons = _verdict(packset, gates, areas)
+    elif moved:
+        verdict, reasons = _verdict_moved(previous, gates)
+    else:
+        verdict, reasons = previous.verdict, list(previous.reasons)
+    return Evaluation(
+        visible,
+        values,
+        gates,
+        scores,
+        areas,
+        verdict,
+        reasons,
+        faults,
+        answers=dict(answers),
+        waived=previous.waived,
+    )
+
+
+def _gate(
+    packset: PackSet,
+    gid: str,
+    values: Mapping[str, Any],
+    faults: Mapping[str, str],
+    waived: Set[str],
+) -> GateResult:
+    gate = packset.gates[gid]
+    compiled = packset.compiled.get(f"gate:{gid}")
+    outcome, fault = (
+        _evaluate(compiled, values, faults, "its condition") if compiled else (expr.UNKNOWN, None)
+    )
+    if outcome is expr.HIDDEN:
+        fired = GateState.inactive
+    elif outcome is expr.UNKNOWN:
+        fired = GateState.unknown
+    elif outcome:
+        fired = GateState(gate.level.value)
+    else:
+        fired = GateState.clear
+    blocking = fired in BLOCKING
+    state = GateState.waived if blocking and gid in waived else fired
+    return GateResult(gate, packset.gate_pack[gid], state, fired, fault)
+
+
+def _area_moved(
+    packset: PackSet,
+    area: AreaProgress,
+    questions: list[str],
+    before: Mapping[str, Any],
+    answers: Mapping[str, Any],
+    was_visible: Mapping[str, bool],
+    visible: Mapping[str, bool],
+) -> AreaProgress:
+    """`area` with the questions in `questions` (of its pack) counted as they are now."""
+    shown = answered = unknown = 0
+    missing_moved = False
+    for qid in questions:
+        question = packset.questions[qid]
+        for sign, seen, stored in ((-1, was_visible, before), (1, visible, answers)):
+            if not seen.get(qid):
+                continue
+            value = stored.get(qid)
+            shown += sign
+            if value is not None:
+                answered += sign
+                if value == "unknown":
+                    unknown += sign
+        if question.required:
+            was = bool(was_visible.get(qid)) and before.get(qid) is None
+            now = bool(visible.get(qid)) and answers.get(qid) is None
+            missing_moved = missing_moved or was != now
+    missing = area.required_missing
+    if missing_moved:
+        pack = packset.pack(area.pack_id)
+        missing = [
+            q.id
+            for q in pack.questions
+            if q.required and visible.get(q.id) and answers.get(q.id) is None
+        ]
+    return replace(
+        area,
+        visible=area.visible + shown,
+        answered=area.answered + answered,
+        unknown_answers=area.unknown_answers + unknown,
+        required_missing=missing,
+    )
 
 
 def _evaluate(
@@ -421,15 +588,55 @@ def _area(
     )
 
 
+def _verdict_moved(
+    previous: Evaluation, gates: Mapping[str, GateResult]
+) -> tuple[Verdict, list[Reason]]:
+    """`_verdict` when only gate states moved since `previous`: the unanswered questions'
+    reasons are those of `previous`, and a gate that stays blocking keeps its reason."""
+    said: dict[tuple[str, str], Reason] = {}
+    tail: list[Reason] = []
+    for index, reason in enumerate(previous.reasons):
+        if reason.state == "unanswered":
+            tail = previous.reasons[index:]
+            break
+        said[reason.state, reason.ref] = reason
+    blocking: dict[GateState, list[GateResult]] = {state: [] for state in BLOCKING}
+    for result in gates.values():
+        found = blocking.get(result.state)
+        if found is not None:
+            found.append(result)
+    reasons: list[Reason] = []
+    for state, results in blocking.items():
+        for result in results:
+            gate = result.gate
+            known = said.get((state.value, gate.id))
+            if known is None:
+                known = Reason(state.value, f"{gate.full_title} — {gate.why}", gate.id)
+            reasons.append(known)
+    if blocking[GateState.red]:
+        verdict = Verdict.no_go
+    elif blocking[GateState.unknown] or tail:
+        verdict = Verdict.incomplete
+    elif blocking[GateState.amber]:
+        verdict = Verdict.conditional
+    else:
+        verdict = Verdict.go
+    return verdict, reasons + tail
+
+
 def _verdict(
     packset: PackSet, gates: Mapping[str, GateResult], areas: Mapping[str, AreaProgress]
 ) -> tuple[Verdict, list[Reason]]:
     reasons: list[Reason] = []
-    for state in BLOCKING:
-        for result in gates.values():
-            if result.state is state:
-                gate = result.gate
-                reasons.append(Reason(state.value, f"{gate.full_title} — {gate.why}", gate.id))
+    blocking: dict[GateState, list[GateResult]] = {state: [] for state in BLOCKING}
+    for result in gates.values():
+        found = blocking.get(result.state)
+        if found is not None:
+            found.append(result)
+    for state, results in blocking.items():
+        for result in results:
+            gate = result.gate
+            reasons.append(Reason(state.value, f"{gate.full_title} — {gate.why}", gate.id))
     for area in areas.values():
         for qid in area.required_missing:
             text = f"Unanswered ({area.title}): {packset.questions[qid].text}"

@@ -74,6 +74,55 @@ class PackSet:
     """The receipts in use, in shelf order: the shipped ones, then those packs declare."""
     receipt_pack: dict[str, str] = field(default_factory=dict)
     """Declared receipt id → the first pack in use that declares it (shipped ones: none)."""
+    _readers: dict[str, tuple[list[str], list[str]]] | None = field(
+        default=None, repr=False, compare=False
+    )
+    """Built by `dependants` on first use: name → what reads it directly (eval nodes, gates)."""
+    _closures: dict[frozenset[str], tuple[list[str], list[str]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def dependants(self, names: Iterable[str]) -> tuple[list[str], list[str]]:
+        """What must be worked out again when `names` change: the questions (by their
+        `show_if`), scores and derived values that read one of them, directly or not, with
+        the changed names themselves, in `eval_order`; and the gates that read any of those.
+        Built once per pack set from the compiled expressions, memoised per set of names."""
+        key = frozenset(names)
+        found = self._closures.get(key)
+        if found is not None:
+            return found
+        if self._readers is None:
+            direct: dict[str, tuple[list[str], list[str]]] = {}
+            for node in self.eval_order:
+                if node in self.questions:
+                    compiled = self.compiled.get(f"show_if:{node}")
+                    reads: Iterable[str] = compiled.names if compiled else ()
+                elif node in self.scores:
+                    reads = self.scores[node].names()
+                else:
+                    compiled = self.compiled.get(f"derived:{node}")
+                    reads = compiled.names if compiled else ()
+                for name in set(reads):
+                    direct.setdefault(name, ([], []))[0].append(node)
+            for gid in self.gates:
+                compiled = self.compiled.get(f"gate:{gid}")
+                for name in set(compiled.names) if compiled else ():
+                    direct.setdefault(name, ([], []))[1].append(gid)
+            self._readers = direct
+        position = {name: i for i, name in enumerate(self.eval_order)}
+        nodes = {n for n in key if n in position}
+        todo = list(nodes)
+        while todo:
+            for reader in self._readers.get(todo.pop(), ([], []))[0]:
+                if reader not in nodes:
+                    nodes.add(reader)
+                    todo.append(reader)
+        order = sorted(nodes, key=position.__getitem__)
+        gates = {g for n in order for g in self._readers.get(n, ([], []))[1]}
+        found = (order, [g for g in self.gates if g in gates])
+        if len(self._closures) < 4096:
+            self._closures[key] = found
+        return found
 
     def shelf(self) -> dict[str, ReceiptDef]:
         """The receipts the page lists: those a question evidences or a gate blocks in the

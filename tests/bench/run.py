@@ -161,6 +161,10 @@ def cold_starts(rounds: int, work: Path, only_small: bool) -> dict[str, list[tup
 # -- keypress latency -----------------------------------------------------------------------
 
 
+CHARACTERS = {"enter": "\r"}
+"""The character a terminal sends for a named key (a key named "enter" is not typed text)."""
+
+
 async def keypress_latency(
     app, keys: list[str], setup, count: int, warmup: int = 5, panels=None
 ) -> tuple[list[float], list[float]]:
@@ -234,7 +238,7 @@ async def keypress_latency(
             arrived.clear()
             marks.clear()
             key = keys[i % len(keys)]
-            event = events.Key(key, key)
+            event = events.Key(key, CHARACTERS.get(key, key))
             event.set_sender(app)
             app._driver.send_message(event)
             await settle(pilot)
@@ -255,10 +259,37 @@ def bare_keys(count: int) -> list[float]:
     return last
 
 
-def wizard_keys(count: int, work: Path, bulk: bool) -> tuple[list[float], list[float]]:
+def durable_keys(count: int, work: Path) -> list[float]:
+    """The durable-key floor: commit one row (the store's pragmas), update one Static."""
+    from _durable import DurableApp
+
+    app = DurableApp(work / "durable.db")
+    try:
+        _, last = asyncio.run(keypress_latency(app, ["y", "n"], lambda i: None, count))
+    finally:
+        app.conn.close()
+    return last
+
+
+def swap_keys(count: int) -> list[float]:
+    """The question-swap floor: replace a Label and an OptionList (or an Input) with the next."""
+    from _swap import SwapApp
+
+    _, last = asyncio.run(keypress_latency(SwapApp(), ["y", "n"], lambda i: None, count))
+    return last
+
+
+KINDS = ("yes_no", "number", "text", "multi")
+"""The answer keys measured: y/n on a yes/no question, enter on a typed number and on a typed
+text (the Input filled beforehand, untimed), and 1 ticking a multi-choice option."""
+TYPED = {"number": ("12", "30"), "text": ("first pilot KPI", "second pilot KPI")}
+
+
+def wizard_keys(
+    count: int, work: Path, bulk: bool, kind: str = "yes_no"
+) -> tuple[list[float], list[float]]:
     from _gen import bulk_pack
 
-    from app.core.model import Kind
     from app.core.packs import load_packs
     from app.core.paths import shipped_dir
     from app.session import Session
@@ -279,12 +310,15 @@ def wizard_keys(count: int, work: Path, bulk: bool) -> tuple[list[float], list[f
         session.apply(
             [(f"bulk_q{i:04d}", "yes" if i % 3 else "no", None, None) for i in range(0, 1000, 2)]
         )
-        slug, qid = a.slug, "bulk_q0500"
+        slug = a.slug
     else:
         slug = "demo"
         session = Session.open(store, packset, slug)
+    if bulk and kind == "yes_no":
+        qid = "bulk_q0500"
+    else:
         visible = session.evaluation.visible
-        # A visible yes/no question whose answer moves a gate, so the panel really changes.
+        # A visible question of the kind whose answer moves a gate, so the panel really changes.
         readers = {
             q
             for key, e in packset.compiled.items()
@@ -292,23 +326,35 @@ def wizard_keys(count: int, work: Path, bulk: bool) -> tuple[list[float], list[f
             for q in getattr(e, "names", ())
         }
         candidates = [
-            q.id for q in packset.questions.values() if q.kind is Kind.yes_no and visible.get(q.id)
+            q.id
+            for q in packset.questions.values()
+            if q.kind == kind and visible.get(q.id) and not q.id.startswith("bulk_")
         ]
         qid = next((q for q in candidates if q in readers), candidates[0])
-    print(f"  wizard keys on {qid} ({len(packset.questions)} questions in use)", file=sys.stderr)
+    print(
+        f"  wizard {kind} keys on {qid} ({len(packset.questions)} questions in use)",
+        file=sys.stderr,
+    )
     app = make_app(store=store, packset=packset, open_ref=slug)
 
     def back_to_question(i: int) -> None:
-        app.clear_notifications()
-        app.screen.show_question(qid)
+        from textual.widgets import Input
 
+        app.clear_notifications()
+        for field in app.screen.query(Input):
+            field.cursor_blink = False  # a blinking cursor paints a frame every 0.5 s
+        app.screen.show_question(qid)
+        if kind in TYPED:
+            typed = app.screen.query_one("#typed", Input)
+            typed.value = TYPED[kind][i % 2]
+            typed.cursor_position = len(typed.value)
+
+    keys = {"yes_no": ["y", "n"], "multi": ["1"]}.get(kind, ["enter"])
     try:
         from app.tui.screens.wizard import WizardScreen
 
         panels = (WizardScreen, "_refresh_panels")
-        return asyncio.run(
-            keypress_latency(app, ["y", "n"], back_to_question, count, panels=panels)
-        )
+        return asyncio.run(keypress_latency(app, keys, back_to_question, count, panels=panels))
     finally:
         store.close()
 
@@ -455,6 +501,98 @@ def row(name: str, value: str, base: str, ratio: float, target: str, ok: bool) -
     print(f"| {name} | {value} | {base} | {ratio:.2f}× | {target} | {verdict} |")
 
 
+def keys_report(count: int, work: Path) -> None:
+    """Every answer key against the floors measured beside it, in chunks interleaved so drift
+    on a shared machine hits every side alike."""
+    from app.tui.screens.wizard import ADVANCE_AFTER
+
+    subprocess.run(
+        cli("--db", str(work / "demo.db"), "demo", "--no-open"),
+        env=ENV,
+        cwd=work,
+        check=True,
+        capture_output=True,
+    )
+    packs = (("demo assessment", False, 1.5), ("1,000-question pack", True, 2.0))
+    floors: dict[str, list[float]] = {"bare": [], "durable": [], "swap": []}
+    got: dict[tuple[str, str], tuple[list[float], list[float]]] = {
+        (name, kind): ([], []) for name, _, _ in packs for kind in KINDS
+    }
+    chunk = max(10, count // 3)
+    done = 0
+    while done < count:
+        n = min(chunk, count - done)
+        floors["bare"] += bare_keys(n)
+        floors["durable"] += durable_keys(n, work)
+        floors["swap"] += swap_keys(n)
+        for name, bulk, _ in packs:
+            for kind in KINDS:
+                panels, last = wizard_keys(n, work, bulk=bulk, kind=kind)
+                got[name, kind][0].extend(panels)
+                got[name, kind][1].extend(last)
+        done += n
+    bare, durable, swap = (statistics.median(floors[k]) for k in ("bare", "durable", "swap"))
+    row("floor: bare key (Static updated), median", ms(bare), "—", 1.0, "(info)", True)
+    row(
+        "floor: durable key (one SQLite commit, WAL, synchronous=FULL, then a Static), median",
+        ms(durable),
+        ms(bare),
+        durable / bare,
+        "(info)",
+        True,
+    )
+    row(
+        "floor: question swap (Label + OptionList of 3–9 or an Input replaced), median",
+        ms(swap),
+        ms(bare),
+        swap / bare,
+        "(info)",
+        True,
+    )
+    labels = {
+        "yes_no": "yes/no key",
+        "number": "typed number + enter",
+        "text": "typed text + enter",
+        "multi": "multi-choice tick",
+    }
+    for name, _, factor in packs:
+        for kind in KINDS:
+            values, whole = got[name, kind]
+            m = statistics.median(values)
+            row(
+                f"{labels[kind]} → committed → gates → panels repainted, {name}: median",
+                ms(m),
+                ms(durable),
+                m / durable,
+                f"≤ {factor:g}× durable-key floor",
+                m <= factor * durable,
+            )
+            row(
+                f"… same, p99 ({len(values)} keys)",
+                ms(p99(values)),
+                ms(p99(floors["durable"])),
+                p99(values) / p99(floors["durable"]),
+                "≤ 50 ms",
+                p99(values) <= 0.050,
+            )
+            if kind == "multi":
+                continue  # a tick stays on its question
+            w = statistics.median(whole)
+            limit = 2 * swap + ADVANCE_AFTER
+            row(
+                f"… then the next question on screen, {name}: median",
+                ms(w),
+                f"2 × {ms(swap)} + {ms(ADVANCE_AFTER)} beat",
+                w / limit,
+                "≤ 2× question-swap floor + beat",
+                w <= limit,
+            )
+    print(
+        f"({count} keys each, interleaved in chunks of {chunk}; p99 of the durable floor "
+        f"{ms(p99(floors['durable']))}, of the swap floor {ms(p99(floors['swap']))})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=11, help="cold starts per variant")
@@ -571,59 +709,7 @@ def main() -> None:
                 f"medians of {opts.builds} builds)"
             )
         if "keys" in parts:
-            subprocess.run(
-                cli("--db", str(work / "demo.db"), "demo", "--no-open"),
-                env=ENV,
-                cwd=work,
-                check=True,
-                capture_output=True,
-            )
-            # Interleave in chunks so drift on a shared machine hits both sides alike.
-            base: list[float] = []
-            demo: tuple[list[float], list[float]] = ([], [])
-            bulk: tuple[list[float], list[float]] = ([], [])
-            chunk = max(10, opts.keys // 3)
-            done = 0
-            while done < opts.keys:
-                n = min(chunk, opts.keys - done)
-                base += bare_keys(n)
-                for into, got in (
-                    (demo, wizard_keys(n, work, bulk=False)),
-                    (bulk, wizard_keys(n, work, bulk=True)),
-                ):
-                    into[0].extend(got[0])
-                    into[1].extend(got[1])
-                done += n
-            mb = statistics.median(base)
-            for name, (values, whole) in (("demo assessment", demo), ("1,000-question pack", bulk)):
-                m = statistics.median(values)
-                row(
-                    f"answer key → saved → gates → sidebar and gate panel repainted, {name}: "
-                    "median",
-                    ms(m),
-                    ms(mb),
-                    m / mb,
-                    "≤ 2× bare key",
-                    m <= 2 * mb,
-                )
-                row(
-                    f"… same, p99 ({len(values)} keys)",
-                    ms(p99(values)),
-                    ms(p99(base)),
-                    p99(values) / p99(base),
-                    "≤ 50 ms",
-                    p99(values) <= 0.050,
-                )
-                w = statistics.median(whole)
-                row(
-                    f"… then the next question on screen (last frame the key caused), {name}: "
-                    "median",
-                    ms(w),
-                    ms(mb),
-                    w / mb,
-                    "(info)",
-                    True,
-                )
+            keys_report(opts.keys, work)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.events import Key
 from textual.message import Message
 from textual.suggester import SuggestFromList
+from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -23,6 +24,8 @@ from app.core.answers import display
 from app.core.model import Kind, Question
 from app.core.text import one_line
 
+PAINT_AFTER = 0.05
+"""Seconds after a tick that its row repaints if the answer was not saved (and painted) by then."""
 YES_NO_KEYS = {"y": "yes", "n": "no", "u": "unknown"}
 PLACEHOLDERS = {
     Kind.number: "a number",
@@ -83,6 +86,9 @@ class TickList(OptionList):
         self.chosen: set[str] = set()
         self.unknown = False
         """The answer is "unknown" (only where the question allows it)."""
+        self._unpainted: set[int] = set()
+        """Rows ticked or unticked and not yet repainted (see `toggle`)."""
+        self._paint_timer: Timer | None = None
 
     def _rows(self) -> int:
         assert self.question is not None
@@ -92,6 +98,7 @@ class TickList(OptionList):
         self.question = question
         self.unknown = stored == "unknown"
         self.chosen = set(stored) if isinstance(stored, list) else set()
+        self._unpainted.clear()
         self.set_options(Option(self._prompt(i)) for i in range(self._rows()))
         self.highlighted = 0
 
@@ -104,22 +111,43 @@ class TickList(OptionList):
         return Text(f"{box} {index + 1}  {one_line(option.label)}")
 
     def toggle(self, index: int) -> None:
+        """Tick or untick row `index` and post the new selection. The rows repaint when the
+        answer is saved (`paint`, called by the wizard with the sidebar and gate panel), so
+        the tick and what it changed show in one frame; a fallback timer paints them if
+        nothing does within `PAINT_AFTER`."""
         assert self.question is not None
         options = len(self.question.options)
         if index == options:
             self.unknown = not self.unknown
             self.chosen = set()
-            for row in range(self._rows()):
-                self.replace_option_prompt_at_index(row, self._prompt(row))
+            self._unpainted.update(range(self._rows()))
+            self._paint_soon()
             self.post_message(self.Ticked("unknown" if self.unknown else []))
             return
         option_id = self.question.options[index].id
         self.chosen ^= {option_id}
-        self.replace_option_prompt_at_index(index, self._prompt(index))
+        self._unpainted.add(index)
         if self.unknown:
             self.unknown = False
-            self.replace_option_prompt_at_index(options, self._prompt(options))
+            self._unpainted.add(options)
+        self._paint_soon()
         self.post_message(self.Ticked([o for o in self.question.option_ids() if o in self.chosen]))
+
+    def _paint_soon(self) -> None:
+        if self._paint_timer is None:
+            self._paint_timer = self.set_timer(PAINT_AFTER, self.paint)
+
+    def paint(self) -> None:
+        """Repaint the rows ticked or unticked since the last paint."""
+        if self._paint_timer is not None:
+            self._paint_timer.stop()
+            self._paint_timer = None
+        rows, self._unpainted = sorted(self._unpainted), set()
+        if self.question is None:
+            return
+        for row in rows:
+            if row < self._rows():
+                self.replace_option_prompt_at_index(row, self._prompt(row))
 
     class Done(Message):
         """Enter: the ticks are set; go on."""
@@ -287,7 +315,11 @@ class AnswerInput(Vertical):
         hint.set_class(error, "-error")
 
     def mark(self, stored: Any) -> None:
-        """Move the ● to the stored choice without rebuilding the list."""
+        """Move the ● to the stored choice without rebuilding the list (and repaint the ticks
+        of a multi-choice question)."""
+        if self.question is not None and self.question.kind is Kind.multi:
+            self.query_one("#multi", TickList).paint()
+            return
         if self.question is None or self.question.kind not in (
             Kind.yes_no,
             Kind.choice,
