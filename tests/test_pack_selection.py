@@ -205,7 +205,7 @@ def test_export_shows_only_the_chosen_areas(tmp_path, capsys):
     code, _, err = run(capsys, "--db", db, "export", "pilot", "--out", str(out_file))
     assert code == 0, err
     found = json.loads(out_file.read_text())
-    assert found["packs"] == {"acceptance": "1.1", "data": "1.0"}
+    assert found["packs"] == {"acceptance": "1.2", "data": "1.1"}
     assert [a["pack"] for a in found["areas"]] == ["acceptance", "data"]
     md = tmp_path / "pack.md"
     code, _, err = run(capsys, "--db", db, "export", "pilot", "--out", str(md))

@@ -766,7 +766,7 @@ async def test_at_120x36_a_long_answer_goes_on_under_it_and_the_notice_takes_the
         assert rows[0].startswith("≠ Disputed")
         drawn = " ".join(" ".join(rows).split())
         assert "…" not in drawn
-        assert drawn.count("Hard rule checks (PII, citation, policy) • LLM-as-judge") == 2
+        assert drawn.count("Hard rule checks • LLM-as-judge") == 2
         assert len(rows) == 6  # the title, Ana and Chen on two rows each, Ben on one
         _answer_in_view(wizard)
         notice = _shown(app, "#notice")

@@ -13,8 +13,10 @@ from typing import TextIO
 from app.core.agenda import Dispute, voices_line
 from app.core.answers import display
 from app.core.engine import GateChange, GateState, Verdict
+from app.core.model import Gate
 from app.core.packs import PackSet
 from app.core.states import badge
+from app.core.supersede import SUPERSEDED, superseded
 from app.core.text import fit_words, one_line
 
 _COLOURS = {
@@ -48,9 +50,12 @@ def paint(text: str, state: str, colour: bool) -> str:
 """Answers may come from files: no escapes or line breaks reach the terminal."""
 
 
-def gate_line(change: GateChange, colour: bool = False) -> str:
-    """`✗ RED  No named production owner — fix: …`, `✔ CLEAR  …` for one gate that moved."""
+def gate_line(change: GateChange, colour: bool = False, by: Gate | None = None) -> str:
+    """`✗ RED  No named production owner — fix: …`, `✔ CLEAR  …` for one gate that moved;
+    `» SUPERSEDED  … — by …` for one that cleared only because the stricter gate `by` fired."""
     gate, state = change.gate, change.after
+    if by is not None:
+        return f"{SUPERSEDED}  {one_line(gate.full_title)} — by {one_line(by.full_title)}"
     head = paint(badge(state.value), state.value, colour)
     title = one_line(gate.full_title)
     if state in (GateState.red, GateState.amber):
@@ -62,8 +67,14 @@ def gate_line(change: GateChange, colour: bool = False) -> str:
     return f"{head}  {title}"
 
 
-def gate_lines(changes: Iterable[GateChange], colour: bool = False) -> list[str]:
-    return [gate_line(change, colour) for change in changes]
+def gate_lines(
+    changes: Iterable[GateChange], colour: bool = False, packset: PackSet | None = None
+) -> list[str]:
+    """One line a gate that moved; with `packset`, a gate superseded by a stricter one that
+    fired with it says so rather than reading as cleared (see app.core.supersede)."""
+    moved = list(changes)
+    by = superseded(packset, moved) if packset is not None else {}
+    return [gate_line(change, colour, by.get(change.gate.id)) for change in moved]
 
 
 DISAGREE = "  Respondents disagree:"

@@ -150,7 +150,7 @@ class Walk:
                         )  # the checkbox says "done (2 selections)"
                     if disputed:  # the answer settled it, in the same transaction
                         self.out(lines.settled_line(self.packset, qid, value))
-                    for line in lines.gate_lines(changed, self.colour):
+                    for line in lines.gate_lines(changed, self.colour, self.packset):
                         self.out(line)
                 self.history.append(index)
                 index = self.next_from(index + 1)

@@ -10,8 +10,10 @@ from rich.text import Text
 
 from app.core.engine import BLOCKING, Evaluation, GateChange, GateState
 from app.core.explain import because
+from app.core.model import Gate
 from app.core.packs import PackSet
 from app.core.states import badge
+from app.core.supersede import SUPERSEDED, superseded
 from app.core.text import one_line
 from app.tui.render import STYLES
 
@@ -38,8 +40,11 @@ def notice_text(
     notice = Text(label + "\n", style="dim")
     full = Text(label + "\n", style="bold")
     rows = NOTICE_ROWS - 1
+    # A gate cleared only because a stricter one on the same question fired is no good news:
+    # it is told as superseded by that gate, never under "✔ cleared".
+    by = superseded(packset, news)
     for change in news:
-        full.append_text(gate_story(packset, evaluation, change))
+        full.append_text(gate_story(packset, evaluation, change, by.get(change.gate.id)))
     blocking = [c for c in news if c.after in NOTICE_STATES]
     if 1 <= len(blocking) <= 2:
         # Each blocking gate with its why, the values behind it and the fix; the others
@@ -48,10 +53,19 @@ def notice_text(
         also = ""
         for word, group in (
             ("? unknown", [c for c in news if c.after is GateState.unknown]),
-            ("✔ cleared", [c for c in news if c.after not in BLOCKING]),
+            (
+                "✔ cleared",
+                [c for c in news if c.after not in BLOCKING and c.gate.id not in by],
+            ),
         ):
             if group:
                 also += f"  · {word}: " + "; ".join(one_line(c.gate.full_title) for c in group)
+        if by:
+            also += "  · superseded: " + "; ".join(
+                f"{one_line(c.gate.full_title)} (by {one_line(by[c.gate.id].full_title)})"
+                for c in news
+                if c.gate.id in by
+            )
         for index, change in enumerate(blocking):
             gate = change.gate
             notice.append(badge(change.after.value), style=STYLES[change.after.value])
@@ -66,7 +80,7 @@ def notice_text(
                 notice.append(f"  {because_text} · ", style="dim")
                 notice.append(f"fix: {one_line(gate.fix)}" + ("\n" if index == 0 else ""))
     else:
-        lines = [gate_line(packset, evaluation, change) for change in news]
+        lines = [gate_line(packset, evaluation, c, by.get(c.gate.id)) for c in news]
         if not lines:
             lines = [Text("no gate moved", style="dim")]
         if len(lines) > rows:
@@ -79,11 +93,18 @@ def notice_text(
     return notice, full
 
 
-def gate_line(packset: PackSet, evaluation: Evaluation, change: GateChange) -> Text:
+def gate_line(
+    packset: PackSet, evaluation: Evaluation, change: GateChange, by: Gate | None = None
+) -> Text:
     """One gate's change on one line: its state, title and the values behind it (or what it
-    was)."""
+    was); a gate superseded `by` a stricter one says so instead of "✔ CLEAR"."""
     state = change.after.value
     line = Text()
+    if by is not None:
+        line.append(SUPERSEDED, style="dim")
+        line.append(f"  {one_line(change.gate.full_title)}")
+        line.append(f" — by {one_line(by.full_title)}", style="dim")
+        return line
     line.append(badge(state), style=STYLES[state])
     line.append(f"  {one_line(change.gate.full_title)}")
     if change.after in NOTICE_STATES:
@@ -93,10 +114,17 @@ def gate_line(packset: PackSet, evaluation: Evaluation, change: GateChange) -> T
     return line
 
 
-def gate_story(packset: PackSet, evaluation: Evaluation, change: GateChange) -> Text:
+def gate_story(
+    packset: PackSet, evaluation: Evaluation, change: GateChange, by: Gate | None = None
+) -> Text:
     """One gate's change in full, for the changes view: nothing cut."""
     gate, state = change.gate, change.after.value
     story = Text()
+    if by is not None:
+        story.append(SUPERSEDED, style="dim")
+        story.append(f"  {one_line(gate.full_title)}  (was {badge(change.before.value)})\n")
+        story.append(f"  by {one_line(by.full_title)}, a stricter gate on the same question\n")
+        return story
     story.append(badge(state), style=STYLES[state])
     story.append(f"  {one_line(gate.full_title)}  (was {badge(change.before.value)})\n")
     if change.after in NOTICE_STATES:

@@ -49,6 +49,9 @@ from app.tui.widgets.voices import Voices
 if TYPE_CHECKING:
     from app.store.models import AnswerRecord
 
+LINK_IS_ANSWER = "not needed: the answer above is the link"
+"""The Link field's placeholder on an evidence question, where the field is off."""
+
 ADVANCE_AFTER = 0.04
 """Seconds between an answer's frame and showing the next question."""
 SETTLE_AFTER = 1.5
@@ -272,7 +275,13 @@ class WizardScreen(MeetingActions, Screen):
         self.query_one(AnswerInput).show(question, record.value if record else None)
         self.query_one("#note", Input).value = one_line(record.note or "") if record else ""
         evidence = record.evidence.ref if record and record.evidence else ""
-        self.query_one("#evidence", Input).value = one_line(evidence)
+        link_field = self.query_one("#evidence", Input)
+        link_field.value = one_line(evidence)
+        # An evidence question's answer is the link: no second Link to fill in.
+        link_field.disabled = question.kind == "evidence"
+        link_field.placeholder = (
+            LINK_IS_ANSWER if question.kind == "evidence" else "evidence path or URL"
+        )
         areas = self.query_one("#areas", OptionList)
         areas.highlighted = [p.id for p in packset.packs].index(pack.id)
         self._status(record)
