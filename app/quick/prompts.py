@@ -27,7 +27,7 @@ from questionary import Choice, Separator
 from app.core.answers import AnswerError, check_value, display, parse_text
 from app.core.model import Kind, Question
 from app.core.text import one_line
-from app.quick.nav import HINTS, TEXT_NAV, TYPED, Nav, not_saved, text_hint
+from app.quick.nav import HINTS, TEXT_NAV, TYPED, Nav, not_saved, text_hint, wrapped
 
 __all__ = ["HINTS", "QMARK", "TEXT_NAV", "TYPED", "Nav", "ask", "read_answer", "text_hint"]
 
@@ -99,6 +99,23 @@ def build(
     return _text(question, current, retry, **kwargs)
 
 
+def laid_out(text: str, instruction: str) -> tuple[str, str]:
+    """The prompt's question and instruction broken only between words at the terminal
+    width (prompt_toolkit would break them anywhere): the question's rows under its first
+    word, the instruction after it when it fits on its last row, else on rows of its own."""
+    rows = wrapped(text, "", "  ", cols=_cols() - 2)
+    message = "\n".join(rows)
+    if len(rows[-1]) + 3 + len(instruction) <= _cols():
+        return message, instruction
+    return message, "\n" + "\n".join(wrapped(instruction, "  ", cols=_cols()))
+
+
+def _cols() -> int:
+    from app.quick.nav import width
+
+    return width()
+
+
 def select_choices(question: Question) -> list[Choice]:
     kind = question.kind
     unknown = [Choice("unknown (find out later)", "unknown")] if question.unknown_allowed() else []
@@ -116,12 +133,15 @@ def _select(question: Question, current: Any, **kwargs: Any) -> questionary.Ques
     choices += [Separator(), *NAV_CHOICES]
     keys = {k: v for k, v in YES_NO_KEYS.items() if v in [c.value for c in choices]}
     letters = f"{', '.join(keys)} answers; " if question.kind is Kind.yes_no else ""
+    message, instruction = laid_out(
+        question.text, f"({letters}↑↓ Enter; ← back · skip · quit at the end)"
+    )
     prompt = questionary.select(
-        one_line(question.text),
+        message,
         choices=choices,
         default=default,
         qmark=QMARK,
-        instruction=f"({letters}↑↓ Enter; ← back · skip · quit at the end)",
+        instruction=instruction,
         **kwargs,
     )
     if question.kind is Kind.yes_no:
@@ -156,12 +176,16 @@ def _checkbox(
         Separator(),
         *(Choice(c.title, c.value, checked=c.value in chosen) for c in NAV_CHOICES),
     ]
+    message, instruction = laid_out(
+        question.text,
+        "(space ticks, Enter confirms; none ticked is an answer; "
+        "tick ← back, skip or quit alone to move)",
+    )
     return questionary.checkbox(
-        one_line(question.text),
+        message,
         choices=choices,
         qmark=QMARK,
-        instruction="(space ticks, Enter confirms; none ticked is an answer; "
-        "tick ← back, skip or quit alone to move)",
+        instruction=instruction,
         **kwargs,
     )
 
@@ -173,10 +197,11 @@ def _text(
     # it, and `:back` typed at once is a command rather than text appended to the old answer.
     shown = _text_default(question, current)
     keep = "; Enter keeps the answer shown" if shown else ""
+    message, instruction = laid_out(question.text, f"[{text_hint(question)}; {TEXT_NAV}{keep}]")
     return questionary.text(
-        one_line(question.text),
+        message,
         qmark=QMARK,
-        instruction=f"[{text_hint(question)}; {TEXT_NAV}{keep}]",
+        instruction=instruction,
         placeholder=FormattedText([("class:placeholder", shown)]) if shown else None,
         default=retry if isinstance(retry, str) else "",
         style=_PLACEHOLDER,

@@ -107,9 +107,11 @@ class Walk:
             self.out("Every visible question is answered.")
             return None
         if self.order:
-            self.out(
+            told = (
                 "Every visible question is answered; walking from the top (Enter keeps an answer)."
             )
+            for row in wrapped(told, ""):
+                self.out(row)
         return self.next_from(0)
 
     def _back(self, index: int) -> int:
@@ -180,7 +182,8 @@ class Walk:
             self.out(row)
         current = self.session.answers.get(qid)
         if current is not None and current.value is not None:
-            self.out(f"  now: {one_line(display(question, current.value))}")
+            for row in wrapped(display(question, current.value), "  now: "):
+                self.out(row)
         dispute = self.session.disputes().get(qid)
         if dispute is not None:
             for line in lines.dispute_lines(self.packset, dispute):
