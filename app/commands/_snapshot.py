@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import argparse
 
-from app.errors import EXIT_USAGE, PreflightError
-
 
 def day(value: str) -> str:
     """argparse type for `--date`: a real YYYY-MM-DD day."""
@@ -24,11 +22,10 @@ def load_snapshot(
     """The `PackData` for assessment `ref` with the packs in use; `date` None → from the data;
     `with_changes` False: without the changes since the last export (not rendered)."""
     from app.commands._packs import packset_or_fail
-    from app.commands._store import open_store
+    from app.commands._store import named, open_store
     from app.export.snapshot import snapshot_from_store
 
-    if not ref.strip():
-        raise PreflightError("name an assessment by slug or id (see 'preflight list')", EXIT_USAGE)
+    named(ref)
     packset = packset_or_fail(args)
     with open_store(args) as store:
         return snapshot_from_store(store, ref, packset, date, with_changes)

@@ -23,3 +23,10 @@ def open_store(args: argparse.Namespace):
             f"PREFLIGHT_DB_TIMEOUT must be seconds from 0 to 3600, got {raw!r}", EXIT_USAGE
         )
     return Store.open(getattr(args, "db", None), timeout=timeout)
+
+
+def named(ref: str) -> str:
+    """`ref`, an assessment's slug or id as given; PreflightError (exit 2) when it is blank."""
+    if not ref.strip():
+        raise PreflightError("name an assessment by slug or id (see 'preflight list')", EXIT_USAGE)
+    return ref

@@ -63,13 +63,11 @@ def minutes_arg(raw: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from app.commands._packs import packset_or_fail
-    from app.commands._store import open_store
-    from app.errors import EXIT_USAGE, PreflightError
+    from app.commands._store import named, open_store
     from app.session import Session
 
     total = minutes_arg(args.minutes)
-    if not args.ref.strip():
-        raise PreflightError("name an assessment by slug or id (see 'preflight list')", EXIT_USAGE)
+    named(args.ref)
     packset = packset_or_fail(args)
     with open_store(args) as store:
         session = Session.open(store, packset, args.ref)

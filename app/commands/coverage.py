@@ -41,14 +41,12 @@ def add(sub, common) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from app.commands._packs import packset_or_fail
-    from app.commands._store import open_store
+    from app.commands._store import named, open_store
     from app.core.frameworks import as_dict, coverage
-    from app.errors import EXIT_USAGE, PreflightError
     from app.export.snapshot import evidence_refs
     from app.session import Session
 
-    if not args.ref.strip():
-        raise PreflightError("name an assessment by slug or id (see 'preflight list')", EXIT_USAGE)
+    named(args.ref)
     packset = packset_or_fail(args)
     with open_store(args) as store:
         session = Session.open(store, packset, args.ref)

@@ -45,14 +45,13 @@ def run(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from app.commands._packs import packset_or_fail
-    from app.commands._store import open_store
+    from app.commands._store import named, open_store
     from app.core.text import one_line
     from app.errors import EXIT_USAGE, PreflightError
     from app.export.snapshot import decision_words, snapshot_from_store
     from app.session import Session
 
-    if not args.ref.strip():
-        raise PreflightError("name an assessment by slug or id (see 'preflight list')", EXIT_USAGE)
+    named(args.ref)
     verdict = args.verdict is not None
     if verdict and (args.text is not None or args.gate is not None):
         raise PreflightError(

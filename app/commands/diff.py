@@ -40,13 +40,12 @@ def add(sub, common) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from app.commands._packs import packset_or_fail
-    from app.commands._store import open_store
+    from app.commands._store import named, open_store
     from app.core.text import terminal_json
     from app.errors import EXIT_USAGE, PreflightError
     from app.interchange.diff import render_text
 
-    if not args.ref.strip():
-        raise PreflightError("name an assessment by slug or id (see 'preflight list')", EXIT_USAGE)
+    named(args.ref)
     if args.since is not None and args.against is not None:
         raise PreflightError(
             "--since and --against do not go together: --against compares current states",

@@ -27,14 +27,13 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from app.commands._packs import packset_or_fail
-    from app.commands._store import open_store
+    from app.commands._store import named, open_store
     from app.core.text import one_line
-    from app.errors import EXIT_ERROR, EXIT_USAGE, PreflightError
+    from app.errors import EXIT_ERROR, PreflightError
     from app.export.write import atomic_write
     from app.interchange import bundle
 
-    if not args.ref.strip():
-        raise PreflightError("name an assessment by slug or id (see 'preflight list')", EXIT_USAGE)
+    named(args.ref)
     packset = packset_or_fail(args)
     with open_store(args) as store:
         assessment = store.get(args.ref)

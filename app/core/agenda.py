@@ -60,13 +60,13 @@ def agenda(packset: PackSet, evaluation: Evaluation, disputes: Mapping[str, Disp
             add(qid, DISPUTED, voices_line(packset, dispute))
     for gid, result in evaluation.gates.items():
         if result.state is GateState.red:
-            for qid in inputs(packset, gid):
+            for qid in packset.gate_reads(gid):
                 if visible.get(qid):
                     add(qid, RED, result.gate.full_title)
     unanswered = {qid for qid, shown in visible.items() if shown and _unanswered(evaluation, qid)}
     for gid, result in evaluation.gates.items():
         if result.state is GateState.unknown:
-            for qid in inputs(packset, gid):
+            for qid in packset.gate_reads(gid):
                 if qid in unanswered:
                     add(qid, UNKNOWN, result.gate.full_title)
     for area in evaluation.areas.values():
@@ -89,28 +89,6 @@ def voices_line(packset: PackSet, dispute: Dispute) -> str:
         shown = display(question, voice.value) if question is not None else str(voice.value)
         parts.append(f"{voice.name}: {shown}")
     return one_line(" · ".join(parts))
-
-
-def inputs(packset: PackSet, gate_id: str) -> list[str]:
-    """The questions a gate's rule reads, directly or through derived values and scores, in
-    pack order."""
-    seen: set[str] = set()
-    todo = list(_names(packset, f"gate:{gate_id}"))
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        if name in packset.derived:
-            todo.extend(_names(packset, f"derived:{name}"))
-        elif name in packset.scores:
-            todo.extend(packset.scores[name].names())
-    return [qid for qid in packset.questions if qid in seen]
-
-
-def _names(packset: PackSet, key: str) -> Iterable[str]:
-    compiled = packset.compiled.get(key)
-    return compiled.names if compiled is not None else ()
 
 
 def _unanswered(evaluation: Evaluation, qid: str) -> bool:

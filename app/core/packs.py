@@ -82,6 +82,23 @@ class PackSet:
         default_factory=dict, repr=False, compare=False
     )
 
+    def gate_reads(self, gate_id: str) -> list[str]:
+        """The questions a gate's rule reads, directly or through derived values and scores,
+        in pack order: what the agenda lists under a gate and what `diff` says moved it."""
+        seen: set[str] = set()
+        compiled = self.compiled.get(f"gate:{gate_id}")
+        todo = list(compiled.names) if compiled else []
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in self.scores:
+                todo.extend(self.scores[name].names())  # questions, values, other scores
+            elif (derived := self.compiled.get(f"derived:{name}")) is not None:
+                todo.extend(derived.names)
+        return [qid for qid in self.questions if qid in seen]
+
     def dependants(self, names: Iterable[str]) -> tuple[list[str], list[str]]:
         """What must be worked out again when `names` change: the questions (by their
         `show_if`), scores and derived values that read one of them, directly or not, with

@@ -296,7 +296,7 @@ def changes_since_export(
         run -= 1
     if run == 0:
         return Changes(None)
-    start = changes.last_export(store, data.assessment, before_id=records[run - 1].id + 1)
+    start = changes.after_export(records[run - 1])
     report, _ = changes.since(
         store, data.packset, data.assessment, data.date, start, answers_now=dict(answers)
     )

@@ -14,7 +14,7 @@ from app.interchange import diff
 if TYPE_CHECKING:
     from app.core.packs import PackSet
     from app.store import Store
-    from app.store.models import AnswerRecord, Assessment
+    from app.store.models import AnswerRecord, Assessment, ExportRecord
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,15 +28,18 @@ class Moment:
     """An export's last history line: what was written after it counts, even in its second."""
 
 
-def last_export(store: Store, assessment: Assessment, before_id: int | None = None) -> Moment:
-    """The moment of the assessment's last export (before export `before_id`, when given),
-    else its creation."""
+def after_export(record: ExportRecord, what: str | None = None) -> Moment:
+    """The moment export `record` was written, up to its last history line; `what` says it in
+    words (default "the last export, <when>")."""
+    what = what or f"the last export, {record.exported_at}"
+    return Moment(record.exported_at, what, record.history_mark)
+
+
+def last_export(store: Store, assessment: Assessment) -> Moment:
+    """The moment of the assessment's last export, else its creation."""
     records = store.exports(assessment.id)
-    if before_id is not None:
-        records = [r for r in records if r.id < before_id]
     if records:
-        last = records[-1]
-        return Moment(last.exported_at, f"the last export, {last.exported_at}", last.history_mark)
+        return after_export(records[-1])
     return Moment("", f"its creation, {assessment.created_at}")
 
 
@@ -46,8 +49,7 @@ def export_with_digest(store: Store, assessment: Assessment, digest: str) -> Mom
     records = [r for r in store.exports(assessment.id) if r.digest == digest]
     if not records:
         return None
-    last = records[-1]
-    return Moment(last.exported_at, f"the export of {last.exported_at}", last.history_mark)
+    return after_export(records[-1], f"the export of {records[-1].exported_at}")
 
 
 def at(value: str) -> Moment:

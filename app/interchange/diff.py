@@ -117,26 +117,6 @@ def _overdue(followup: GateFollowUp, day: str) -> bool:
     return followup.status != "done" and followup.due is not None and followup.due < day
 
 
-def _reads(packset: PackSet, gate_id: str) -> set[str]:
-    """The questions a gate's rule reads, through the derived values and scores it uses."""
-    seen: set[str] = set()
-    questions: set[str] = set()
-    gate = packset.compiled.get("gate:" + gate_id)
-    todo = list(gate.names) if gate is not None else []
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        if name in packset.questions:
-            questions.add(name)
-        elif name in packset.scores:
-            todo.extend(packset.scores[name].names())  # questions, values, other scores
-        elif (compiled := packset.compiled.get("derived:" + name)) is not None:
-            todo.extend(compiled.names)
-    return questions
-
-
 def _reading(packset: PackSet, qid: str, record: AnswerRecord | None) -> str | None:
     if record is None:
         return None
@@ -248,7 +228,7 @@ def compare(
                 "old": prior.state.value,
                 "new": result.state.value,
                 "because": because(packset, after, gid),
-                "moved_by": sorted(_reads(packset, gid) & moved, key=lambda q: order.get(q, 0)),
+                "moved_by": [q for q in packset.gate_reads(gid) if q in moved],
             }
         )
     gates.sort(key=lambda g: (rank[after.gates[str(g["gate"])].state], str(g["gate"])))
