@@ -231,6 +231,29 @@ def test_quick_and_agenda_walk_only_the_chosen_packs(tmp_path, capsys):
         assert all(item.question_id in asked for item in session.agenda())
 
 
+def test_agenda_and_coverage_speak_only_of_the_chosen_packs(tmp_path, capsys):
+    db = str(tmp_path / "p.db")
+    run(capsys, "--db", db, "new", "Pilot", "--packs", "acceptance")
+    code, out, _ = run(capsys, "--db", db, "agenda", "pilot", "--json")
+    assert code == 0
+    assert [a["area"] for a in json.loads(out)["areas"]] == ["acceptance"]
+    code, out, _ = run(capsys, "--db", db, "coverage", "pilot", "--json")
+    assert code == 0
+    packs = load_packs([shipped_dir()]).packset
+    acceptance = packs.select(["acceptance"])
+    tagged = {
+        tag
+        for item in [*acceptance.questions.values(), *acceptance.gates.values()]
+        for tag in item.frameworks
+    }
+    touched = {
+        f"{key}:{item['id']}"
+        for key, framework in json.loads(out)["frameworks"].items()
+        for item in framework["coverage"]
+    }
+    assert touched == tagged  # nothing from the packs this assessment is not made of
+
+
 # -- the new-assessment dialog -----------------------------------------------------------------
 
 

@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     packset = packset_or_fail(args)
     with open_store(args) as store:
         session = Session.open(store, packset, args.ref)
+        packset = session.packset  # the packs this assessment is made of
         evaluation = session.evaluation
         answers = session.answers
         heading = (session.assessment.name, session.assessment.slug)
