@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from app.core.agenda import Dispute, Item, agenda
-from app.core.answers import AnswerError, check_value
+from app.core.answers import TODAY_WORD, AnswerError, check_value
 from app.core.decisions import (
     DECIDED,
     DECIDER_QUESTION,
@@ -30,6 +30,7 @@ from app.core.engine import (
     evaluate,
     evaluate_changed,
 )
+from app.core.model import Kind
 from app.core.packs import PackSet
 from app.core.text import name_key, one_line
 from app.errors import EXIT_USAGE, PreflightError
@@ -196,7 +197,7 @@ class Session:
         `choose_packs`), with its first summary cached (one write)."""
         selection = None if packs is None else choose_packs(packset, packs)
         chosen = packset.select(selection)
-        first = summary_of(evaluate(chosen, {}))  # nothing answered, nothing waived yet
+        first = summary_of(evaluate(chosen, {}, today=today()))  # nothing answered or waived yet
         assessment = store.create(
             name, description, packs=chosen.versions(), summary=first, pack_selection=selection
         )
@@ -228,7 +229,7 @@ class Session:
         day = today()
         active = {gid for gid, w in waivers.items() if w.active_on(day)}
         values = {qid: record.value for qid, record in answers.items()}
-        first = summary_of(evaluate(packs_in_view(packset, assessment), values, active))
+        first = summary_of(evaluate(packs_in_view(packset, assessment), values, active, day))
         restored = store.restore(
             assessment,
             participants=participants,
@@ -307,12 +308,13 @@ class Session:
             selection_or_all = selection
         stored = set(self.answers)
         after = set(chosen.questions)
-        waived = self.store.active_waivers(self.id, self._today())
+        day = self._today()
+        waived = self.store.active_waivers(self.id, day)
         self._assessment = self.store.set_pack_selection(
             self.id,
             selection_or_all,
             chosen.versions(),
-            summary=lambda committed: summary_of(evaluate(chosen, committed, waived)),
+            summary=lambda committed: summary_of(evaluate(chosen, committed, waived, day)),
         )
         self._assessment_stale = False
         self.packset = chosen
@@ -325,21 +327,25 @@ class Session:
     def _evaluate(self, values: dict[str, Any], waived: set[str] | None = None) -> Evaluation:
         # Waivers change only through this session (or a refresh), so read them once, not on
         # every answer key.
+        day = self._today()
         if self._waived is None:
-            self._waived = self.store.active_waivers(self.id, self._today())
-        return evaluate(self.packset, values, self._waived if waived is None else waived)
+            self._waived = self.store.active_waivers(self.id, day)
+        return evaluate(self.packset, values, self._waived if waived is None else waived, day)
 
     def _evaluate_from(self, before: Evaluation, values: dict[str, Any]) -> Evaluation:
         """`_evaluate(values)` worked out from `before` (this session's evaluation): only what
         reads an answer that differs is computed again (the answer and clear keys)."""
+        day = self._today()
         if self._waived is None:
-            self._waived = self.store.active_waivers(self.id, self._today())
-        return evaluate_changed(self.packset, before, values, self._waived)
+            self._waived = self.store.active_waivers(self.id, day)
+        return evaluate_changed(self.packset, before, values, self._waived, today=day)
 
     def _check(self, question_id: str, value: Any) -> Any:
         question = self.packset.questions.get(question_id)
         if question is None:
             raise AnswerError(f"unknown question id {question_id!r}")
+        if question.kind is Kind.date and value == TODAY_WORD:
+            value = self.today()  # "type today if this meeting is the kickoff"
         return check_value(question, value)
 
     def _summary_for(
@@ -682,10 +688,11 @@ class _CommittedSummary:
     def __call__(self, committed: dict[str, Any]) -> Summary:
         session = self.session
         # Read in the write transaction: the waivers it writes are seen.
-        waived = session.store.active_waivers(session.id, session._today())
+        day = session._today()
+        waived = session.store.active_waivers(session.id, day)
         expected = session._waived if self.expected_waived is None else self.expected_waived
-        if committed != self.expected or waived != expected:
+        if committed != self.expected or waived != expected or self.evaluation.today != day:
             self.stale = True
             self.waived = waived
-            self.evaluation = evaluate(session.packset, committed, waived)
+            self.evaluation = evaluate(session.packset, committed, waived, day)
         return summary_of(self.evaluation)

@@ -141,7 +141,7 @@ def test_the_shipped_measurements_are_marked_prep(shipped):
     for qid in ("cost_per_call_usd", "p95_latency_ms", "pilot_calls_per_day", "monthly_budget_usd"):
         assert qid in marked
     assert all(shipped.questions[q].kind.value == "number" for q in marked)
-    assert "weeks_since_kickoff" not in marked  # nobody has to look that one up
+    assert "kickoff_date" not in marked  # nobody has to look that one up
 
 
 def test_prep_questions_are_the_visible_marked_ones_in_pack_order(shipped):
@@ -240,7 +240,7 @@ def test_cli_agenda_prep_lists_the_marked_questions_and_the_answers(cli, tmp_pat
     assert "p95_latency_ms (ms) — answered: 420 ms" in out
     assert "cost_per_call_usd (USD) — to look up" in out
     assert "What does one call cost on average" in out
-    assert "weeks_since_kickoff" not in out
+    assert "kickoff_date" not in out
     rows = json.loads(cli("agenda", "pilot", "--prep", "--json", db=db).stdout)["prep"]
     latency = next(r for r in rows if r["question"] == "p95_latency_ms")
     assert latency["answered"] is True and latency["value"] == 420

@@ -49,6 +49,6 @@ def test_same_records_same_bytes(name):
 def test_demo_page_says_what_matters():
     page = render_page(demo_data())
     assert "## Verdict: ✗ NO-GO" in page
-    assert "Packs: acceptance 1.2, data 1.1, security 1.1, production 1.2, adoption 1.2" in page
+    assert "Packs: acceptance 1.2, data 1.1, security 1.1, production 1.2, adoption 1.3" in page
     assert "Monthly cost at 10x pilot traffic: 14,400 USD/month — ✗ OVER the budget" in page
     assert "Deployability rubric: 12 of 15 — Workable with care" in page

@@ -19,7 +19,7 @@ from app.core.packs import load_packs, pack_files
 from app.core.paths import shipped_dir
 from app.export.appendix import render_appendix
 from app.export.jsonout import render_json
-from app.export.page import MAX_LINES, WIDTH, render_page
+from app.export.page import MAX_LINES, WIDTH, framework_coverage, render_page
 from app.export.snapshot import make_snapshot
 from app.interchange.bundle import question_hash
 from app.store.models import Waiver
@@ -284,10 +284,15 @@ def test_a_full_page_sums_the_frameworks_up_in_one_line_and_keeps_every_gate_blo
     page = render_page(data)
     _fits(page)
     assert "## Framework coverage" not in page  # no room for a line a framework
-    summary = " ".join(page.split("Framework coverage: ", 1)[1].split("\n\n", 1)[0].split())
-    for name in ("NIST AI RMF 1.0 ", "EU AI Act 2024/1689 ", "ISO/IEC 42001 2023 "):
-        assert name in summary
-    assert summary.endswith("(per item in the appendix).")
+    # The tightest form that still counts: one line, each framework's touched items and how
+    # many have evidence (the demo page has room for no more since it shows the weeks since
+    # kickoff).
+    head = "Framework items touched (with evidence): "
+    summary = page.split(head, 1)[1].split("\n", 1)[0]
+    found = {c.framework.name: c for c in framework_coverage(data)}
+    for name in ("NIST AI RMF", "EU AI Act", "ISO/IEC 42001"):
+        cov = found[name]
+        assert f"{name} {cov.touched}/{len(cov.items)} ({cov.evidenced})" in summary
     # The coverage never costs a red or go/no-go gate its block (why, because, fix).
     for result in data.evaluation.gates.values():
         if result.state in (GateState.red, GateState.unknown, GateState.amber) and (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from typing import Any
 
 
@@ -104,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         )
         try:
             # Into an assessment made of some packs: the merge is judged on those.
-            outcome = plan(into.packset if into else packset, target, sources)
+            outcome = plan(into.packset if into else packset, target, sources, _today())
         except MergeError as exc:
             raise PreflightError(str(exc), EXIT_USAGE) from None
         if into is None:  # a new assessment and its merge: both, or neither
@@ -176,6 +177,7 @@ def _from_file(path: str, packset: Any, args: argparse.Namespace, installed: Any
         digest=found.digest,
         role=_role(found.participants, name),
         checked=True,  # read_checked refused any answer that does not fit
+        today=_today(),
     )
 
 
@@ -194,7 +196,12 @@ def _from_store(store: Any, assessment: Any, packset: Any, args: argparse.Namesp
         source=assessment.slug,
         answers=answers,
         role=_role(participants, name),
+        today=_today(),
     )
+
+
+def _today() -> str:
+    return dt.date.today().isoformat()
 
 
 def _note_merge_source(source: str, count: int) -> None:

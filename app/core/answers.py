@@ -38,6 +38,10 @@ def check_value(question: Question, value: Any) -> Any:
     return checker(question, value)
 
 
+TODAY_WORD = "today"
+"""What a person may type for a date question to mean the day it is answered on."""
+
+
 def parse_text(question: Question, text: str) -> Any:
     """Read what a person typed into a one-line prompt, then check it."""
     raw = text.strip()
@@ -54,6 +58,8 @@ def parse_text(question: Question, text: str) -> Any:
         value = [part.strip() for part in raw.split(",") if part.strip()]
     elif kind is Kind.scale:
         value = _int_or_text(raw)
+    elif kind is Kind.date and raw.lower() == TODAY_WORD:
+        return TODAY_WORD  # the session saves its day instead (it knows which day that is)
     elif kind is Kind.number:
         try:
             value = float(_bare_number(raw, question.unit).replace(",", "").replace("_", ""))

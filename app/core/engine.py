@@ -1,7 +1,7 @@
 """The gate engine: from stored answers to visibility, scores, gates and the verdict.
 
-`evaluate` is a pure function of the pack set, the answers and the active waivers, cheap enough
-to run on every keypress. Rules users rely on:
+`evaluate` is a pure function of the pack set, the answers, the active waivers and the day they
+are judged on (what `today` reads in an expression), cheap enough to run on every keypress. Rules users rely on:
 
 - an unanswered (or "unknown") answer read by a gate leaves the gate UNKNOWN, which blocks GO;
 - a question hidden by `show_if` keeps its stored answer but is never counted, scored or gated
@@ -138,6 +138,8 @@ class Evaluation:
     """The stored answers it was worked out from (what `evaluate_changed` compares against)."""
     waived: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     """The active waivers it counted."""
+    today: str | None = field(default=None, repr=False, compare=False)
+    """The day `today` read (None: not given, so it read as unknown)."""
 
     def gates_in(self, *states: GateState) -> list[GateResult]:
         wanted = set(states)
@@ -161,20 +163,25 @@ class GateChange:
     after: GateState
 
 
-def visibility(packset: PackSet, answers: Mapping[str, Any]) -> dict[str, bool]:
+def visibility(
+    packset: PackSet, answers: Mapping[str, Any], today: str | None = None
+) -> dict[str, bool]:
     """Which questions `answers` show (as `evaluate(...).visible`), without judging any gate
     and walking only what some `show_if` reads: what a merge needs of each respondent."""
-    shown = _walk(packset, answers, packset.visibility_order)[1]
+    shown = _walk(packset, answers, packset.visibility_order, today)[1]
     return {name: shown.get(name, True) for name in packset.eval_order if name in packset.questions}
 
 
 def _walk(
-    packset: PackSet, answers: Mapping[str, Any], order: list[str] | None = None
+    packset: PackSet,
+    answers: Mapping[str, Any],
+    order: list[str] | None = None,
+    today: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, bool], dict[str, ScoreResult], dict[str, str]]:
     """Questions, scores and derived values in dependency order (`order`: a part of it that
     holds everything it reads): their values for expressions, which questions show, the
     scores, and the faults of derived values."""
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {expr.TODAY: _day_value(today)}
     visible: dict[str, bool] = {}
     scores: dict[str, ScoreResult] = {}
     faults: dict[str, str] = {}
@@ -182,6 +189,10 @@ def _walk(
     for name in packset.eval_order if order is None else order:
         _step(packset, name, answers, values, visible, scores, faults, formats)
     return values, visible, scores, faults
+
+
+def _day_value(today: str | None) -> Any:
+    return expr.UNKNOWN if today is None else today
 
 
 def _step(
@@ -353,10 +364,14 @@ def _combine(
 
 
 def evaluate(
-    packset: PackSet, answers: Mapping[str, Any], waived: Set[str] = frozenset()
+    packset: PackSet,
+    answers: Mapping[str, Any],
+    waived: Set[str] = frozenset(),
+    today: str | None = None,
 ) -> Evaluation:
-    """Work out everything the screens show from `answers` (question id → stored value)."""
-    values, visible, scores, faults = _walk(packset, answers)
+    """Work out everything the screens show from `answers` (question id → stored value), on
+    the day `today` (YYYY-MM-DD; None: what reads it is unknown)."""
+    values, visible, scores, faults = _walk(packset, answers, None, today)
     gates = {gid: _gate(packset, gid, values, faults, waived) for gid in packset.gates}
     areas = {pack.id: _area(pack.id, packset, answers, visible, gates) for pack in packset.packs}
     verdict, reasons = _verdict(packset, gates, areas)
@@ -371,6 +386,7 @@ def evaluate(
         faults,
         answers=dict(answers),
         waived=frozenset(waived),
+        today=today,
     )
 
 
@@ -380,22 +396,27 @@ def evaluate_changed(
     answers: Mapping[str, Any],
     waived: Set[str] = frozenset(),
     changed: Set[str] | None = None,
+    today: str | None = None,
 ) -> Evaluation:
-    """`evaluate(packset, answers, waived)`, worked out from `previous` (an evaluation of the
-    same pack set): only what reads a changed answer, directly or not, is computed again, and
-    the area counts move by difference. `changed`: the question ids whose answers differ from
-    those `previous` was made from (None: found by comparing). Other waivers than `previous`
-    counted mean a full evaluation. `previous` is left as it was."""
+    """`evaluate(packset, answers, waived, today)`, worked out from `previous` (an evaluation
+    of the same pack set): only what reads a changed answer (or the day, when it is another),
+    directly or not, is computed again, and the area counts move by difference. `changed`: the
+    question ids whose answers differ from those `previous` was made from (None: found by
+    comparing). Other waivers than `previous` counted mean a full evaluation. `previous` is
+    left as it was."""
     if frozenset(waived) != previous.waived:
-        return evaluate(packset, answers, waived)
+        return evaluate(packset, answers, waived, today)
     before = previous.answers
     if changed is None:
         changed = {q for q in before.keys() | answers.keys() if before.get(q) != answers.get(q)}
     changed = {q for q in changed if q in packset.questions}
+    if today != previous.today:
+        changed.add(expr.TODAY)  # a sitting that runs past midnight
     if not changed:
-        return evaluate(packset, answers, waived) if answers != before else previous
+        return evaluate(packset, answers, waived, today) if answers != before else previous
     nodes, readers = packset.dependants(changed)
     values = dict(previous.values)
+    values[expr.TODAY] = _day_value(today)
     visible = dict(previous.visible)
     scores = dict(previous.scores)
     faults = dict(previous.faults)
@@ -414,7 +435,7 @@ def evaluate_changed(
             if result.state is not old.state:
                 moved.append((old, result))
     areas = dict(previous.areas)
-    touched = {q for q in nodes if q in packset.questions} | changed
+    touched = {q for q in nodes if q in packset.questions} | (changed - {expr.TODAY})
     for pack_id in {packset.question_pack[q] for q in touched}:
         areas[pack_id] = _area_moved(
             packset,
@@ -457,6 +478,7 @@ def evaluate_changed(
         faults,
         answers=dict(answers),
         waived=previous.waived,
+        today=today,
     )
 
 

@@ -17,10 +17,13 @@ millions of digits.
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from app.core.days import DayError, parse_day
 
 MAX_LENGTH = 4000
 """Long enough for a 30-item rubric written out by hand with 64-character ids."""
@@ -159,6 +162,18 @@ def _fn_sum(*args: Any) -> Any:
     return total
 
 
+def _fn_days_between(start: Any, end: Any) -> Any:
+    """The days from the day `start` to the day `end` (negative when `end` comes first)."""
+    markers = [v for v in (start, end) if _is_marker(v)]
+    if markers:
+        return _merge(*markers)
+    try:
+        first, last = dt.date.fromisoformat(parse_day(start)), dt.date.fromisoformat(parse_day(end))
+    except DayError:
+        raise ValueFault("days_between() takes two days as YYYY-MM-DD") from None
+    return (last - first).days
+
+
 def _fn_lookup(value: Any) -> Any:  # pragma: no cover - points() and band() compile to lookups
     return value
 
@@ -173,6 +188,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int]] = {
     "max": (_fn_numeric("max", max), 2, 8),
     "abs": (_fn_numeric("abs", abs), 1, 1),
     "round": (_fn_numeric("round", _round), 1, 2),
+    "days_between": (_fn_days_between, 2, 2),
     # Format 2:
     "sum": (_fn_sum, 1, 50),
     "points": (_fn_lookup, 1, 1),
@@ -180,7 +196,13 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int]] = {
 }
 """The whole vocabulary of callable names; anything else is rejected at load."""
 
-RESERVED_NAMES = frozenset(FUNCTIONS) | {"true", "false", "none", "and", "or", "not", "in"}
+TODAY = "today"
+"""The name that reads the day the answers are judged on (YYYY-MM-DD), handed in by whoever
+evaluates: the session's day, an export's pack date, the day a portfolio is built. It is the
+only input that is not an answer, so `days_between(kickoff_date, today)` can say how long a
+pilot has run without anyone typing it at each review."""
+
+RESERVED_NAMES = frozenset(FUNCTIONS) | {"true", "false", "none", "and", "or", "not", "in", TODAY}
 FORMAT_2_FUNCTIONS = frozenset({"sum", "points", "band"})
 """Functions a pack may call only with `format = 2`."""
 LOOKUPS = {"points": "points:", "band": "band:"}

@@ -106,6 +106,7 @@ def _not_reserved(value: str) -> str:
 
 Identifier = Annotated[str, Rule(pattern=ID_PATTERN)]
 QuestionId = Annotated[str, Rule(pattern=ID_PATTERN, check=_not_reserved)]
+"""The id of anything an expression reads by name: a question, a derived value, a score."""
 ShortText = Annotated[str, Rule(non_empty=True, max_length=300, check=_one_line)]
 LongText = Annotated[str, Rule(non_empty=True, max_length=1000, check=_printable)]
 SHORT_TITLE_MAX = 32
@@ -379,7 +380,7 @@ class Gate:
 class Derived:
     """A value computed from answers, such as monthly cost at 10x traffic."""
 
-    id: Identifier
+    id: QuestionId
     """Unique across all packs in use; expressions name it."""
     title: ShortText
     """How the page names it."""
@@ -477,7 +478,7 @@ class Score:
     Format 1: `questions`, scale questions summed (e.g. the deployability rubric). Format 2:
     `items` (ids, or `{ id, weight }` tables) combined by `method`."""
 
-    id: Identifier
+    id: QuestionId
     """Unique across all packs in use; expressions name it."""
     title: ShortText
     """How the page names it."""

@@ -85,6 +85,14 @@ class PackSet:
     def gate_reads(self, gate_id: str) -> list[str]:
         """The questions a gate's rule reads, directly or through derived values and scores,
         in pack order: what the agenda lists under a gate and what `diff` says moved it."""
+        seen = self._gate_names(gate_id)
+        return [qid for qid in self.questions if qid in seen]
+
+    def gate_reads_day(self, gate_id: str) -> bool:
+        """Whether a gate's rule reads `today`, directly or not: the day alone can move it."""
+        return expr.TODAY in self._gate_names(gate_id)
+
+    def _gate_names(self, gate_id: str) -> set[str]:
         seen: set[str] = set()
         compiled = self.compiled.get(f"gate:{gate_id}")
         todo = list(compiled.names) if compiled else []
@@ -97,7 +105,7 @@ class PackSet:
                 todo.extend(self.scores[name].names())  # questions, values, other scores
             elif (derived := self.compiled.get(f"derived:{name}")) is not None:
                 todo.extend(derived.names)
-        return [qid for qid in self.questions if qid in seen]
+        return seen
 
     def dependants(self, names: Iterable[str]) -> tuple[list[str], list[str]]:
         """What must be worked out again when `names` change: the questions (by their
@@ -128,14 +136,14 @@ class PackSet:
             self._readers = direct
         position = {name: i for i, name in enumerate(self.eval_order)}
         nodes = {n for n in key if n in position}
-        todo = list(nodes)
+        todo = list(key)  # `today` is read but is no node: it starts a walk all the same
         while todo:
             for reader in self._readers.get(todo.pop(), ([], []))[0]:
                 if reader not in nodes:
                     nodes.add(reader)
                     todo.append(reader)
         order = sorted(nodes, key=position.__getitem__)
-        gates = {g for n in order for g in self._readers.get(n, ([], []))[1]}
+        gates = {g for n in [*key, *order] for g in self._readers.get(n, ([], []))[1]}
         found = (order, [g for g in self.gates if g in gates])
         if len(self._closures) < 4096:
             self._closures[key] = found
@@ -427,7 +435,7 @@ def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Probl
             packset.scores[s.id] = s
             packset.score_pack[s.id] = pack.id
 
-    known = set(packset.questions) | set(packset.derived) | set(packset.scores)
+    known = set(packset.questions) | set(packset.derived) | set(packset.scores) | {expr.TODAY}
     for pack, file in kept:
         problems.extend(_compile_pack(pack, file, packset, known))
         problems.extend(_check_receipts(pack, file, receipts))

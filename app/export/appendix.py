@@ -26,6 +26,7 @@ from app.export.snapshot import (
     decision_words,
     receipt_rule,
 )
+from app.interchange.diff import movers
 
 NO_LIMIT = 10_000
 
@@ -90,8 +91,8 @@ def _changes(data: PackData) -> list[str]:
         lines += ["", f"Gates that changed ({len(report['gates'])}):", ""]
         for g in report["gates"]:
             item = f"{badge(g['new'])} ← {badge(g['old'])} · {g['title']}"
-            if g["moved_by"]:
-                item += f" · moved by {', '.join(g['moved_by'])}"
+            if movers(g):
+                item += f" · moved by {', '.join(movers(g))}"
             lines.append(f"- {escape.text(item, cell=False, start=True)}")
     answers = report["answers"]
     if answers:

@@ -491,4 +491,10 @@ def _coverage(data: PackData) -> list[list[str]]:
         full += escape.wrap(cov.line(), WIDTH, "- ", "  ")
     summary = "Framework coverage: " + " · ".join(cov.short() for cov in found)
     short = ["", *escape.wrap(summary + " (per item in the appendix).", WIDTH, "", "")]
-    return [full, short, ["", "Framework coverage: in the appendix."]]
+    tries = [full, short]
+    tight = "Framework items touched (with evidence): " + " · ".join(
+        f"{cov.framework.name} {cov.touched}/{len(cov.items)} ({cov.evidenced})" for cov in found
+    )
+    if len(tight) < WIDTH:  # one line on a full page (the appendix has every item)
+        tries.append(["", escape.text(tight + ".", start=True)])
+    return [*tries, ["", "Framework coverage: in the appendix."]]

@@ -214,7 +214,8 @@ def make_snapshot(
     decisions: Iterable[Decision] = (),
     changes: Changes | None = None,
 ) -> PackData:
-    """Evaluate the answers (waivers active on the pack date) and build the snapshot.
+    """Evaluate the answers on the pack date (waivers active then, and what `today` reads) and
+    build the snapshot.
 
     The respondents and their disagreements are shown, not judged: a disputed question has no
     stored answer, so it already counts as not answered. The disagreements are in the digest."""
@@ -222,7 +223,7 @@ def make_snapshot(
     day = date or pack_date(assessment, answers)
     values = {qid: record.value for qid, record in answers.items()}
     waived = {gid for gid, waiver in waivers.items() if waiver.active_on(day)}
-    evaluation = evaluate(packset, values, waived)
+    evaluation = evaluate(packset, values, waived, day)
     return PackData(
         assessment=assessment,
         participants=list(participants),

@@ -38,7 +38,7 @@ class State:
 
     label: str
     day: str
-    """The day its waivers are judged on (YYYY-MM-DD)."""
+    """The day its waivers are judged on, and what `today` reads (YYYY-MM-DD)."""
     answers: dict[str, AnswerRecord]
     waivers: dict[str, Waiver]
     followups: dict[str, GateFollowUp]
@@ -150,7 +150,7 @@ def _waiver(w: Waiver) -> dict[str, Any]:
 
 def evaluate_state(packset: PackSet, state: State) -> Evaluation:
     values = {qid: a.value for qid, a in state.answers.items()}
-    return evaluate(packset, values, _active(state.waivers, state.day))
+    return evaluate(packset, values, _active(state.waivers, state.day), state.day)
 
 
 def compare(
@@ -229,6 +229,9 @@ def compare(
                 "new": result.state.value,
                 "because": because(packset, after, gid),
                 "moved_by": [q for q in packset.gate_reads(gid) if q in moved],
+                "day": [old.day, new.day]
+                if old.day != new.day and packset.gate_reads_day(gid)
+                else None,
             }
         )
     gates.sort(key=lambda g: (rank[after.gates[str(g["gate"])].state], str(g["gate"])))
@@ -318,6 +321,15 @@ _CLEARED = ("clear", "waived", "inactive")
 
 def _counted(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
+
+
+def movers(gate: Mapping[str, Any]) -> list[str]:
+    """What moved a gate of a report: the answers read, then the day when the rule reads
+    `today` and the two sides were judged on other days (a pilot that stalled with time)."""
+    out = [str(q) for q in gate["moved_by"]]
+    if gate.get("day"):
+        out.append(f"the day ({gate['day'][0]} → {gate['day'][1]})")
+    return out
 
 
 def headline(report: Mapping[str, Any]) -> str:
@@ -433,8 +445,8 @@ def render_text(report: Mapping[str, Any], heading: str) -> list[str]:
             if g["because"]:
                 line += f" — because {fit_words(g['because'], 160)}"
             out.append(line)
-            if g["moved_by"]:
-                out.append(f"      moved by: {', '.join(one_line(m) for m in g['moved_by'])}")
+            if movers(g):
+                out.append(f"      moved by: {', '.join(one_line(m) for m in movers(g))}")
     if report["answers"]:
         out += ["", f"Answers changed ({len(report['answers'])})"]
         for a in report["answers"]:

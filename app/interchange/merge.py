@@ -109,12 +109,14 @@ def source_from(
     digest: str | None = None,
     role: str = "",
     checked: bool = False,
+    today: str | None = None,
 ) -> Source:
     """A `Source` of the answers that count: visible under the respondent's own answers, asked
     by the packs in use, and fitting their question (`checked`: a file's answers were checked
-    when it was read; an assessment's here were checked when saved, perhaps under other packs)."""
+    when it was read; an assessment's here were checked when saved, perhaps under other packs;
+    `today`: the day a `show_if` reading `today` is judged on)."""
     values = {qid: r.value for qid, r in answers.items()}
-    visible = visibility(packset, values)
+    visible = visibility(packset, values, today)
     kept: dict[str, AnswerRecord] = {}
     for qid, record in answers.items():
         question = packset.questions.get(qid)
@@ -186,8 +188,11 @@ def _same(a: AnswerRecord | None, b: AnswerRecord | None) -> bool:
 # -- planning --------------------------------------------------------------------------------
 
 
-def plan(packset: PackSet, target: Target, sources: Sequence[Source]) -> Outcome:
-    """What merging `sources` into `target` writes (see the module's rules)."""
+def plan(
+    packset: PackSet, target: Target, sources: Sequence[Source], today: str | None = None
+) -> Outcome:
+    """What merging `sources` into `target` writes (see the module's rules), judged on the day
+    `today`."""
     seen: dict[str, Source] = {}
     for s in sources:
         problem = name_problem(s.name)
@@ -241,7 +246,7 @@ def plan(packset: PackSet, target: Target, sources: Sequence[Source]) -> Outcome
         if question is None:
             continue
         _settle(question, target, everyone, names, outcome)
-    _split_by_gates(packset, target, outcome)
+    _split_by_gates(packset, target, outcome, today)
     return outcome
 
 
@@ -300,7 +305,7 @@ def _dispute(qid: str, target: Target, local: AnswerRecord | None, outcome: Outc
         change.opened[qid] = (local.value, local.answered_by) if local is not None else (None, None)
 
 
-def _split_by_gates(packset: PackSet, target: Target, outcome: Outcome) -> None:
+def _split_by_gates(packset: PackSet, target: Target, outcome: Outcome, today: str | None) -> None:
     """Numbers that agree only within `agree_within` agree for real only when every one of
     them reads the same to every gate, given the merged answers to everything else: a median
     must never decide a gate that one respondent's own answer would have decided otherwise."""
@@ -310,7 +315,7 @@ def _split_by_gates(packset: PackSet, target: Target, outcome: Outcome) -> None:
     for qid, values, local in outcome.within:
         readings = set()
         for value in {json.dumps(v): v for v in values}.values():
-            gates = evaluate(packset, base | {qid: value}).gates
+            gates = evaluate(packset, base | {qid: value}, today=today).gates
             readings.add(tuple(sorted((gid, g.state.value) for gid, g in gates.items())))
         if len(readings) == 1:
             continue

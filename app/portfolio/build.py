@@ -267,7 +267,7 @@ def make_pilot(
     """The rows of one assessment, evaluated with `packset` (the packs installed) on `today`."""
     view = packs_in_view(packset, assessment)
     active = {gid for gid, w in waivers.items() if w.active_on(today)}
-    evaluation = evaluate(view, {qid: r.value for qid, r in answers.items()}, active)
+    evaluation = evaluate(view, {qid: r.value for qid, r in answers.items()}, active, today)
     summary = summary_of(evaluation)
     counts = evaluation.counts()
     notes = [*_pack_note(assessment.packs, view.versions()), *pack_lines]

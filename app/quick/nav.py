@@ -63,7 +63,7 @@ def not_saved(message: object) -> str:
 HINTS = {
     Kind.text: "text",
     Kind.person: "Name (role)",
-    Kind.date: "YYYY-MM-DD",
+    Kind.date: "YYYY-MM-DD or today",
     Kind.evidence: "a path or URL",
 }
 

@@ -31,7 +31,7 @@ PLACEHOLDERS = {
     Kind.number: "a number",
     Kind.text: "type the answer",
     Kind.person: "Name (role)",
-    Kind.date: "YYYY-MM-DD",
+    Kind.date: "YYYY-MM-DD or today",
     Kind.evidence: "a path or URL to the artifact",
 }
 
