@@ -1,6 +1,7 @@
 """The incremental evaluation (`evaluate_changed`, which the answer and clear keys use) always
 equals a full `evaluate`: after any sequence of answers, cleared answers and waivers, over the
-shipped packs, the example pack, the example rubrics and the test rubrics (format 2 scores)."""
+shipped packs, the example pack, the example rubrics and the test rubrics (format 2 scores),
+and on days that move (what reads `today`: the shipped weeks since kickoff)."""
 
 from __future__ import annotations
 
@@ -99,10 +100,13 @@ def assert_same(incremental: Evaluation, full: Evaluation) -> None:
     assert list(incremental.faults.items()) == list(full.faults.items())
     assert incremental.answers == full.answers
     assert incremental.waived == full.waived
+    assert incremental.today == full.today
 
 
 @st.composite
-def sequences(draw: st.DrawFn) -> tuple[str, list[tuple[str, Any]], set[str], set[str]]:
+def sequences(
+    draw: st.DrawFn,
+) -> tuple[str, list[tuple[str, Any]], set[str], set[str], list[str | None]]:
     name = draw(st.sampled_from(sorted(FOLDERS)))
     packset = packset_of(name)
     answerable = {q: _candidates(packset.questions[q]) for q in packset.questions}
@@ -111,20 +115,27 @@ def sequences(draw: st.DrawFn) -> tuple[str, list[tuple[str, Any]], set[str], se
         lambda q: st.tuples(st.just(q), st.none() | st.sampled_from(answerable[q]))
     )
     steps = draw(st.lists(step, min_size=1, max_size=40))
+    days = draw(st.lists(st.sampled_from(DAYS), min_size=len(steps), max_size=len(steps)))
     gates = sorted(packset.gates)
     waived = draw(st.sets(st.sampled_from(gates), max_size=3)) if gates else set()
     later = draw(st.sets(st.sampled_from(gates), max_size=3)) if gates else set()
-    return name, steps, waived, later
+    return name, steps, waived, later, days
+
+
+DAYS: list[str | None] = [None, "2024-01-31", "2026-06-30", "2026-07-01", "2031-12-01"]
+"""Days to judge on, the kickoff dates `_candidates` offers among them (None: no day given)."""
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sequences())
-def test_incremental_equals_full(case: tuple[str, list[tuple[str, Any]], set[str], set[str]]):
-    name, steps, waived, later = case
+def test_incremental_equals_full(
+    case: tuple[str, list[tuple[str, Any]], set[str], set[str], list[str | None]],
+):
+    name, steps, waived, later, days = case
     packset = packset_of(name)
     answers: dict[str, Any] = {}
-    current = evaluate(packset, answers, waived)
-    for i, (qid, value) in enumerate(steps):
+    current = evaluate(packset, answers, waived, days[0])
+    for i, ((qid, value), day) in enumerate(zip(steps, days, strict=True)):
         if value is None:
             answers.pop(qid, None)
         else:
@@ -133,8 +144,8 @@ def test_incremental_equals_full(case: tuple[str, list[tuple[str, Any]], set[str
             waived = later  # other waivers: worked out in full, then incrementally again
         # Both ways of telling what changed: compared, and named (with a name that did not).
         hint = None if i % 2 else {qid, "no_such_question"}
-        current = evaluate_changed(packset, current, dict(answers), waived, hint)
-        assert_same(current, evaluate(packset, answers, waived))
+        current = evaluate_changed(packset, current, dict(answers), waived, hint, day)
+        assert_same(current, evaluate(packset, answers, waived, day))
 
 
 @pytest.mark.parametrize("name", sorted(FOLDERS))

@@ -144,12 +144,13 @@ class Walk:
                     continue
                 if value is not Nav.skip and (current is None or current.value != value):
                     disputed = qid in self.session.disputes()
-                    _, changed = self.session.answer(qid, value, answered_by=self.answered_by)
+                    record, changed = self.session.answer(qid, value, answered_by=self.answered_by)
+                    value = record.value  # as stored: "today" typed is saved as the day
                     saved.append(qid)
-                    if self.screen_reader or question.kind is Kind.multi:
-                        self.out(
-                            plain.echo(question, value)
-                        )  # the checkbox says "done (2 selections)"
+                    if self.screen_reader or question.kind in (Kind.multi, Kind.date):
+                        # The checkbox says "done (2 selections)"; a date typed as "today"
+                        # shows which day it saved.
+                        self.out(plain.echo(question, value))
                     if disputed:  # the answer settled it, in the same transaction
                         self.out(lines.settled_line(self.packset, qid, value))
                     for line in lines.gate_lines(changed, self.colour, self.packset):
