@@ -285,3 +285,12 @@ def test_diff_says_the_day_moved_a_gate_that_no_answer_moved(store, clock_pack, 
     text = "\n".join(render_text(found, heading))
     assert "moved by: the day (2026-01-06 → 2026-09-01)" in text
     assert found["answers"] == []
+
+
+def test_an_answer_file_may_say_today_for_a_date(tmp_path, shipped):
+    from app.core.answerfile import read_answer_file
+
+    path = tmp_path / "a.toml"
+    path.write_text('kickoff_date = "today"\n', encoding="utf-8")
+    found = read_answer_file(path, shipped, today="2026-12-01")
+    assert [(e.question_id, e.value) for e in found.entries] == [("kickoff_date", "2026-12-01")]

@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.core.answers import AnswerError, check_value
+from app.core.answers import TODAY_WORD, AnswerError, check_value
 from app.core.days import DayError, parse_day
+from app.core.model import Kind
 from app.core.packs import PackSet, number_location
 from app.core.text import has_control, name_problem
 
@@ -103,7 +104,8 @@ class AnswerFileError(ValueError):
 def read_answer_file(path: Path, packset: PackSet, today: str | None = None) -> AnswerFile:
     """The checked contents of `path`; AnswerFileError with every problem otherwise.
 
-    `today` (YYYY-MM-DD, default the real date) is the day an expired waiver is judged on."""
+    `today` (YYYY-MM-DD, default the real date) is the day an expired waiver is judged on, and
+    what `"today"` given for a date question saves."""
     name = str(path)
     raw = _read_mapping(path)
     problems: list[str] = []
@@ -136,6 +138,8 @@ def read_answer_file(path: Path, packset: PackSet, today: str | None = None) -> 
                 problems.append(f"{name}: {qid}: evidence must be one path or URL")
                 continue
             item = item["value"]
+        if question.kind is Kind.date and item == TODAY_WORD:
+            item = day  # as typed in the wizard: the day the file is applied
         try:
             value = check_value(question, item)
         except AnswerError as exc:
