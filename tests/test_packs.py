@@ -158,6 +158,23 @@ def test_partly_hand_cleaned_data_is_amber_and_one_feedback_ask_at_a_time(packse
         assert evaluate(packset, answers).gates["no_feedback_loop"].state is state
 
 
+def test_every_option_fits_one_line_of_the_wizard_at_80_columns(packset):
+    """An option is a short label (the longer explanation is in help): 36 characters, the
+    answer column's width at 80×24 with its key hint, and a list fits the six-row box."""
+    for q in all_questions(packset):
+        for option in q.options:
+            assert len(option.label) <= 36, (q.id, option.label)
+        assert len(q.options) + (1 if q.unknown_allowed() else 0) <= 6, q.id
+
+
+def test_the_kickoff_is_a_day_asked_once_and_the_weeks_are_derived(packset):
+    kickoff = packset.questions["kickoff_date"]
+    assert kickoff.kind.value == "date"
+    assert "weeks_since_kickoff" not in packset.questions
+    assert packset.derived["weeks_since_kickoff"].expr == "days_between(kickoff_date, today) // 7"
+    assert "weeks_since_kickoff" in packset.compiled["gate:stalled_pilot"].names
+
+
 # -- TRACE.md --------------------------------------------------------------------------------
 
 
