@@ -175,3 +175,46 @@ def test_a_bug_in_rebuilding_a_sound_entry_surfaces(monkeypatch):
     monkeypatch.setattr(packcache, "pack_from_data", broken)
     with pytest.raises(TypeError, match="a bug in pack_from_data"):
         load_packs([EXAMPLE])
+
+
+def test_a_warm_start_checks_no_framework_tag_and_reads_no_list():
+    """The tags were checked when the file was validated, against lists that are part of the
+    cache key: a warm start neither imports tomllib nor reads a framework list."""
+    assert load_packs([shipped_dir()]).ok  # warm the cache
+    code = (
+        "import sys\n"
+        "from app.core.packs import load_packs\nfrom app.core.paths import shipped_dir\n"
+        "import app.core.frameworks as f\n"
+        "result = load_packs([shipped_dir()])\n"
+        "assert result.ok, result.problems\n"
+        "print('tomllib' in sys.modules, f.frameworks.cache_info().currsize)\n"
+    )
+    out = run_python(code)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "0"]
+
+
+def test_a_misspelt_tag_is_refused_on_every_load(tmp_path):
+    pack = tmp_path / "vendor.toml"
+    text = EXAMPLE.read_text().replace(
+        "[[questions]]\n", '[[questions]]\nframeworks = ["nist-ai-rmf:MAP 1.44"]\n', 1
+    )
+    pack.write_text(text)
+    for _ in range(2):  # never cached, so never let through
+        found = [p.message for p in load_packs([pack]).problems]
+        assert any("'MAP 1.44' is not an item of NIST AI RMF 1.0" in m for m in found), found
+
+
+def test_another_framework_list_is_another_cache_key(tmp_path, monkeypatch):
+    from app.core import frameworks
+
+    before = packcache._code_digest()
+    copy = tmp_path / "frameworks"
+    copy.mkdir()
+    for key in frameworks.ORDER:
+        (copy / f"{key}.toml").write_bytes((frameworks.folder() / f"{key}.toml").read_bytes())
+    monkeypatch.setattr(frameworks, "folder", lambda: copy)
+    assert packcache._code_digest() == before
+    nist = copy / "nist-ai-rmf.toml"
+    nist.write_text(nist.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert packcache._code_digest() != before

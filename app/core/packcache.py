@@ -28,8 +28,17 @@ from typing import Any
 from app.core.model import Pack, pack_from_data
 
 FORMAT = f"preflight-packs-5 python-{sys.version_info[0]}.{sys.version_info[1]}".encode()
-SOURCES = ("model.py", "expr.py", "packfile.py", "packs.py", "text.py", "bounds.py")
-"""The modules whose rules a cached pack passed; a change to any of them empties the cache."""
+SOURCES = (
+    "model.py",
+    "expr.py",
+    "packfile.py",
+    "packs.py",
+    "text.py",
+    "bounds.py",
+    "frameworks.py",
+)
+"""The modules whose rules a cached pack passed; a change to any of them empties the cache.
+The shipped framework lists count too: a cached pack's tags were checked against them."""
 MAX_ENTRIES = 64
 MAX_BYTES = 32_000_000
 """A larger cache file is not read (it can only be damage, or far more packs than anyone uses)."""
@@ -165,9 +174,13 @@ def _sound(key: str, entry: Any) -> bool:
 def _code_digest() -> str | None:
     digest = hashlib.sha256(FORMAT)
     here = Path(__file__).parent
+    from app.core.frameworks import ORDER, folder
+
     try:
         for name in SOURCES:
             digest.update((here / name).read_bytes())
+        for key in ORDER:
+            digest.update((folder() / f"{key}.toml").read_bytes())
     except OSError:
         return None  # no sources to compare with (a frozen build?): no cache
     return digest.hexdigest()

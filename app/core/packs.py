@@ -297,9 +297,14 @@ def read_pack(path: Path, cache: PackCache | None = None) -> tuple[Pack | None, 
         pack, errors = packfile.validate(raw)
     except (RecursionError, MemoryError):
         return None, [Problem(name, "file", "too deeply nested to validate")]
-    if pack is not None and cache is not None:
+    problems = [Problem(name, location, message) for location, message in errors]
+    if pack is not None:
+        # Checked here, once per file's bytes, not on every load: a pack from the cache passed
+        # it against the same lists (they are part of the cache key).
+        problems += _check_frameworks(pack, path)
+    if pack is not None and cache is not None and not problems:
         cache.put(data, pack)
-    return pack, [Problem(name, location, message) for location, message in errors]
+    return pack, problems
 
 
 def number_location(text: str) -> str:
@@ -439,7 +444,6 @@ def build_packset(entries: list[tuple[Pack, Path]]) -> tuple[PackSet, list[Probl
     for pack, file in kept:
         problems.extend(_compile_pack(pack, file, packset, known))
         problems.extend(_check_receipts(pack, file, receipts))
-        problems.extend(_check_frameworks(pack, file))
     problems.extend(_order_names(packset, kept))
     return packset, problems
 
