@@ -535,10 +535,13 @@ class Session:
     def set_followup(self, gate_id: str, **fields: Any) -> GateFollowUp:
         return self.store.set_followup(self.id, gate_id, **fields)
 
-    def record_export(self, paths: Sequence[str], fmt: str, digest: str) -> None:
-        """Log a receipts pack just written (the exports log `preflight diff` starts from)."""
+    def record_export(
+        self, paths: Sequence[str], fmt: str, digest: str, page_date: str | None = None
+    ) -> None:
+        """Log a receipts pack just written (the exports log `preflight diff` starts from),
+        judged on `page_date`."""
         packs = {pack.id: pack.version for pack in self.packset.packs}
-        self.store.record_export(self.id, paths, fmt, digest, packs)
+        self.store.record_export(self.id, paths, fmt, digest, packs, page_date)
 
     def waivers(self) -> dict[str, Waiver]:
         return self.store.waivers(self.id)

@@ -294,3 +294,27 @@ def test_an_answer_file_may_say_today_for_a_date(tmp_path, shipped):
     path.write_text('kickoff_date = "today"\n', encoding="utf-8")
     found = read_answer_file(path, shipped, today="2026-12-01")
     assert [(e.question_id, e.value) for e in found.entries] == [("kickoff_date", "2026-12-01")]
+
+
+def test_diff_since_an_export_judges_its_side_on_the_pages_date(cli, tmp_path):
+    """The page in hand was judged on its own date: "since the last export" starts there, so
+    a gate the calendar moved since the page shows up, named as moved by the day."""
+    import datetime as dt
+
+    db = tmp_path / "p.db"
+    assert cli("new", "Pilot", "--packs", "adoption", db=db).returncode == 0
+    today = dt.date.today()
+    kickoff, page_day = today - dt.timedelta(weeks=30), today - dt.timedelta(weeks=10)
+    answers = tmp_path / "a.toml"
+    answers.write_text(
+        f'kickoff_date = "{kickoff.isoformat()}"\nproduction_date_set = "no"\n', encoding="utf-8"
+    )
+    cli("quick", "pilot", "--answers", str(answers), db=db)
+    out = tmp_path / "out"
+    done = cli("export", "pilot", "--date", page_day.isoformat(), "--out", str(out), db=db)
+    assert done.returncode == 0, done.stderr
+    page = next(out.glob("*-receipts.md")).read_text(encoding="utf-8")
+    assert "- Weeks since kickoff: 20 weeks" in page
+    found = cli("diff", "pilot", db=db).stdout
+    assert re.search(r"! AMBER ← ✔ CLEAR +Pilot stalled", found), found
+    assert f"moved by: the day ({page_day.isoformat()} → {today.isoformat()})" in found

@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
             pick_format(args.out, args.fmt),
             snapshot.digest,
             {pack.id: pack.version for pack in snapshot.packset.packs},
+            snapshot.date,
         )
     for path in written:
         print(one_line(path))

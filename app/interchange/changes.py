@@ -26,13 +26,16 @@ class Moment:
     """In words, for a heading: "the last export, 2026-11-24T10:00:00Z"."""
     mark: int | None = None
     """An export's last history line: what was written after it counts, even in its second."""
+    day: str | None = None
+    """The day the answers then were judged on: an export's page date (None: the moment's
+    own day)."""
 
 
 def after_export(record: ExportRecord, what: str | None = None) -> Moment:
     """The moment export `record` was written, up to its last history line; `what` says it in
     words (default "the last export, <when>")."""
     what = what or f"the last export, {record.exported_at}"
-    return Moment(record.exported_at, what, record.history_mark)
+    return Moment(record.exported_at, what, record.history_mark, record.page_date)
 
 
 def last_export(store: Store, assessment: Assessment) -> Moment:
@@ -90,7 +93,7 @@ def since(
     lines = store.history_as_of(assessment.id, when, mark)
     old = diff.State(
         label=when or assessment.created_at,
-        day=(when or assessment.created_at)[:10],
+        day=start.day or (when or assessment.created_at)[:10],
         answers=diff.as_of(new.answers, lines, when, later=changed),
         waivers={g: w for g, w in new.waivers.items() if when and w.created_at <= when},
         followups=new.followups,

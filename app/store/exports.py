@@ -46,8 +46,10 @@ class ExportLog(Plumbing):
         fmt: str,
         digest: str,
         packs: Mapping[str, str] | None = None,
+        page_date: str | None = None,
     ) -> list[ExportRecord]:
-        """Log the files one export wrote (one row each, one time), committed."""
+        """Log the files one export wrote (one row each, one time), committed; `page_date`:
+        the day the page was judged on."""
         when = rows.now()
         packs_json = rows.dump(dict(sorted((packs or {}).items())))
         with self._write() as db:
@@ -59,8 +61,8 @@ class ExportLog(Plumbing):
             for path in paths:
                 db.execute(
                     "INSERT INTO exports (assessment_id, path, format, digest, packs, "
-                    "exported_at, history_mark) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [assessment_id, str(path), fmt, digest, packs_json, when, mark],
+                    "exported_at, history_mark, page_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [assessment_id, str(path), fmt, digest, packs_json, when, mark, page_date],
                 )
         return self.exports(assessment_id)[-len(paths) :] if paths else []
 

@@ -193,6 +193,8 @@ class ExportRecord:
     history_mark: int = 0
     """The last answer_history id of the assessment when it was written: "since the last
     export" is every history line after it, even one written in the same second."""
+    page_date: str | None = None
+    """The day the page was judged on (its pack date, or `--date`); None for older exports."""
 
 
 @record

@@ -312,4 +312,5 @@ def export(row: dict) -> ExportRecord:
         packs=_packs(row["packs"]),
         exported_at=row["exported_at"],
         history_mark=int(row.get("history_mark") or 0),
+        page_date=row.get("page_date") if isinstance(row.get("page_date"), str) else None,
     )

@@ -303,6 +303,13 @@ def m0011_pack_selection(db: Database) -> None:
     db.execute("PRAGMA user_version = 11")
 
 
+def m0012_export_page_date(db: Database) -> None:
+    # The day an exported page was judged on (its pack date, or `--date`): "since the last
+    # export" judges the old side on it, as the page in hand was. NULL for older exports.
+    db.execute("ALTER TABLE exports ADD COLUMN page_date TEXT")
+    db.execute("PRAGMA user_version = 12")
+
+
 STEPS = [
     ("0001_initial", m0001_initial),
     ("0002_summary_and_history_index", m0002_summary),
@@ -315,6 +322,7 @@ STEPS = [
     ("0009_exports", m0009_exports),
     ("0010_decisions", m0010_decisions),
     ("0011_pack_selection", m0011_pack_selection),
+    ("0012_export_page_date", m0012_export_page_date),
 ]
 """Every migration in order, by the name recorded in the database."""
 KNOWN = [name for name, _ in STEPS]

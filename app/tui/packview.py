@@ -26,7 +26,9 @@ def export(session: Session, out: Path | None = None, force: bool = False) -> li
 
     snapshot = _snapshot(session)
     written = write_pack(snapshot, out, force=force)
-    session.record_export([str(p) for p in written], pick_format(out), snapshot.digest)
+    session.record_export(
+        [str(p) for p in written], pick_format(out), snapshot.digest, snapshot.date
+    )
     return written
 
 
