@@ -318,3 +318,23 @@ def test_diff_since_an_export_judges_its_side_on_the_pages_date(cli, tmp_path):
     found = cli("diff", "pilot", db=db).stdout
     assert re.search(r"! AMBER ← ✔ CLEAR +Pilot stalled", found), found
     assert f"moved by: the day ({page_day.isoformat()} → {today.isoformat()})" in found
+
+
+def test_kickoff_dates_a_few_days_apart_agree_at_the_middle_day_given(shipped):
+    from app.interchange.merge import agreement
+
+    kickoff = shipped.questions["kickoff_date"]
+    assert kickoff.agree_within == 7
+    assert agreement(kickoff, ["2026-01-05", "2026-01-07"]) == (True, "2026-01-05")
+    assert agreement(kickoff, ["2026-01-09", "2026-01-05", "2026-01-07"]) == (True, "2026-01-07")
+    assert agreement(kickoff, ["2026-01-05", "2026-01-12"]) == (True, "2026-01-05")
+    assert agreement(kickoff, ["2026-01-05", "2026-01-13"]) == (False, None)
+    assert agreement(kickoff, ["2026-01-05", "2026-01-05"]) == (True, "2026-01-05")
+
+
+def test_agree_within_fits_numbers_and_dates_only(tmp_path):
+    (tmp_path / "p.toml").write_text(
+        PACK.replace('kind = "text"', 'kind = "text"\nagree_within = 2'), encoding="utf-8"
+    )
+    found = [p.message for p in load_packs([tmp_path]).problems]
+    assert any("agree_within only fits number and date questions, not text" in m for m in found)

@@ -256,8 +256,9 @@ class Question:
     receipts: list[Receipt] = field(default_factory=list)
     """The receipts this answer is evidence for."""
     agree_within: Bound | None = None
-    """For `number`: when merged respondents' answers lie within this much of each other
-    (highest minus lowest, in the question's unit) they agree, at their median."""
+    """For `number` and `date`: when merged respondents' answers lie within this much of each
+    other (highest minus lowest, in the question's unit; days for a date) they agree, at their
+    median (for a date, the middle answer given)."""
     prep: Flag = False
     """A fact to look up before the kickoff (a number from a system or a document: cost per
     call, p95 latency, traffic, budget), listed by `preflight agenda --prep`."""
@@ -299,8 +300,8 @@ class Question:
             raise ValueError(f"min {self.min} is above max {self.max}")
         self._check_points()
         if self.agree_within is not None:
-            if kind is not Kind.number:
-                raise ValueError(f"agree_within only fits number questions, not {kind}")
+            if kind not in (Kind.number, Kind.date):
+                raise ValueError(f"agree_within only fits number and date questions, not {kind}")
             if self.agree_within < 0:
                 raise ValueError("agree_within cannot be negative")
 

@@ -13,12 +13,14 @@ and the incoming respondents in, a `MergeChange` for the store out. The rules:
 - Agreement is equality of the stored values, except: text compares case and spacing aside,
   a person by name (case and spacing aside), and a number whose question sets `agree_within`
   agrees when highest minus lowest is within it, at the median (whole numbers: the lower
-  middle one), and only when every one of the numbers reads the same to every gate.
+  middle one), a date likewise in days, at the middle day given; either only when every one
+  of the values reads the same to every gate.
 - An answer given here (not by a merge) is a voice; a merge never marks it as its own.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -151,6 +153,11 @@ def agreement(question: Question, values: Sequence[Any]) -> tuple[bool, Any]:
                 middle = int(middle)
             return True, middle
         return low == high, first
+    if kind is Kind.date and question.agree_within is not None and len(values) > 1:
+        days = sorted(dt.date.fromisoformat(v) for v in values)
+        if (days[-1] - days[0]).days > question.agree_within:
+            return False, None
+        return True, days[(len(days) - 1) // 2].isoformat()  # the middle day someone gave
     if kind is Kind.text:
         key = name_key(first)
         return all(name_key(v) == key for v in values), _most_common(values)
