@@ -338,3 +338,73 @@ def test_agree_within_fits_numbers_and_dates_only(tmp_path):
     )
     found = [p.message for p in load_packs([tmp_path]).problems]
     assert any("agree_within only fits number and date questions, not text" in m for m in found)
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        ("days_between(kickoff, n1) > 3", "days_between() takes days; n1 is a number question"),
+        ("days_between(n1, today) > 3", "days_between() takes days; n1 is a number question"),
+        ('days_between(kickoff, "tomorrow") > 3', "takes days as YYYY-MM-DD, not 'tomorrow'"),
+        ('days_between(kickoff, "2026-02-30") > 3', "not '2026-02-30'"),
+        ("days_between(kickoff, 20260101) > 3", "not 20260101"),
+        ("today", "today is a day: read it through days_between(day, today)"),
+        ('today > "2026-01-01"', "today is a day: read it through days_between"),
+        ("today + 1 > 3", "today is a day: read it through days_between"),
+    ],
+)
+def test_a_day_read_wrongly_is_refused_when_the_pack_loads(tmp_path, when, message):
+    text = PACK.replace(
+        "when = 'weeks > 26 and dated == \"no\"'", f"when = '{when}'"
+    ) + textwrap.dedent(
+        """
+        [[questions]]
+        id = "n1"
+        text = "A number?"
+        help = "Any."
+        kind = "number"
+        """
+    )
+    (tmp_path / "p.toml").write_text(text, encoding="utf-8")
+    found = [(p.location, p.message) for p in load_packs([tmp_path]).problems]
+    assert any(loc == "gates.stalled.when" and message in m for loc, m in found), found
+
+
+def test_a_score_cannot_add_up_the_day(tmp_path):
+    text = (
+        "format = 2\n"
+        + PACK
+        + textwrap.dedent(
+            """
+        [[scores]]
+        id = "s1"
+        title = "S"
+        items = ["today"]
+        """
+        )
+    )
+    (tmp_path / "p.toml").write_text(text, encoding="utf-8")
+    found = [(p.location, p.message) for p in load_packs([tmp_path]).problems]
+    assert ("scores.s1.items[0]", "today is a day, not a number to score") in found, found
+
+
+def test_a_kickoff_still_to_come_counts_no_weeks(shipped):
+    later = evaluate(shipped, {"kickoff_date": "2027-06-01"}, today="2026-12-01")
+    assert later.derived("weeks_since_kickoff") == 0
+
+
+def test_a_bad_day_typed_says_today_is_an_answer_too(shipped):
+    from app.core.answers import AnswerError
+
+    with pytest.raises(AnswerError, match=r"expected a date as YYYY-MM-DD or today, got 'next"):
+        parse_text(shipped.questions["kickoff_date"], "next week")
+
+
+@pytest.mark.parametrize("given", ["TODAY", " today ", "Today"])
+def test_an_answer_file_takes_today_as_the_wizard_does(tmp_path, shipped, given):
+    from app.core.answerfile import read_answer_file
+
+    path = tmp_path / "a.toml"
+    path.write_text(f'kickoff_date = "{given}"\n', encoding="utf-8")
+    found = read_answer_file(path, shipped, today="2026-12-01")
+    assert [e.value for e in found.entries] == ["2026-12-01"]

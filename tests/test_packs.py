@@ -171,7 +171,10 @@ def test_the_kickoff_is_a_day_asked_once_and_the_weeks_are_derived(packset):
     kickoff = packset.questions["kickoff_date"]
     assert kickoff.kind.value == "date"
     assert "weeks_since_kickoff" not in packset.questions
-    assert packset.derived["weeks_since_kickoff"].expr == "days_between(kickoff_date, today) // 7"
+    assert (
+        packset.derived["weeks_since_kickoff"].expr
+        == "max(days_between(kickoff_date, today) // 7, 0)"
+    )
     assert "weeks_since_kickoff" in packset.compiled["gate:stalled_pilot"].names
 
 

@@ -138,7 +138,11 @@ def read_answer_file(path: Path, packset: PackSet, today: str | None = None) -> 
                 problems.append(f"{name}: {qid}: evidence must be one path or URL")
                 continue
             item = item["value"]
-        if question.kind is Kind.date and item == TODAY_WORD:
+        if (
+            question.kind is Kind.date
+            and isinstance(item, str)
+            and item.strip().lower() == TODAY_WORD
+        ):
             item = day  # as typed in the wizard: the day the file is applied
         try:
             value = check_value(question, item)

@@ -58,8 +58,13 @@ def parse_text(question: Question, text: str) -> Any:
         value = [part.strip() for part in raw.split(",") if part.strip()]
     elif kind is Kind.scale:
         value = _int_or_text(raw)
-    elif kind is Kind.date and raw.lower() == TODAY_WORD:
-        return TODAY_WORD  # the session saves its day instead (it knows which day that is)
+    elif kind is Kind.date:
+        if raw.lower() == TODAY_WORD:
+            return TODAY_WORD  # the session saves its day instead (it knows which day that is)
+        try:
+            return check_value(question, raw)
+        except AnswerError as exc:  # the hint offers "today" too, so the refusal does
+            raise AnswerError(str(exc).replace("YYYY-MM-DD,", "YYYY-MM-DD or today,")) from None
     elif kind is Kind.number:
         try:
             value = float(_bare_number(raw, question.unit).replace(",", "").replace("_", ""))

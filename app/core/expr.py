@@ -418,7 +418,8 @@ def _compile(node: ast.AST, ctx: _Context, depth: int) -> Compiled:
             raise ExpressionError(f"{name}() takes no keyword arguments")
         function, low, high = FUNCTIONS[name]
         if not low <= len(node.args) <= high:
-            raise ExpressionError(f"{name}() takes {low}–{high} arguments")
+            takes = str(low) if low == high else f"{low}–{high}"
+            raise ExpressionError(f"{name}() takes {takes} argument{'s' * (high != 1)}")
         if ctx.calls is not None:
             ctx.calls.add(name)
         if name in LOOKUPS:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 
+from app.core.days import is_day
 from app.core.model import Kind, Question
 
 ORDERED_KINDS = (Kind.number, Kind.scale)
@@ -25,7 +26,7 @@ def check(source: str, questions: Mapping[str, Question]) -> list[str]:
         tree = ast.parse(source.strip(), mode="eval")
     except (SyntaxError, RecursionError, MemoryError, ValueError):  # expr.parse reported it
         return []
-    problems: list[str] = []
+    problems: list[str] = _days(tree, questions)
     for node in ast.walk(tree):
         if isinstance(node, ast.Compare):
             sides = [node.left, *node.comparators]
@@ -38,6 +39,39 @@ def check(source: str, questions: Mapping[str, Question]) -> list[str]:
                 if question is not None and literal is not None:
                     problems.extend(_options(question, [literal], "never true"))
     return list(dict.fromkeys(problems))
+
+
+TODAY_ONLY_IN_DAYS_BETWEEN = (
+    "today is a day: read it through days_between(day, today) (e.g. "
+    "days_between(kickoff_date, today) > 180), not on its own"
+)
+
+
+def _days(tree: ast.AST, questions: Mapping[str, Question]) -> list[str]:
+    """`days_between` takes two days (date questions, `today`, "YYYY-MM-DD" text), and
+    `today` is read only through it: anything else is unknown on every evaluation."""
+    problems: list[str] = []
+    allowed: set[int] = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            continue
+        if node.func.id != "days_between":
+            continue
+        for arg in node.args:
+            allowed.add(id(arg))
+            question = _question(arg, questions)
+            if question is not None and question.kind is not Kind.date:
+                problems.append(
+                    f"days_between() takes days; {question.id} is a {question.kind} question"
+                )
+            elif isinstance(arg, ast.Constant) and not (
+                isinstance(arg.value, str) and is_day(arg.value)
+            ):
+                problems.append(f"days_between() takes days as YYYY-MM-DD, not {arg.value!r}")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == "today" and id(node) not in allowed:
+            problems.append(TODAY_ONLY_IN_DAYS_BETWEEN)
+    return problems
 
 
 def _compare(

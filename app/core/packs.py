@@ -538,7 +538,9 @@ def _compile_pack(pack: Pack, file: Path, packset: PackSet, known: set[str]) -> 
         for j, part in enumerate(s.items):
             where = f"scores.{s.id}.items[{j}]"
             name = part if isinstance(part, str) else part.id
-            if name not in known:
+            if name == expr.TODAY:
+                problems.append(Problem(str(file), where, "today is a day, not a number to score"))
+            elif name not in known:
                 problems.append(
                     Problem(
                         str(file), where, f"unknown name {name!r}" + did_you_mean([name], known)
