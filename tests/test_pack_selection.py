@@ -294,3 +294,22 @@ async def test_the_wizard_shows_only_the_chosen_areas(store):
         session = app.screen.session
         assert [p.id for p in session.packset.packs] == ["security"]
         assert session.packset.question_pack[app.screen.current] == "security"
+
+
+async def test_the_palette_goes_to_the_assessments_own_areas(store):
+    """It listed every installed pack and went by index into the assessment's: the last one
+    named crashed (IndexError), an earlier one went to the wrong area."""
+    packs = load_packs([shipped_dir()]).packset
+    Session.create(store, packs, "Two", packs=["acceptance", "adoption"])
+    app = make_app(store=store, packset=packs, open_ref="two")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.5)
+        await pilot.press(*"Go to area: Adop")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.screen is wizard
+        assert wizard.session.packset.question_pack[wizard.current] == "adoption"

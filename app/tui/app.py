@@ -152,8 +152,10 @@ class PreflightApp(App[None]):
             if method is not None and screen.check_action(action, ()) is not False:
                 yield SystemCommand(title, help_text, method)
         area = getattr(screen, "action_area", None)
-        if area is not None:
-            for index, pack in enumerate(self.packset.packs):
+        session = getattr(screen, "session", None)
+        if area is not None and session is not None:
+            # The assessment's own areas (`action_area` counts them), not every pack installed.
+            for index, pack in enumerate(session.packset.packs):
                 yield SystemCommand(
                     f"Go to area: {one_line(pack.title)}",
                     "Its first unanswered question",
