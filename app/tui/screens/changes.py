@@ -39,7 +39,7 @@ class ChangesScreen(ModalScreen[None]):
                 yield Static(Text("No gate has moved yet in this sitting.", style="dim"))
             for entry in self.entries:
                 yield Static(entry, classes="change")
-            yield Label(
+            yield Static(  # a Static wraps at words; a Label was cut at the dialog's edge
                 "f3 in the wizard: changes since the last export · f4: record a decision",
                 classes="dim section",
             )
