@@ -268,8 +268,8 @@ class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
                 ],
             )
             new_id = cursor.lastrowid
+            assert new_id is not None  # an INSERT always sets it
             self._committed.pop(new_id, None)  # belt and braces: a deleted one's id reused
-        assert new_id is not None  # an INSERT always sets it
         return self.get(new_id)
 
     def restore(
