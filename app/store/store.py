@@ -91,6 +91,11 @@ class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
         self._writer = Writer(conn)
         self._writing: int | None = None
         """The thread inside a write transaction, so a write within `transaction()` joins it."""
+        self._committed: dict[int, tuple[int, dict[str, Any]]] = {}
+        """Per assessment, its answers as committed (decoded) and the `PRAGMA data_version` they
+        were read at, kept up to date by this connection's own answer writes (`_put`,
+        `_clear_row`): while the version is unchanged no other connection has committed, so
+        `_set_summary` needs not read every answer back. Dropped on any rollback."""
 
     @property
     def sql(self) -> Writer:
@@ -141,17 +146,23 @@ class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
             try:
                 yield self._writer
             except BaseException:
+                self._committed.clear()  # the rows it kept may be undone now
                 self.conn.execute("ROLLBACK TO nested_write")
                 self.conn.execute("RELEASE nested_write")
                 raise
             self.conn.execute("RELEASE nested_write")
             return
-        with self._lock, mapped(self.path, self.timeout), write(self.conn):
-            self._writing = threading.get_ident()
+        with self._lock:
             try:
-                yield self._writer
-            finally:
-                self._writing = None
+                with mapped(self.path, self.timeout), write(self.conn):
+                    self._writing = threading.get_ident()
+                    try:
+                        yield self._writer
+                    finally:
+                        self._writing = None
+            except BaseException:
+                self._committed.clear()  # rolled back (or the commit failed): read them again
+                raise
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -186,14 +197,36 @@ class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
         if summary is None:
             return
         if callable(summary):
-            committed = self.conn.execute(
-                "SELECT question_id, value FROM answers WHERE assessment_id = ?", [assessment_id]
-            )
-            summary = summary({qid: rows.load(value) for qid, value in committed})
+            summary = summary(dict(self._committed_answers(assessment_id)))
         self.sql.execute(
             "UPDATE assessments SET summary = ? WHERE id = ?",
             [rows.dump(asdict(summary)), assessment_id],
         )
+
+    def _committed_answers(self, assessment_id: int) -> dict[str, Any]:
+        """The answers as committed, under the write lock: read and decoded only when another
+        connection has committed since they were last read (`PRAGMA data_version` moved) or
+        this connection has not read them yet; else those kept (O(1) instead of O(answers))."""
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        known = self._committed.get(assessment_id)
+        if known is not None and known[0] == version:
+            return known[1]
+        found = self.conn.execute(
+            "SELECT question_id, value FROM answers WHERE assessment_id = ?", [assessment_id]
+        )
+        answers = {qid: rows.load(value) for qid, value in found}
+        self._committed[assessment_id] = (version, answers)
+        return answers
+
+    def _kept(self, assessment_id: int, question_id: str, text: str | None) -> None:
+        """Keep `_committed` in step with this connection's write of one answer (None: cleared)."""
+        known = self._committed.get(assessment_id)
+        if known is None:
+            return
+        if text is None:
+            known[1].pop(question_id, None)
+        else:
+            known[1][question_id] = rows.load(text)
 
     # -- assessments -------------------------------------------------------------------------
 
@@ -235,7 +268,8 @@ class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
                 ],
             )
             new_id = cursor.lastrowid
-        assert new_id is not None  # an INSERT always sets it
+            assert new_id is not None  # an INSERT always sets it
+            self._committed.pop(new_id, None)  # belt and braces: a deleted one's id reused
         return self.get(new_id)
 
     def restore(
@@ -286,6 +320,7 @@ class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
             )
             new_id = cursor.lastrowid
             assert new_id is not None  # an INSERT always sets it
+            self._committed.pop(new_id, None)  # a deleted one's id reused: nothing kept
             for person, role in people:
                 self._insert_participant(new_id, person, role)
             for a in answers:
@@ -390,6 +425,7 @@ class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
         target = self.get(ref)
         with self._write() as db:
             db.execute("DELETE FROM assessments WHERE id = ?", [target.id])
+            self._committed.pop(target.id, None)  # SQLite may give its id to a new one
         return target
 
     def set_packs(self, ref: int | str, packs: dict[str, str]) -> Assessment:

