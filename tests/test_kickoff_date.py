@@ -408,3 +408,18 @@ def test_an_answer_file_takes_today_as_the_wizard_does(tmp_path, shipped, given)
     path.write_text(f'kickoff_date = "{given}"\n', encoding="utf-8")
     found = read_answer_file(path, shipped, today="2026-12-01")
     assert [e.value for e in found.entries] == ["2026-12-01"]
+
+
+def test_an_answer_file_giving_the_weeks_is_told_to_give_the_kickoff_date(tmp_path, shipped):
+    """A file written for the old pack (`weeks_since_kickoff = 9`) names what to answer."""
+    from app.core.answerfile import AnswerFileError, read_answer_file
+
+    path = tmp_path / "a.toml"
+    path.write_text('weeks_since_kickoff = 9\nkickof_date = "2026-01-01"\n', encoding="utf-8")
+    with pytest.raises(AnswerFileError) as caught:
+        read_answer_file(path, shipped, today="2026-12-01")
+    assert caught.value.lines == [
+        f"{path}: weeks_since_kickoff: is worked out from other answers, not asked; "
+        "answer kickoff_date instead",
+        f"{path}: kickof_date: unknown question id; did you mean kickoff_date?",
+    ]

@@ -29,7 +29,7 @@ from typing import Any
 from app.core.answers import TODAY_WORD, AnswerError, check_value
 from app.core.days import DayError, parse_day
 from app.core.model import Kind
-from app.core.packs import PackSet, number_location
+from app.core.packs import PackSet, did_you_mean, number_location
 from app.core.text import has_control, name_problem
 
 ENTRY_KEYS = {"value", "note", "evidence"}
@@ -119,7 +119,7 @@ def read_answer_file(path: Path, packset: PackSet, today: str | None = None) -> 
     for qid, item in raw.items():
         question = packset.questions.get(qid)
         if question is None:
-            problems.append(f"{name}: {qid}: unknown question id")
+            problems.append(f"{name}: {qid}: {_not_a_question(packset, qid)}")
             continue
         note = evidence = None
         if isinstance(item, dict):
@@ -153,6 +153,21 @@ def read_answer_file(path: Path, packset: PackSet, today: str | None = None) -> 
     if problems:
         raise AnswerFileError(problems)
     return AnswerFile(path, entries, participants, answered_as, followups, waivers)
+
+
+def _not_a_question(packset: PackSet, name: str) -> str:
+    """Why `name` takes no answer: a value worked out from answers (naming what to answer
+    instead: `weeks_since_kickoff` is worked out from `kickoff_date`), else an unknown id."""
+    derived = packset.compiled.get(f"derived:{name}")
+    if derived is not None or name in packset.scores:
+        reads = sorted(
+            q
+            for q in (derived.names if derived else packset.scores[name].names())
+            if q in packset.questions
+        )
+        source = f"; answer {', '.join(reads)} instead" if reads else ""
+        return f"is worked out from other answers, not asked{source}"
+    return "unknown question id" + did_you_mean([name], packset.questions)
 
 
 def _read_mapping(path: Path) -> dict[str, Any]:
