@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 
 import pytest
@@ -423,3 +424,39 @@ def test_migration_merges_participants_that_are_one_person(tmp_path):
                 "INSERT INTO participants (assessment_id, name, name_key, role) "
                 "VALUES (1, 'Dana', 'dana', '')"
             )
+
+
+def test_a_deleted_assessments_id_is_never_given_again(tmp_path):
+    """SQLite gives a new row the highest id in use + 1: deleting the newest assessment freed
+    its id, and a wizard still open on it wrote into the next one created (found in review)."""
+    from app.core.packs import load_packs
+    from app.core.paths import shipped_dir
+    from app.errors import PreflightError
+    from app.session import Session
+
+    packs = load_packs([shipped_dir()]).packset
+    path = tmp_path / "p.db"
+    with Store.open(path) as mine, Store.open(path) as theirs:
+        mine.create("Ana")
+        ben = Session.create(mine, packs, "Ben")
+        ben.answer("kpi_target", "ben's kpi")
+        theirs.delete("ben")
+        gamma = theirs.create("Gamma")
+        assert gamma.id > ben.id
+        with pytest.raises(PreflightError, match="no assessment"):
+            ben.answer("kpi_owner", "Ben (lead)")
+        assert theirs.answers(gamma.id) == {}
+        again = theirs.restore(dataclasses.replace(gamma, slug="gamma-2"))
+        assert again.id > gamma.id
+
+
+def test_ids_grow_past_a_database_made_before_the_ids_table(tmp_path):
+    path = tmp_path / "p.db"
+    with Store.open(path) as store:
+        store.create("A")
+        b = store.create("B")
+        store.conn.execute("UPDATE assessment_ids SET last = 0")  # as the migration found it
+        store.conn.commit()
+        assert store.create("C").id == b.id + 1
+        store.delete("c")
+        assert store.create("D").id == b.id + 2

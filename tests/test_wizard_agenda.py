@@ -803,3 +803,26 @@ def test_ctrl_l_never_sends_a_terminal_escape(store, packset):
     (block,) = voices_in_full(packset, dispute)
     assert "\x1b" not in block.plain and "\x07" not in block.plain
     assert "tail\nsecond line" in block.plain  # the answer whole, its lines kept
+
+
+async def test_an_assessment_deleted_elsewhere_says_so_and_saves_nothing(tmp_path, store, packset):
+    """Deleted by another Preflight while open: the wizard says so, and since ids are never
+    given again, no later save can land in a new assessment (found in review)."""
+    from app.tui.widgets.answer_input import AnswerInput
+
+    session = Session.create(store, packset, "Ben")
+    app = make_app(store=store, packset=packset, open_ref=session.assessment.slug)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _settle(pilot)
+        wizard = app.screen
+        with Store.open(tmp_path / "preflight.db") as other:  # `preflight delete`, `new`
+            other.delete(session.assessment.slug)
+            gamma = other.create("Gamma")
+        wizard._watch()  # what the WATCH_EVERY timer does
+        await _settle(pilot)
+        hint = str(wizard.query_one(AnswerInput).query_one("#hint").render())
+        assert "deleted by another Preflight" in hint
+        assert wizard.title == "Ben"
+        await pilot.press("y")
+        await _settle(pilot)
+        assert store.answers(gamma.id) == {}

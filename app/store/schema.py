@@ -310,6 +310,20 @@ def m0012_export_page_date(db: Database) -> None:
     db.execute("PRAGMA user_version = 12")
 
 
+def m0013_assessment_ids(db: Database) -> None:
+    # The highest assessment id ever given. SQLite gives a new row the highest id in use + 1,
+    # so deleting the newest assessment freed its id for the next one: a wizard still open on
+    # the deleted assessment then wrote into the new one. Ids now only grow.
+    db.execute(
+        "CREATE TABLE assessment_ids (only INTEGER PRIMARY KEY CHECK (only = 1), "
+        "last INTEGER NOT NULL)"
+    )
+    db.execute(
+        "INSERT INTO assessment_ids VALUES (1, COALESCE((SELECT MAX(id) FROM assessments), 0))"
+    )
+    db.execute("PRAGMA user_version = 13")
+
+
 STEPS = [
     ("0001_initial", m0001_initial),
     ("0002_summary_and_history_index", m0002_summary),
@@ -323,6 +337,7 @@ STEPS = [
     ("0010_decisions", m0010_decisions),
     ("0011_pack_selection", m0011_pack_selection),
     ("0012_export_page_date", m0012_export_page_date),
+    ("0013_assessment_ids", m0013_assessment_ids),
 ]
 """Every migration in order, by the name recorded in the database."""
 KNOWN = [name for name, _ in STEPS]

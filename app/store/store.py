@@ -252,11 +252,13 @@ class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
                 )
             }
             slug = rows.unique_slug(base, taken)
-            cursor = db.execute(
-                "INSERT INTO assessments (slug, name, description, packs, archived, "
+            new_id = self._next_assessment_id()
+            db.execute(
+                "INSERT INTO assessments (id, slug, name, description, packs, archived, "
                 "created_at, updated_at, summary, pack_selection) "
-                "VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
                 [
+                    new_id,
                     slug,
                     name,
                     description or "",
@@ -267,10 +269,16 @@ class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
                     _selection_json(pack_selection),
                 ],
             )
-            new_id = cursor.lastrowid
-            assert new_id is not None  # an INSERT always sets it
-            self._committed.pop(new_id, None)  # belt and braces: a deleted one's id reused
         return self.get(new_id)
+
+    def _next_assessment_id(self) -> int:
+        """An id no assessment of this database ever had (inside the write transaction): ids
+        only grow, so nothing still holding a deleted assessment's id can reach a new one."""
+        self.sql.execute(
+            "UPDATE assessment_ids SET last = MAX(last, COALESCE((SELECT MAX(id) FROM "
+            "assessments), 0)) + 1"
+        )
+        return int(self.conn.execute("SELECT last FROM assessment_ids").fetchone()[0])
 
     def restore(
         self,
@@ -301,11 +309,13 @@ class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
                     "another slug with --as NEW-SLUG",
                     EXIT_USAGE,
                 )
-            cursor = db.execute(
-                "INSERT INTO assessments (slug, name, description, packs, archived, "
+            new_id = self._next_assessment_id()
+            db.execute(
+                "INSERT INTO assessments (id, slug, name, description, packs, archived, "
                 "created_at, updated_at, summary, answering_as, pack_selection) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
+                    new_id,
                     assessment.slug,
                     name,
                     assessment.description,
@@ -318,9 +328,6 @@ class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
                     _selection_json(assessment.pack_selection),
                 ],
             )
-            new_id = cursor.lastrowid
-            assert new_id is not None  # an INSERT always sets it
-            self._committed.pop(new_id, None)  # a deleted one's id reused: nothing kept
             for person, role in people:
                 self._insert_participant(new_id, person, role)
             for a in answers:
@@ -425,7 +432,7 @@ class Store(AnswerWrites, MergeWrites, DecisionWrites, ExportLog):
         target = self.get(ref)
         with self._write() as db:
             db.execute("DELETE FROM assessments WHERE id = ?", [target.id])
-            self._committed.pop(target.id, None)  # SQLite may give its id to a new one
+            self._committed.pop(target.id, None)  # its id is never given again: nothing to keep
         return target
 
     def set_packs(self, ref: int | str, packs: dict[str, str]) -> Assessment:

@@ -36,6 +36,7 @@ from app.core.engine import Evaluation, GateChange, changes, severity
 from app.core.text import one_line
 from app.errors import PreflightError
 from app.session import Session
+from app.store.errors import NotFound
 from app.tui.agenda_lines import agenda_notice
 from app.tui.gate_notice import NOTICE_ROWS, is_news, notice_text
 from app.tui.meeting import MeetingActions
@@ -770,6 +771,15 @@ class WizardScreen(MeetingActions, Screen):
         known = self._known
         try:
             self.session.refresh()
+        except NotFound:
+            # Deleted by another Preflight: its id is never given again, so nothing can be
+            # saved to another assessment by mistake; say so where the person is looking.
+            self.query_one(AnswerInput).set_hint(
+                "✗ This assessment was deleted by another Preflight: nothing more can be saved "
+                "(esc goes home)",
+                error=True,
+            )
+            return
         except PreflightError as exc:
             self.query_one(AnswerInput).set_hint(f"✗ Could not re-read: {exc}", error=True)
             return
