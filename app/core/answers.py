@@ -62,9 +62,10 @@ def parse_text(question: Question, text: str) -> Any:
         if raw.lower() == TODAY_WORD:
             return TODAY_WORD  # the session saves its day instead (it knows which day that is)
         try:
-            return check_value(question, raw)
-        except AnswerError as exc:  # the hint offers "today" too, so the refusal does
-            raise AnswerError(str(exc).replace("YYYY-MM-DD,", "YYYY-MM-DD or today,")) from None
+            parse_day(raw, expected=f"YYYY-MM-DD or {TODAY_WORD}")  # as the hint offers
+        except DayError as exc:
+            raise AnswerError(str(exc)) from None
+        value = raw
     elif kind is Kind.number:
         try:
             value = float(_bare_number(raw, question.unit).replace(",", "").replace("_", ""))

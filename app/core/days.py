@@ -17,8 +17,9 @@ class DayError(ValueError):
     """Not a day as YYYY-MM-DD; the message says what was given."""
 
 
-def parse_day(value: object) -> str:
-    """`value` as `YYYY-MM-DD` (a `date` or `datetime` gives its day); DayError otherwise."""
+def parse_day(value: object, expected: str = "YYYY-MM-DD") -> str:
+    """`value` as `YYYY-MM-DD` (a `date` or `datetime` gives its day); DayError otherwise,
+    saying what was `expected` (a prompt that also takes "today" says so)."""
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
@@ -26,7 +27,7 @@ def parse_day(value: object) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if not _DAY.fullmatch(text):
         shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
-        raise DayError(f"expected a date as YYYY-MM-DD, got {shown}")
+        raise DayError(f"expected a date as {expected}, got {shown}")
     try:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:

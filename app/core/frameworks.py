@@ -195,6 +195,10 @@ class FrameworkCoverage:
             f"({self.open_gates} with an open gate), {self.evidenced} with evidence"
         )
 
+    def tight(self) -> str:
+        """`NIST AI RMF 32/72 (7)`: its part of the page's tightest line, on a full page."""
+        return f"{self.framework.name} {self.touched}/{len(self.items)} ({self.evidenced})"
+
     def short(self) -> str:
         """`NIST AI RMF 1.0 32/72 touched, 7 with evidence`: its part of the page's one-line
         summary, where a line a framework does not fit."""

@@ -492,9 +492,7 @@ def _coverage(data: PackData) -> list[list[str]]:
     summary = "Framework coverage: " + " · ".join(cov.short() for cov in found)
     short = ["", *escape.wrap(summary + " (per item in the appendix).", WIDTH, "", "")]
     tries = [full, short]
-    tight = "Framework items touched (with evidence): " + " · ".join(
-        f"{cov.framework.name} {cov.touched}/{len(cov.items)} ({cov.evidenced})" for cov in found
-    )
+    tight = "Framework items touched (with evidence): " + " · ".join(c.tight() for c in found)
     if len(tight) < WIDTH:  # one line on a full page (the appendix has every item)
         tries.append(["", escape.text(tight + ".", start=True)])
     return [*tries, ["", "Framework coverage: in the appendix."]]
